@@ -1,0 +1,43 @@
+// minitorch: the command-line program. Dispatches to one subcommand per file.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "minitorch/error.h"
+
+namespace {
+
+void print_usage() {
+  std::puts(
+      "usage: minitorch <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  diagnose   version, build configuration, CPU, SIMD, usable CPUs and devices\n"
+      "\n"
+      "Run 'minitorch <command> --help' for a command's options.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage();
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "diagnose") {
+      return minitorch::cli::diagnose(args);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "minitorch %s: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "minitorch: unknown command '%s'\n\n", command.c_str());
+  print_usage();
+  return 2;
+}

@@ -1,0 +1,20 @@
+# Install/export rules: find_package(minitorch CONFIG) gives minitorch::minitorch.
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/minitorch DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS minitorch minitorch_core minitorch_backends minitorch_ops minitorch_tensor
+  EXPORT minitorchTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT minitorchTargets NAMESPACE minitorch::
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/minitorch)
+
+configure_package_config_file(cmake/minitorchConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/minitorchConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/minitorch)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/minitorchConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/minitorchConfig.cmake
+  ${CMAKE_BINARY_DIR}/minitorchConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/minitorch)

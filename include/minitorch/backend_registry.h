@@ -1,0 +1,23 @@
+// Choosing the backend that runs ops on CPU tensors ("reference" now; "cpu" once it lands).
+// The choice is process-wide and meant to be made once, before work starts.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "minitorch/device.h"
+
+namespace minitorch {
+
+/// Runs subsequent ops on devices of the named backend's type with it. Throws Error
+/// naming the available backends when name is unknown.
+void set_backend(std::string_view name);
+
+/// Name of the backend currently used for device.
+std::string backend_name(Device device);
+
+/// Names of all registered backends, e.g. {"reference"}.
+std::vector<std::string> available_backends();
+
+}  // namespace minitorch

@@ -1,0 +1,50 @@
+// A flat, 64-byte-aligned block of bytes on one device, shared by every view of it.
+// Storage does not know its dtype or shape: TensorData gives the bytes a layout.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "minitorch/device.h"
+
+namespace minitorch {
+
+/// Allocates and frees device memory. The CPU allocator is built in; a backend for
+/// another device registers its own with register_allocator.
+class Allocator {
+ public:
+  virtual ~Allocator() = default;
+  virtual void* allocate(std::int64_t nbytes) = 0;
+  virtual void deallocate(void* ptr, std::int64_t nbytes) = 0;
+};
+
+/// Makes `allocator` the one used for storages on devices of `type`.
+void register_allocator(DeviceType type, Allocator* allocator);
+
+class Storage {
+ public:
+  inline static constexpr std::int64_t kAlignment = 64;
+
+  /// Uninitialised storage of nbytes on device; throws DeviceError if the device has no
+  /// allocator (e.g. CUDA in a build without CUDA).
+  static std::shared_ptr<Storage> allocate(std::int64_t nbytes, Device device);
+
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  ~Storage();
+
+  void* data() const { return data_; }
+  std::int64_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+
+ private:
+  Storage(void* data, std::int64_t nbytes, Device device, Allocator* allocator)
+      : data_(data), nbytes_(nbytes), device_(device), allocator_(allocator) {}
+
+  void* data_;
+  std::int64_t nbytes_;
+  Device device_;
+  Allocator* allocator_;
+};
+
+}  // namespace minitorch

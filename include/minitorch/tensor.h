@@ -1,0 +1,212 @@
+// Tensor: the user-facing handle. Copying a Tensor copies a pointer; views share storage.
+// Every op checks its operands, runs one backend primitive through the ops layer, and,
+// when grad mode is on and an input requires grad, records its autograd node.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "minitorch/device.h"
+#include "minitorch/dtype.h"
+#include "minitorch/shape.h"
+#include "minitorch/tensor_data.h"
+
+namespace minitorch {
+
+struct TensorImpl;
+
+/// How a factory makes a tensor: `zeros({2, 3}, {.dtype = kFloat64, .requires_grad = true})`.
+struct TensorOptions {
+  DType dtype = kFloat32;
+  Device device = Device::cpu();
+  bool requires_grad = false;
+};
+
+class Tensor {
+ public:
+  /// An undefined tensor (like a null pointer); most methods throw Error on it.
+  Tensor() = default;
+  /// Wraps a layout; the tensor does not require grad.
+  explicit Tensor(TensorData data);
+
+  bool defined() const { return impl_ != nullptr; }
+
+  // ---- Metadata -------------------------------------------------------------------
+  const TensorData& data() const;
+  const Shape& shape() const { return data().shape(); }
+  /// Size of dim (negative counts from the end); IndexError when out of range.
+  std::int64_t size(std::int64_t dim) const;
+  const Strides& strides() const { return data().strides(); }
+  std::int64_t storage_offset() const { return data().offset(); }
+  int ndim() const { return data().ndim(); }
+  std::int64_t numel() const { return data().numel(); }
+  DType dtype() const { return data().dtype(); }
+  Device device() const { return data().device(); }
+  bool is_contiguous() const { return data().is_contiguous(); }
+  /// First element's address; DTypeError unless T matches dtype, DeviceError off the CPU.
+  template <class T>
+  T* data_ptr() const {
+    check_data_ptr(dtype_of<T>());
+    return static_cast<T*>(data().data_ptr());
+  }
+
+  // ---- Elements --------------------------------------------------------------------
+  /// The value of a one-element tensor; ShapeError otherwise.
+  double item() const;
+  /// Element at index (negative entries count from the end); IndexError when outside.
+  double at(const Index& index) const;
+  /// Writes one element. Error if this requires grad while grad mode is on.
+  void set(const Index& index, double value);
+  /// All elements in row-major order.
+  std::vector<double> to_vector() const;
+
+  // ---- Views (never copy; differentiable) --------------------------------------------
+  /// Result dim i is input dim order[i]. ShapeError unless order is a permutation.
+  Tensor permute(const Dims& order) const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  /// Same elements in a new shape (one size may be -1); ShapeError when the layout cannot
+  /// be viewed (use reshape).
+  Tensor view(const Shape& shape) const;
+  /// A view when possible, else a contiguous copy.
+  Tensor reshape(const Shape& shape) const;
+  /// Size-1 dims broadcast to shape (stride 0), new leading dims prepended; -1 keeps a size.
+  Tensor expand(const Shape& shape) const;
+  /// Python-style start:stop:step along dim (step > 0, bounds clamped).
+  Tensor slice(std::int64_t dim, std::int64_t start, std::int64_t stop,
+               std::int64_t step = 1) const;
+  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  /// Removes dim by taking element index of it.
+  Tensor select(std::int64_t dim, std::int64_t index) const;
+  Tensor operator[](std::int64_t index) const { return select(0, index); }
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t dim) const;
+  Tensor unsqueeze(std::int64_t dim) const;
+  Tensor flatten() const { return reshape({-1}); }
+  /// This tensor when contiguous, else a contiguous copy.
+  Tensor contiguous() const;
+
+  // ---- Math (differentiable unless noted) ---------------------------------------------
+  Tensor neg() const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor sigmoid() const;
+  Tensor relu() const;
+  Tensor tanh() const;
+  /// 1 / x.
+  Tensor inv() const;
+  Tensor abs() const;
+  Tensor pow(double exponent) const;
+  Tensor pow(const Tensor& exponent) const;
+  /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
+  Tensor add(const Tensor& other) const;
+  Tensor sub(const Tensor& other) const;
+  Tensor mul(const Tensor& other) const;
+  Tensor div(const Tensor& other) const;
+  /// Comparisons give 1 or 0 in this dtype; not differentiable.
+  Tensor lt(const Tensor& other) const;
+  Tensor gt(const Tensor& other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor eq(const Tensor& other) const;
+  Tensor lt(double other) const;
+  Tensor gt(double other) const;
+  Tensor le(double other) const;
+  Tensor ge(double other) const;
+  Tensor eq(double other) const;
+  /// 1 where |this - other| <= atol + rtol * |other| or this == other (PyTorch's isclose).
+  Tensor is_close(const Tensor& other, double rtol = 1e-5, double atol = 1e-8) const;
+  /// True when every element is close (PyTorch's allclose).
+  bool all_close(const Tensor& other, double rtol = 1e-5, double atol = 1e-8) const;
+
+  // ---- Reductions --------------------------------------------------------------------
+  /// Over everything: a 0-dim tensor.
+  Tensor sum() const;
+  /// Over dim; keepdim keeps it as size 1 (PyTorch's convention).
+  Tensor sum(std::int64_t dim, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(std::int64_t dim, bool keepdim = false) const;
+  /// Max values (PyTorch's amax: ties share the gradient). ShapeError on an empty dim.
+  Tensor max() const;
+  Tensor max(std::int64_t dim, bool keepdim = false) const;
+
+  /// a [..., m, k] @ b [..., k, n] -> [..., m, n], batch dims broadcast; a 1-D operand is
+  /// a row (a) or column (b) vector whose dim is removed from the result, as in numpy.
+  Tensor matmul(const Tensor& other) const;
+
+  // ---- Autograd ----------------------------------------------------------------------
+  bool requires_grad() const;
+  /// Marks a leaf to accumulate gradients; Error on a non-leaf.
+  Tensor& requires_grad_(bool requires_grad = true);
+  /// Accumulated gradient (undefined until backward reaches this leaf).
+  Tensor grad() const;
+  /// Drops the accumulated gradient (PyTorch's set_to_none).
+  void zero_grad();
+  /// True for tensors made by the user rather than by a recorded op.
+  bool is_leaf() const;
+  /// Name of the op that made this tensor ("" for a leaf).
+  std::string grad_fn_name() const;
+  /// d(this)/d(leaves), accumulated into each leaf's grad(); this must have one element.
+  void backward() const;
+  /// Backward with an explicit gradient of this tensor's shape.
+  void backward(const Tensor& gradient) const;
+  /// Same storage, no history, does not require grad.
+  Tensor detach() const;
+
+  // ---- Copies and conversions ----------------------------------------------------------
+  Tensor clone() const;
+  Tensor to(DType dtype) const;
+  Tensor to(Device device) const;
+
+  // ---- In place (Error if this requires grad while grad mode is on) ---------------------
+  Tensor& fill_(double value);
+  Tensor& zero_() { return fill_(0.0); }
+  /// Copies src (broadcast to this shape, any dtype) into this tensor.
+  Tensor& copy_(const Tensor& src);
+  /// this += alpha * other.
+  Tensor& add_(const Tensor& other, double alpha = 1.0);
+  Tensor& mul_(double factor);
+
+  /// numpy/PyTorch-style text; large tensors show their first and last 3 per dim.
+  std::string to_string() const;
+
+  /// The shared implementation (library use: autograd and backends).
+  const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
+
+ private:
+  void check_data_ptr(DType requested) const;
+  void check_in_place(const char* op) const;
+
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+// Operators: Tensor with Tensor or with a scalar on either side (the scalar takes the
+// tensor's dtype and device).
+Tensor operator-(const Tensor& a);
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator+(const Tensor& a, double b);
+Tensor operator-(const Tensor& a, double b);
+Tensor operator*(const Tensor& a, double b);
+Tensor operator/(const Tensor& a, double b);
+Tensor operator+(double a, const Tensor& b);
+Tensor operator-(double a, const Tensor& b);
+Tensor operator*(double a, const Tensor& b);
+Tensor operator/(double a, const Tensor& b);
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+// Free-function spellings, as in PyTorch.
+Tensor exp(const Tensor& t);
+Tensor log(const Tensor& t);
+Tensor sigmoid(const Tensor& t);
+Tensor relu(const Tensor& t);
+Tensor tanh(const Tensor& t);
+Tensor abs(const Tensor& t);
+Tensor pow(const Tensor& t, double exponent);
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+}  // namespace minitorch

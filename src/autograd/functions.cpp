@@ -1,0 +1,378 @@
+// Every autograd rule, in one table. A forward runs through the ops layer; a backward is
+// written with Tensor ops (so it runs on every backend) and executes in no-grad mode.
+// Adding a UnaryOp or BinaryOp without a rule below fails to compile (-Werror=switch).
+#include "autograd/functions.h"
+
+#include <string>
+#include <utility>
+
+#include "autograd/node.h"
+#include "minitorch/autograd.h"
+#include "minitorch/error.h"
+#include "minitorch/factories.h"
+#include "ops/ops.h"
+#include "tensor/tensor_impl.h"
+
+namespace minitorch::autograd {
+namespace {
+
+// ---- The rules ------------------------------------------------------------------------
+// x: input, y: output, g: gradient of the output. Each returns the gradient of x
+// (of a and b for binary ops) before broadcasting is undone.
+
+Tensor unary_rule(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g) {
+  switch (op) {
+    case UnaryOp::Neg:
+      return -g;
+    case UnaryOp::Exp:
+      return g * y;
+    case UnaryOp::Log:
+      return g / x;
+    case UnaryOp::Sigmoid:
+      return g * y * (1.0 - y);
+    case UnaryOp::Relu:
+      return g * x.gt(0.0);
+    case UnaryOp::Tanh:
+      return g * (1.0 - y * y);
+    case UnaryOp::Inv:
+      return -g * y * y;
+    case UnaryOp::Abs:
+      return g * (x.gt(0.0) - x.lt(0.0));
+  }
+  throw InternalError("unary_rule: unknown op");
+}
+
+bool is_differentiable(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Pow:
+      return true;
+    case BinaryOp::Lt:
+    case BinaryOp::Gt:
+    case BinaryOp::Le:
+    case BinaryOp::Ge:
+    case BinaryOp::Eq:
+      return false;
+  }
+  return false;
+}
+
+std::pair<Tensor, Tensor> binary_rule(BinaryOp op, const Tensor& a, const Tensor& b,
+                                      const Tensor& y, const Tensor& g, bool need_b) {
+  switch (op) {
+    case BinaryOp::Add:
+      return {g, g};
+    case BinaryOp::Sub:
+      return {g, -g};
+    case BinaryOp::Mul:
+      return {g * b, g * a};
+    case BinaryOp::Div:
+      return {g / b, -g * y / b};
+    case BinaryOp::Pow:
+      return {g * b * a.pow(b - 1.0), need_b ? g * y * a.log() : Tensor()};
+    case BinaryOp::Lt:
+    case BinaryOp::Gt:
+    case BinaryOp::Le:
+    case BinaryOp::Ge:
+    case BinaryOp::Eq:
+      break;
+  }
+  throw InternalError("binary_rule: op " + std::string(to_string(op)) + " is not differentiable");
+}
+
+// g has y's shape (dim kept as size 1).
+Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const Tensor& g) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return g.expand(x.shape());
+    case ReduceOp::Max: {
+      // amax: ties share the gradient equally.
+      Tensor mask = x.eq(y);
+      return g * mask / mask.sum(dim, /*keepdim=*/true);
+    }
+  }
+  throw InternalError("reduce_rule: unknown op");
+}
+
+// ---- Nodes ----------------------------------------------------------------------------
+
+class UnaryNode final : public Node {
+ public:
+  UnaryNode(UnaryOp op, Tensor x, Tensor y) : op_(op), x_(std::move(x)), y_(std::move(y)) {}
+  std::string_view name() const override { return to_string(op_); }
+  std::vector<Tensor> backward(const Tensor& g) override { return {unary_rule(op_, x_, y_, g)}; }
+
+ private:
+  UnaryOp op_;
+  Tensor x_;
+  Tensor y_;
+};
+
+class BinaryNode final : public Node {
+ public:
+  BinaryNode(BinaryOp op, Tensor a, Tensor b, Tensor y)
+      : op_(op), a_(std::move(a)), b_(std::move(b)), y_(std::move(y)) {}
+  std::string_view name() const override { return to_string(op_); }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    auto [ga, gb] = binary_rule(op_, a_, b_, y_, g, inputs[1] != nullptr);
+    return {inputs[0] ? sum_to(ga, a_.shape()) : Tensor(),
+            inputs[1] ? sum_to(gb, b_.shape()) : Tensor()};
+  }
+
+ private:
+  BinaryOp op_;
+  Tensor a_;
+  Tensor b_;
+  Tensor y_;
+};
+
+class ReduceNode final : public Node {
+ public:
+  ReduceNode(ReduceOp op, Tensor x, Tensor y, int dim)
+      : op_(op), x_(std::move(x)), y_(std::move(y)), dim_(dim) {}
+  std::string_view name() const override { return to_string(op_); }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    if (x_.ndim() == 0) {
+      return {g};
+    }
+    return {reduce_rule(op_, x_, y_, dim_, g)};
+  }
+
+ private:
+  ReduceOp op_;
+  Tensor x_;
+  Tensor y_;
+  int dim_;
+};
+
+class MatmulNode final : public Node {
+ public:
+  MatmulNode(Tensor a, Tensor b) : a_(std::move(a)), b_(std::move(b)) {}
+  std::string_view name() const override { return "matmul"; }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    // Transposes are views: no copies on the way into the kernel.
+    return {inputs[0] ? sum_to(g.matmul(b_.transpose(-1, -2)), a_.shape()) : Tensor(),
+            inputs[1] ? sum_to(a_.transpose(-1, -2).matmul(g), b_.shape()) : Tensor()};
+  }
+
+ private:
+  Tensor a_;
+  Tensor b_;
+};
+
+class PermuteNode final : public Node {
+ public:
+  explicit PermuteNode(const Dims& order) {
+    inverse_ = Dims::filled(order.size(), 0);
+    for (int i = 0; i < order.size(); ++i) {
+      inverse_[static_cast<int>(order[i])] = i;
+    }
+  }
+  std::string_view name() const override { return "permute"; }
+  std::vector<Tensor> backward(const Tensor& g) override { return {g.permute(inverse_)}; }
+
+ private:
+  Dims inverse_;
+};
+
+class ReshapeNode final : public Node {
+ public:
+  explicit ReshapeNode(const Shape& in_shape) : in_shape_(in_shape) {}
+  std::string_view name() const override { return "view"; }
+  std::vector<Tensor> backward(const Tensor& g) override { return {g.reshape(in_shape_)}; }
+
+ private:
+  Shape in_shape_;
+};
+
+class ExpandNode final : public Node {
+ public:
+  explicit ExpandNode(const Shape& in_shape) : in_shape_(in_shape) {}
+  std::string_view name() const override { return "expand"; }
+  std::vector<Tensor> backward(const Tensor& g) override { return {sum_to(g, in_shape_)}; }
+
+ private:
+  Shape in_shape_;
+};
+
+class SliceNode final : public Node {
+ public:
+  SliceNode(const Shape& in_shape, int dim, std::int64_t begin, std::int64_t stop,
+            std::int64_t step)
+      : in_shape_(in_shape), dim_(dim), begin_(begin), stop_(stop), step_(step) {}
+  std::string_view name() const override { return "slice"; }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    Tensor grad = zeros(in_shape_, {.dtype = g.dtype(), .device = g.device()});
+    Tensor region(grad.data().slice(dim_, begin_, stop_, step_));
+    region.copy_(g);
+    return {grad};
+  }
+
+ private:
+  Shape in_shape_;
+  int dim_;
+  std::int64_t begin_;
+  std::int64_t stop_;
+  std::int64_t step_;
+};
+
+class CopyNode final : public Node {
+ public:
+  CopyNode(DType dtype, Device device) : dtype_(dtype), device_(device) {}
+  std::string_view name() const override { return "copy"; }
+  std::vector<Tensor> backward(const Tensor& g) override { return {g.to(device_).to(dtype_)}; }
+
+ private:
+  DType dtype_;
+  Device device_;
+};
+
+// ---- Recording --------------------------------------------------------------------------
+
+bool needs_grad(const Tensor& a) { return is_grad_enabled() && a.requires_grad(); }
+
+// The saved copy of a tensor: same storage, no history, so saving an output creates no cycle.
+Tensor saved(const Tensor& t) { return t.detach(); }
+
+Tensor record(TensorData out, std::shared_ptr<Node> node,
+              std::initializer_list<const Tensor*> inputs) {
+  Tensor result(std::move(out));
+  for (const Tensor* input : inputs) {
+    node->inputs.push_back(input->requires_grad() ? input->impl() : nullptr);
+  }
+  result.impl()->requires_grad = true;
+  result.impl()->grad_fn = std::move(node);
+  return result;
+}
+
+}  // namespace
+
+Tensor unary(UnaryOp op, const Tensor& x) {
+  TensorData out = ops::map(op, x.data());
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  Tensor y(out);
+  return record(std::move(out), std::make_shared<UnaryNode>(op, saved(x), y), {&x});
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  TensorData out = ops::zip(op, a.data(), b.data());
+  if (!is_differentiable(op) || !(needs_grad(a) || needs_grad(b))) {
+    return Tensor(std::move(out));
+  }
+  Tensor y(out);
+  return record(std::move(out), std::make_shared<BinaryNode>(op, saved(a), saved(b), y), {&a, &b});
+}
+
+Tensor reduce(ReduceOp op, const Tensor& x, std::int64_t dim) {
+  TensorData out = ops::reduce(op, x.data(), dim);
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  int d = x.ndim() == 0 ? 0 : wrap_dim(dim, x.ndim(), "reduce", x.shape());
+  Tensor y(out);
+  return record(std::move(out), std::make_shared<ReduceNode>(op, saved(x), y, d), {&x});
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  TensorData out = ops::matmul(a.data(), b.data());
+  if (!(needs_grad(a) || needs_grad(b))) {
+    return Tensor(std::move(out));
+  }
+  return record(std::move(out), std::make_shared<MatmulNode>(saved(a), saved(b)), {&a, &b});
+}
+
+Tensor permute(const Tensor& x, const Dims& order) {
+  TensorData out = x.data().permute(order);
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  Dims wrapped;
+  for (std::int64_t d : order) {
+    wrapped.push_back(d < 0 ? d + x.ndim() : d);
+  }
+  return record(std::move(out), std::make_shared<PermuteNode>(wrapped), {&x});
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+  TensorData out = x.data().expand(shape);
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  return record(std::move(out), std::make_shared<ExpandNode>(x.shape()), {&x});
+}
+
+Tensor reshaped(const Tensor& x, const TensorData& out) {
+  if (!needs_grad(x)) {
+    return Tensor(out);
+  }
+  return record(out, std::make_shared<ReshapeNode>(x.shape()), {&x});
+}
+
+Tensor slice(const Tensor& x, int dim, std::int64_t begin, std::int64_t stop, std::int64_t step) {
+  TensorData out = x.data().slice(dim, begin, stop, step);
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  return record(std::move(out), std::make_shared<SliceNode>(x.shape(), dim, begin, stop, step),
+                {&x});
+}
+
+Tensor copy(const Tensor& x, DType dtype, Device device) {
+  TensorData out = ops::copy_to(x.data(), dtype, device);
+  if (!needs_grad(x)) {
+    return Tensor(std::move(out));
+  }
+  return record(std::move(out), std::make_shared<CopyNode>(x.dtype(), x.device()), {&x});
+}
+
+Tensor sum_to(const Tensor& g, const Shape& shape) {
+  if (g.shape() == shape) {
+    return g;
+  }
+  Tensor out = g;
+  int lead = g.ndim() - shape.size();
+  for (int i = 0; i < lead; ++i) {
+    out = out.sum(0);
+  }
+  for (int i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 1 && out.shape()[i] != 1) {
+      out = out.sum(i, /*keepdim=*/true);
+    }
+  }
+  return out;
+}
+
+}  // namespace minitorch::autograd
+
+namespace minitorch {
+
+std::vector<std::string> differentiable_ops() {
+  std::vector<std::string> names;
+  for (int i = 0; i < kUnaryOpCount; ++i) {
+    names.emplace_back(to_string(static_cast<UnaryOp>(i)));
+  }
+  for (int i = 0; i < kBinaryOpCount; ++i) {
+    auto op = static_cast<BinaryOp>(i);
+    if (autograd::is_differentiable(op)) {
+      names.emplace_back(to_string(op));
+    }
+  }
+  for (int i = 0; i < kReduceOpCount; ++i) {
+    names.emplace_back(to_string(static_cast<ReduceOp>(i)));
+  }
+  // Composite or view ops of the public API, each with its own gradcheck case.
+  for (const char* name : {"mean", "matmul", "permute", "transpose", "view", "reshape", "expand",
+                           "slice", "narrow", "select", "squeeze", "unsqueeze", "flatten",
+                           "contiguous", "clone", "to_dtype", "sub_scalar", "rsub_scalar",
+                           "rdiv_scalar", "pow_tensor"}) {
+    names.emplace_back(name);
+  }
+  return names;
+}
+
+}  // namespace minitorch

@@ -1,0 +1,45 @@
+// The backend interface (the lecture's TensorOps): four primitives plus fill and copy.
+// Contract for every method: the ops layer has already checked dtypes, devices and shapes;
+// inputs are broadcast to the output shape by stride-0 dims (same rank as out); out is
+// allocated by the caller and may alias an input only position-for-position (in-place ops).
+// A backend never allocates an output and never throws for user errors.
+#pragma once
+
+#include <string_view>
+
+#include "minitorch/scalar_ops.h"
+#include "minitorch/tensor_data.h"
+
+namespace minitorch {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+
+  /// out[i] = op(in[i]); in has out's shape.
+  virtual void map(UnaryOp op, const TensorData& in, TensorData& out) = 0;
+  /// out[i] = op(a[i], b[i]); a and b have out's shape.
+  virtual void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) = 0;
+  /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's
+  /// convention). An empty dim gives op's identity.
+  virtual void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) = 0;
+  /// a [B..., m, k] @ b [B..., k, n] -> out [B..., m, n]; the batch dims of a and b equal
+  /// out's (broadcast by stride 0). Any strides.
+  virtual void matmul(const TensorData& a, const TensorData& b, TensorData& out) = 0;
+  /// Every element of out = value (rounded to out's dtype).
+  virtual void fill(double value, TensorData& out) = 0;
+  /// out[i] = in[i], converting dtype if they differ; in has out's shape. in and out may
+  /// be on different devices when one of them is the CPU and the other is this backend's.
+  virtual void copy(const TensorData& in, TensorData& out) = 0;
+};
+
+/// The backend that runs ops on tensors of device. Throws DeviceError when none is
+/// registered for its device type.
+Backend& backend_for(Device device);
+
+/// Makes backend available under name for devices of type; the first registered for a
+/// type is its default.
+void register_backend(std::string_view name, DeviceType type, Backend* backend);
+
+}  // namespace minitorch

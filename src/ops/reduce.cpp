@@ -1,0 +1,27 @@
+// reduce: the output keeps the reduced dim as size 1, as the backend primitive expects.
+#include <string>
+
+#include "backends/backend.h"
+#include "minitorch/error.h"
+#include "ops/ops.h"
+
+namespace minitorch::ops {
+
+TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
+  std::string name = "reduce(" + std::string(to_string(op)) + ")";
+  int d = wrap_dim(dim, a.ndim(), name.c_str(), a.shape());
+  if (a.ndim() == 0) {
+    return reduce(op, a.unsqueeze(0), 0).squeeze(0);
+  }
+  if (op == ReduceOp::Max && a.shape()[d] == 0) {
+    throw ShapeError(name + ": cannot reduce over dim " + std::to_string(d) + " of size 0 (shape " +
+                     to_string(a.shape()) + "); max has no identity");
+  }
+  Shape out_shape = a.shape();
+  out_shape[d] = 1;
+  TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
+  backend_for(a.device()).reduce(op, a, d, out);
+  return out;
+}
+
+}  // namespace minitorch::ops

@@ -1,0 +1,161 @@
+// Factories: values are produced on the host in the tensor's dtype, then moved to the
+// requested device (a no-op for the CPU).
+#include "minitorch/factories.h"
+
+#include <cmath>
+#include <string>
+
+#include "minitorch/error.h"
+#include "ops/ops.h"
+
+namespace minitorch {
+namespace {
+
+Tensor finish(Tensor t, const TensorOptions& options) {
+  if (options.device != t.device()) {
+    t = t.to(options.device);
+  }
+  if (options.requires_grad) {
+    t.requires_grad_(true);
+  }
+  return t;
+}
+
+// A CPU tensor of shape whose i-th element (row-major) is value(i).
+template <class Fn>
+Tensor host_tensor(const Shape& shape, const TensorOptions& options, Fn value) {
+  TensorData data = TensorData::empty(shape, options.dtype, Device::cpu());
+  dispatch_dtype(options.dtype, [&](auto t) {
+    using T = decltype(t);
+    T* p = static_cast<T*>(data.data_ptr());
+    for (std::int64_t i = 0; i < data.numel(); ++i) {
+      p[i] = value(i, T{});
+    }
+  });
+  return finish(Tensor(std::move(data)), options);
+}
+
+}  // namespace
+
+Tensor empty(const Shape& shape, TensorOptions options) {
+  return finish(Tensor(TensorData::empty(shape, options.dtype, options.device)), options);
+}
+
+Tensor full(const Shape& shape, double value, TensorOptions options) {
+  TensorData data = TensorData::empty(shape, options.dtype, options.device);
+  ops::fill(data, value, "full");
+  return finish(Tensor(std::move(data)), options);
+}
+
+Tensor zeros(const Shape& shape, TensorOptions options) { return full(shape, 0.0, options); }
+Tensor ones(const Shape& shape, TensorOptions options) { return full(shape, 1.0, options); }
+
+Tensor zeros_like(const Tensor& t) {
+  return zeros(t.shape(), {.dtype = t.dtype(), .device = t.device()});
+}
+Tensor ones_like(const Tensor& t) {
+  return ones(t.shape(), {.dtype = t.dtype(), .device = t.device()});
+}
+
+Tensor scalar_tensor(double value, TensorOptions options) { return full({}, value, options); }
+
+Tensor arange(double end, TensorOptions options) { return arange(0.0, end, 1.0, options); }
+
+Tensor arange(double start, double end, double step, TensorOptions options) {
+  if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step)) {
+    throw ShapeError("arange: invalid range (start " + std::to_string(start) + ", end " +
+                     std::to_string(end) + ", step " + std::to_string(step) + ")");
+  }
+  double count = std::ceil((end - start) / step);
+  auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
+  return host_tensor({n}, options, [&](std::int64_t i, auto t) {
+    return static_cast<decltype(t)>(start + static_cast<double>(i) * step);
+  });
+}
+
+Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
+  Generator& g = gen != nullptr ? *gen : default_generator();
+  return host_tensor(shape, options, [&](std::int64_t, auto t) -> decltype(t) {
+    if constexpr (std::is_same_v<decltype(t), float>) {
+      return g.uniform_float();
+    } else {
+      return g.uniform();
+    }
+  });
+}
+
+Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
+  Generator& g = gen != nullptr ? *gen : default_generator();
+  return host_tensor(shape, options, [&](std::int64_t, auto t) {
+    return static_cast<decltype(t)>(g.normal());
+  });
+}
+
+template <class V>
+Tensor from_values(const std::vector<V>& values, const Shape& shape, TensorOptions options) {
+  if (static_cast<std::int64_t>(values.size()) != shape_numel(shape)) {
+    throw ShapeError("from_vector: " + std::to_string(values.size()) +
+                     " values do not fill shape " + to_string(shape) + " (" +
+                     std::to_string(shape_numel(shape)) + " elements)");
+  }
+  return host_tensor(shape, options, [&](std::int64_t i, auto t) {
+    return static_cast<decltype(t)>(values[static_cast<std::size_t>(i)]);
+  });
+}
+
+Tensor from_vector(const std::vector<double>& values, const Shape& shape,
+                   TensorOptions options) {
+  return from_values(values, shape, options);
+}
+
+Tensor from_vector(const std::vector<float>& values, const Shape& shape, TensorOptions options) {
+  return from_values(values, shape, options);
+}
+
+NestedValues::NestedValues(double value) : is_leaf_(true), value_(value) {}
+
+NestedValues::NestedValues(std::initializer_list<NestedValues> children)
+    : is_leaf_(false), children_(children) {}
+
+namespace {
+
+void flatten_nested(const NestedValues& node, const Shape& shape, int depth,
+                    std::vector<double>& out) {
+  if (depth == shape.size()) {
+    if (!node.is_leaf()) {
+      throw ShapeError("tensor: nested lists are ragged (a list at depth " +
+                       std::to_string(depth) + " where shape " + to_string(shape) +
+                       " expects a number)");
+    }
+    out.push_back(node.value());
+    return;
+  }
+  auto size = static_cast<std::int64_t>(node.children().size());
+  if (node.is_leaf() || size != shape[depth]) {
+    throw ShapeError("tensor: nested lists are ragged (at depth " + std::to_string(depth) +
+                     " expected " + std::to_string(shape[depth]) + " elements, got " +
+                     (node.is_leaf() ? std::string("a number") : std::to_string(size)) +
+                     "; shape from the first elements " + to_string(shape) + ")");
+  }
+  for (const NestedValues& child : node.children()) {
+    flatten_nested(child, shape, depth + 1, out);
+  }
+}
+
+}  // namespace
+
+Tensor tensor(const NestedValues& values, TensorOptions options) {
+  Shape shape;
+  for (const NestedValues* node = &values; !node->is_leaf();) {
+    shape.push_back(static_cast<std::int64_t>(node->children().size()));
+    if (node->children().empty()) {
+      break;
+    }
+    node = &node->children().front();
+  }
+  std::vector<double> flat;
+  flatten_nested(values, shape, 0, flat);
+  return from_vector(flat, shape, options);
+}
+
+}  // namespace minitorch

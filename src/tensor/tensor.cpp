@@ -1,0 +1,188 @@
+// Tensor: metadata, element access, autograd accessors, copies and in-place ops.
+// Math lives in tensor_math.cpp, views in tensor_views.cpp.
+#include "minitorch/tensor.h"
+
+#include <string>
+
+#include "autograd/functions.h"
+#include "autograd/node.h"
+#include "minitorch/autograd.h"
+#include "minitorch/error.h"
+#include "minitorch/layout.h"
+#include "ops/checks.h"
+#include "ops/ops.h"
+#include "tensor/tensor_impl.h"
+
+namespace minitorch {
+
+Tensor::Tensor(TensorData data) : impl_(std::make_shared<TensorImpl>(std::move(data))) {}
+
+const TensorData& Tensor::data() const {
+  if (impl_ == nullptr) {
+    throw Error("tensor: the tensor is undefined (default-constructed or an absent grad)");
+  }
+  return impl_->data;
+}
+
+std::int64_t Tensor::size(std::int64_t dim) const {
+  if (ndim() == 0) {
+    throw IndexError("size: a scalar (shape []) has no dims (asked for dim " +
+                     std::to_string(dim) + ")");
+  }
+  return shape()[wrap_dim(dim, ndim(), "size", shape())];
+}
+
+void Tensor::check_data_ptr(DType requested) const {
+  if (requested != dtype()) {
+    throw DTypeError("data_ptr: requested " + std::string(minitorch::to_string(requested)) +
+                     " from a " + std::string(minitorch::to_string(dtype())) + " tensor of shape " +
+                     minitorch::to_string(shape()));
+  }
+  if (!device().is_cpu()) {
+    throw DeviceError("data_ptr: tensor of shape " + minitorch::to_string(shape()) + " is on " +
+                      device().to_string() + "; move it with to(Device::cpu())");
+  }
+}
+
+namespace {
+
+double read_element(const TensorData& data, std::int64_t position) {
+  return dispatch_dtype(data.dtype(), [&](auto t) {
+    return static_cast<double>(data.storage_data<decltype(t)>()[position]);
+  });
+}
+
+}  // namespace
+
+double Tensor::item() const {
+  if (numel() != 1) {
+    throw ShapeError("item: tensor of shape " + minitorch::to_string(shape()) + " has " +
+                     std::to_string(numel()) + " elements, not 1");
+  }
+  return at(Index::filled(ndim(), 0));
+}
+
+double Tensor::at(const Index& index) const {
+  if (!device().is_cpu()) {
+    return to(Device::cpu()).at(index);
+  }
+  return read_element(data(), data().position_of(index, "at"));
+}
+
+void Tensor::set(const Index& index, double value) {
+  check_in_place("set");
+  if (!device().is_cpu()) {
+    throw DeviceError("set: element writes need a CPU tensor (this one, of shape " +
+                      minitorch::to_string(shape()) + ", is on " + device().to_string() + ")");
+  }
+  std::int64_t position = data().position_of(index, "set");
+  dispatch_dtype(dtype(), [&](auto t) {
+    using T = decltype(t);
+    data().storage_data<T>()[position] = static_cast<T>(value);
+  });
+}
+
+std::vector<double> Tensor::to_vector() const {
+  TensorData host = ops::contiguous(to(Device::cpu()).data());
+  std::vector<double> values(static_cast<std::size_t>(host.numel()));
+  dispatch_dtype(host.dtype(), [&](auto t) {
+    using T = decltype(t);
+    const T* p = static_cast<const T*>(host.data_ptr());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      values[i] = static_cast<double>(p[i]);
+    }
+  });
+  return values;
+}
+
+// ---- Autograd accessors --------------------------------------------------------------
+
+bool Tensor::requires_grad() const { return data().defined() && impl_->requires_grad; }
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  if (!is_leaf()) {
+    throw Error("requires_grad_: only leaf tensors can change requires_grad (this one is the "
+                "output of " + grad_fn_name() + ", shape " + minitorch::to_string(shape()) +
+                "); use detach() first");
+  }
+  impl_->requires_grad = requires_grad;
+  return *this;
+}
+
+Tensor Tensor::grad() const {
+  data();
+  return impl_->grad;
+}
+
+void Tensor::zero_grad() {
+  data();
+  impl_->grad = Tensor();
+}
+
+bool Tensor::is_leaf() const {
+  data();
+  return impl_->grad_fn == nullptr;
+}
+
+std::string Tensor::grad_fn_name() const {
+  data();
+  return impl_->grad_fn ? std::string(impl_->grad_fn->name()) : std::string();
+}
+
+Tensor Tensor::detach() const { return Tensor(data()); }
+
+// ---- Copies and conversions ------------------------------------------------------------
+
+Tensor Tensor::clone() const { return autograd::copy(*this, dtype(), device()); }
+
+Tensor Tensor::to(DType dtype) const {
+  return dtype == this->dtype() ? *this : autograd::copy(*this, dtype, device());
+}
+
+Tensor Tensor::to(Device device) const {
+  return device == this->device() ? *this : autograd::copy(*this, dtype(), device);
+}
+
+// ---- In place --------------------------------------------------------------------------
+
+void Tensor::check_in_place(const char* op) const {
+  if (requires_grad() && is_grad_enabled()) {
+    throw Error(std::string(op) + ": a tensor that requires grad (shape " + minitorch::to_string(shape()) +
+                ") cannot be modified in place while grad mode is on; use NoGradGuard");
+  }
+}
+
+Tensor& Tensor::fill_(double value) {
+  check_in_place("fill_");
+  ops::fill(impl_->data, value, "fill_");
+  return *this;
+}
+
+Tensor& Tensor::copy_(const Tensor& src) {
+  check_in_place("copy_");
+  ops::copy_into(src.data(), impl_->data, "copy_");
+  return *this;
+}
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  check_in_place("add_");
+  if (alpha == 1.0) {
+    ops::zip_into(BinaryOp::Add, data(), other.data(), impl_->data, "add_");
+  } else {
+    // Scale first so that a failed check below leaves this tensor untouched.
+    ops::check_same_device_and_dtype(data(), other.data(), "add_");
+    TensorData scaled = ops::zip(BinaryOp::Mul, other.data(),
+                                 ops::scalar(alpha, dtype(), device()));
+    ops::zip_into(BinaryOp::Add, data(), scaled, impl_->data, "add_");
+  }
+  return *this;
+}
+
+Tensor& Tensor::mul_(double factor) {
+  check_in_place("mul_");
+  ops::zip_into(BinaryOp::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data,
+                "mul_");
+  return *this;
+}
+
+}  // namespace minitorch

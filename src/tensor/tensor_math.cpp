@@ -1,0 +1,144 @@
+// Tensor math: elementwise ops, comparisons, reductions and matmul. Each is one call into
+// autograd (which records the node) or, for comparisons, straight into the ops layer.
+#include <ostream>
+#include <string>
+
+#include "autograd/functions.h"
+#include "minitorch/error.h"
+#include "minitorch/tensor.h"
+#include "ops/ops.h"
+
+namespace minitorch {
+namespace {
+
+Tensor scalar_like(double value, const Tensor& t) {
+  return Tensor(ops::scalar(value, t.dtype(), t.device()));
+}
+
+}  // namespace
+
+Tensor Tensor::neg() const { return autograd::unary(UnaryOp::Neg, *this); }
+Tensor Tensor::exp() const { return autograd::unary(UnaryOp::Exp, *this); }
+Tensor Tensor::log() const { return autograd::unary(UnaryOp::Log, *this); }
+Tensor Tensor::sigmoid() const { return autograd::unary(UnaryOp::Sigmoid, *this); }
+Tensor Tensor::relu() const { return autograd::unary(UnaryOp::Relu, *this); }
+Tensor Tensor::tanh() const { return autograd::unary(UnaryOp::Tanh, *this); }
+Tensor Tensor::inv() const { return autograd::unary(UnaryOp::Inv, *this); }
+Tensor Tensor::abs() const { return autograd::unary(UnaryOp::Abs, *this); }
+
+Tensor Tensor::pow(double exponent) const {
+  return autograd::binary(BinaryOp::Pow, *this, scalar_like(exponent, *this));
+}
+Tensor Tensor::pow(const Tensor& exponent) const {
+  return autograd::binary(BinaryOp::Pow, *this, exponent);
+}
+
+Tensor Tensor::add(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Add, *this, other);
+}
+Tensor Tensor::sub(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Sub, *this, other);
+}
+Tensor Tensor::mul(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Mul, *this, other);
+}
+Tensor Tensor::div(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Div, *this, other);
+}
+
+Tensor Tensor::lt(const Tensor& other) const { return autograd::binary(BinaryOp::Lt, *this, other); }
+Tensor Tensor::gt(const Tensor& other) const { return autograd::binary(BinaryOp::Gt, *this, other); }
+Tensor Tensor::le(const Tensor& other) const { return autograd::binary(BinaryOp::Le, *this, other); }
+Tensor Tensor::ge(const Tensor& other) const { return autograd::binary(BinaryOp::Ge, *this, other); }
+Tensor Tensor::eq(const Tensor& other) const { return autograd::binary(BinaryOp::Eq, *this, other); }
+Tensor Tensor::lt(double other) const { return lt(scalar_like(other, *this)); }
+Tensor Tensor::gt(double other) const { return gt(scalar_like(other, *this)); }
+Tensor Tensor::le(double other) const { return le(scalar_like(other, *this)); }
+Tensor Tensor::ge(double other) const { return ge(scalar_like(other, *this)); }
+Tensor Tensor::eq(double other) const { return eq(scalar_like(other, *this)); }
+
+Tensor Tensor::is_close(const Tensor& other, double rtol, double atol) const {
+  Tensor a = detach();
+  Tensor b = other.detach();
+  Tensor within = (a - b).abs().le(b.abs() * rtol + atol);
+  // eq catches equal infinities, whose difference is NaN.
+  return (within + a.eq(b)).gt(0.0);
+}
+
+bool Tensor::all_close(const Tensor& other, double rtol, double atol) const {
+  Tensor close = is_close(other, rtol, atol);
+  return close.numel() == 0 || close.sum().item() == static_cast<double>(close.numel());
+}
+
+// ---- Reductions ---------------------------------------------------------------------
+
+Tensor Tensor::sum() const { return flatten().sum(0); }
+
+Tensor Tensor::sum(std::int64_t dim, bool keepdim) const {
+  Tensor out = autograd::reduce(ReduceOp::Sum, *this, dim);
+  return keepdim || ndim() == 0 ? out : out.squeeze(dim);
+}
+
+Tensor Tensor::mean() const { return sum() / static_cast<double>(numel()); }
+
+Tensor Tensor::mean(std::int64_t dim, bool keepdim) const {
+  std::int64_t n = ndim() == 0 ? 1 : shape()[wrap_dim(dim, ndim(), "mean", shape())];
+  return sum(dim, keepdim) / static_cast<double>(n);
+}
+
+Tensor Tensor::max() const {
+  if (numel() == 0) {
+    throw ShapeError("max: cannot reduce a tensor with 0 elements (shape " + minitorch::to_string(shape()) +
+                     "); max has no identity");
+  }
+  return flatten().max(0);
+}
+
+Tensor Tensor::max(std::int64_t dim, bool keepdim) const {
+  Tensor out = autograd::reduce(ReduceOp::Max, *this, dim);
+  return keepdim || ndim() == 0 ? out : out.squeeze(dim);
+}
+
+Tensor Tensor::matmul(const Tensor& other) const {
+  if (ndim() == 0 || other.ndim() == 0) {
+    throw ShapeError("matmul: both operands need at least 1 dim (shapes " + minitorch::to_string(shape()) +
+                     " and " + minitorch::to_string(other.shape()) + ")");
+  }
+  // numpy's rule for vectors: promote to a matrix, multiply, drop the added dim.
+  if (ndim() == 1) {
+    return unsqueeze(0).matmul(other).squeeze(-2);
+  }
+  if (other.ndim() == 1) {
+    return matmul(other.unsqueeze(1)).squeeze(-1);
+  }
+  return autograd::matmul(*this, other);
+}
+
+// ---- Operators ------------------------------------------------------------------------
+
+Tensor operator-(const Tensor& a) { return a.neg(); }
+Tensor operator+(const Tensor& a, const Tensor& b) { return a.add(b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return a.sub(b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return a.mul(b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return a.div(b); }
+Tensor operator+(const Tensor& a, double b) { return a.add(scalar_like(b, a)); }
+Tensor operator-(const Tensor& a, double b) { return a.sub(scalar_like(b, a)); }
+Tensor operator*(const Tensor& a, double b) { return a.mul(scalar_like(b, a)); }
+Tensor operator/(const Tensor& a, double b) { return a.div(scalar_like(b, a)); }
+Tensor operator+(double a, const Tensor& b) { return scalar_like(a, b).add(b); }
+Tensor operator-(double a, const Tensor& b) { return scalar_like(a, b).sub(b); }
+Tensor operator*(double a, const Tensor& b) { return scalar_like(a, b).mul(b); }
+Tensor operator/(double a, const Tensor& b) { return scalar_like(a, b).div(b); }
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.to_string(); }
+
+Tensor exp(const Tensor& t) { return t.exp(); }
+Tensor log(const Tensor& t) { return t.log(); }
+Tensor sigmoid(const Tensor& t) { return t.sigmoid(); }
+Tensor relu(const Tensor& t) { return t.relu(); }
+Tensor tanh(const Tensor& t) { return t.tanh(); }
+Tensor abs(const Tensor& t) { return t.abs(); }
+Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
+Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
+
+}  // namespace minitorch
