@@ -28,6 +28,9 @@ void check_same_device_and_dtype(const TensorData& a, const TensorData& b, const
 }
 
 void check_writable(const TensorData& out, const char* op) {
+  if (out.numel() == 0) {
+    return;
+  }
   for (int i = 0; i < out.ndim(); ++i) {
     if (out.strides()[i] == 0 && out.shape()[i] > 1) {
       throw ShapeError(std::string(op) + ": cannot write in place to an expanded tensor (shape " +

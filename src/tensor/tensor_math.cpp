@@ -6,6 +6,7 @@
 #include "autograd/functions.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
+#include "ops/checks.h"
 #include "ops/ops.h"
 
 namespace minitorch {
@@ -104,9 +105,18 @@ Tensor Tensor::matmul(const Tensor& other) const {
     throw ShapeError("matmul: both operands need at least 1 dim (shapes " + minitorch::to_string(shape()) +
                      " and " + minitorch::to_string(other.shape()) + ")");
   }
+  ops::check_same_device_and_dtype(data(), other.data(), "matmul");
+  std::int64_t k = shape()[ndim() - 1];
+  std::int64_t other_k = other.shape()[other.ndim() == 1 ? 0 : other.ndim() - 2];
+  if (k != other_k) {
+    throw ShapeError("matmul: inner sizes differ for shapes " + minitorch::to_string(shape()) +
+                     " and " + minitorch::to_string(other.shape()) + " (a dim -1: " +
+                     std::to_string(k) + " vs b dim " + (other.ndim() == 1 ? "0" : "-2") + ": " +
+                     std::to_string(other_k) + ")");
+  }
   // numpy's rule for vectors: promote to a matrix, multiply, drop the added dim.
   if (ndim() == 1) {
-    return unsqueeze(0).matmul(other).squeeze(-2);
+    return unsqueeze(0).matmul(other).squeeze(other.ndim() == 1 ? -1 : -2);
   }
   if (other.ndim() == 1) {
     return matmul(other.unsqueeze(1)).squeeze(-1);

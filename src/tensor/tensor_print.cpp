@@ -126,7 +126,7 @@ struct Printer {
         }
       }
       if (items[k] < 0) {
-        out += "...";
+        out += dim + 1 == shape.size() ? " ..." : "...";
         continue;
       }
       print(dim + 1, position + items[k] * strides[dim], indent + 1, out);
