@@ -1,0 +1,20 @@
+// parallel_for over the CPU backend's persistent thread pool. Work below the grain runs
+// inline on the caller. Chunk boundaries depend only on (begin, end, grain), never on the
+// thread count, so code that combines per-chunk results in chunk order is deterministic.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace minitorch::cpu {
+
+/// Calls fn(chunk_begin, chunk_end) for chunks covering [begin, end), each at least grain
+/// long (the last may be shorter), possibly on several threads; returns when all are done.
+/// An exception thrown by fn is rethrown on the caller (the first one, if several).
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
+                  const std::function<void(std::int64_t, std::int64_t)>& fn);
+
+/// Threads parallel_for may use (including the caller).
+int num_threads();
+
+}  // namespace minitorch::cpu
