@@ -14,6 +14,8 @@ void print_usage() {
       "usage: minitorch <command> [options]\n"
       "\n"
       "commands:\n"
+      "  train      train a classifier on a built-in 2-D dataset\n"
+      "  bench      benchmarks: 'bench ops' (map/zip/reduce), 'bench matmul'\n"
       "  diagnose   version, build configuration, CPU, SIMD, usable CPUs and devices\n"
       "\n"
       "Run 'minitorch <command> --help' for a command's options.");
@@ -32,6 +34,12 @@ int main(int argc, char** argv) {
   try {
     if (command == "diagnose") {
       return minitorch::cli::diagnose(args);
+    }
+    if (command == "train") {
+      return minitorch::cli::train(args);
+    }
+    if (command == "bench") {
+      return minitorch::cli::bench(args);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "minitorch %s: %s\n", command.c_str(), e.what());

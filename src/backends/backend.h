@@ -34,6 +34,16 @@ class Backend {
   virtual void copy(const TensorData& in, TensorData& out) = 0;
 };
 
+/// Note [Primitive report]: every primitive call fills this thread-local record with how it
+/// ran (the loop path taken, the instruction set, the threads used), so that the profiler in
+/// the ops layer can record it without knowing which backend ran. Strings are literals.
+struct PrimitiveReport {
+  std::string_view path = "reference";
+  std::string_view isa = "scalar";
+  int threads = 1;
+};
+PrimitiveReport& primitive_report();
+
 /// The backend that runs ops on tensors of device. Throws DeviceError when none is
 /// registered for its device type.
 Backend& backend_for(Device device);

@@ -35,6 +35,11 @@ Registry& registry() {
 
 }  // namespace
 
+PrimitiveReport& primitive_report() {
+  thread_local PrimitiveReport report;
+  return report;
+}
+
 Backend& backend_for(Device device) {
   Backend* backend = registry().active[static_cast<std::size_t>(device.type())].load(
       std::memory_order_acquire);

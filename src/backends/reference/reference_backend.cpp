@@ -103,11 +103,15 @@ void copy_loop(const TensorData& in, TensorData& out) {
   }
 }
 
+// See Note [Primitive report].
+void report_reference() { primitive_report() = PrimitiveReport{"reference", "scalar", 1}; }
+
 class ReferenceBackend final : public Backend {
  public:
   std::string_view name() const override { return "reference"; }
 
   void map(UnaryOp op, const TensorData& in, TensorData& out) override {
+    report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_unary(op, [&](auto fn) { map_loop<T>(fn, in, out); });
@@ -115,6 +119,7 @@ class ReferenceBackend final : public Backend {
   }
 
   void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
+    report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_binary(op, [&](auto fn) { zip_loop<T>(fn, a, b, out); });
@@ -122,6 +127,7 @@ class ReferenceBackend final : public Backend {
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
+    report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_reduce(op, [&](auto fn) { reduce_loop<T>(fn, in, dim, out); });
@@ -129,10 +135,12 @@ class ReferenceBackend final : public Backend {
   }
 
   void matmul(const TensorData& a, const TensorData& b, TensorData& out) override {
+    report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) { matmul_loop<decltype(t)>(a, b, out); });
   }
 
   void fill(double value, TensorData& out) override {
+    report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
       using T = decltype(t);
       T* out_storage = out.storage_data<T>();
@@ -146,6 +154,7 @@ class ReferenceBackend final : public Backend {
   }
 
   void copy(const TensorData& in, TensorData& out) override {
+    report_reference();
     dispatch_dtype(in.dtype(), [&](auto in_t) {
       dispatch_dtype(out.dtype(), [&](auto out_t) {
         copy_loop<decltype(in_t), decltype(out_t)>(in, out);
