@@ -16,14 +16,18 @@
 
 namespace minitorch {
 
+// The counts are checked against the last enumerator, so adding an op without updating
+// its count (and so the loops that visit every op) fails to compile.
 enum class UnaryOp : std::uint8_t { Neg, Exp, Log, Sigmoid, Relu, Tanh, Inv, Abs };
 inline constexpr int kUnaryOpCount = 8;
+static_assert(static_cast<int>(UnaryOp::Abs) + 1 == kUnaryOpCount);
 
 enum class BinaryOp : std::uint8_t { Add, Sub, Mul, Div, Pow, Lt, Gt, Le, Ge, Eq };
 inline constexpr int kBinaryOpCount = 10;
+static_assert(static_cast<int>(BinaryOp::Eq) + 1 == kBinaryOpCount);
 
-enum class ReduceOp : std::uint8_t { Sum, Max };
-inline constexpr int kReduceOpCount = 2;
+enum class ReduceOp : std::uint8_t { Sum, Max, Prod };
+inline constexpr int kReduceOpCount = 3;
 
 std::string_view to_string(UnaryOp op);
 std::string_view to_string(BinaryOp op);
@@ -173,6 +177,16 @@ struct MaxReduce {
     return (x > acc || x != x) ? x : acc;
   }
 };
+struct ProdReduce {
+  template <class T>
+  MT_HOST_DEVICE static T identity() {
+    return T(1);
+  }
+  template <class T>
+  MT_HOST_DEVICE T operator()(T acc, T x) const {
+    return acc * x;
+  }
+};
 
 }  // namespace scalar
 
@@ -234,6 +248,8 @@ decltype(auto) dispatch_reduce(ReduceOp op, Fn&& fn) {
       return fn(scalar::SumReduce{});
     case ReduceOp::Max:
       return fn(scalar::MaxReduce{});
+    case ReduceOp::Prod:
+      return fn(scalar::ProdReduce{});
   }
   return fn(scalar::SumReduce{});
 }
