@@ -1,12 +1,19 @@
 # Install/export rules: find_package(minitorch CONFIG) gives minitorch::minitorch.
 include(CMakePackageConfigHelpers)
 
+# The public headers are C++20 (std::span, defaulted operator==, designated initializers),
+# so whoever links minitorch::minitorch must compile as C++20: say so in the interface
+# rather than leave every consumer to find out from a compile error.
+target_compile_features(minitorch INTERFACE cxx_std_20)
+
 install(DIRECTORY include/minitorch DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS minitorch minitorch_core minitorch_backends minitorch_ops minitorch_tensor
   EXPORT minitorchTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Every imported target a layer links PUBLIC (Threads::Threads today) needs a matching
+# find_dependency in minitorchConfig.cmake.in; tests/install_consumer catches a missing one.
 install(EXPORT minitorchTargets NAMESPACE minitorch::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/minitorch)
 

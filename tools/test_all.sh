@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The test command: for each preset, configure, build (2 jobs) and run CTest; stop at the
+# first failure. Presets: release, asan (+ubsan), tsan by default; name some to run a subset.
+#
+# usage: bash tools/test_all.sh [preset...]      e.g. bash tools/test_all.sh release
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+known_presets=(release debug asan tsan)
+presets=("$@")
+if [[ ${#presets[@]} -eq 0 ]]; then
+  presets=(release asan tsan)
+fi
+for preset in "${presets[@]}"; do
+  if [[ " ${known_presets[*]} " != *" $preset "* ]]; then
+    echo "test_all: unknown preset '$preset' (known: ${known_presets[*]})" >&2
+    exit 2
+  fi
+done
+
+bash tools/install_deps.sh
+
+# Never more than 2 build jobs, whatever the caller's environment says.
+export CMAKE_BUILD_PARALLEL_LEVEL=2
+
+summary=()
+print_summary() {
+  if [[ ${#summary[@]} -gt 0 ]]; then
+    printf '%s\n' "${summary[@]}"
+  fi
+}
+
+for preset in "${presets[@]}"; do
+  start=$SECONDS
+  step=""
+  echo "==== $preset"
+  # MT_BUILD_TESTS=ON: a build dir first configured with tests off keeps that in its cache,
+  # and the preset alone would then build and find no tests.
+  if ! { step=configure && cmake --preset "$preset" -DMT_BUILD_TESTS=ON &&
+    step=build && cmake --build --preset "$preset" -j2 &&
+    step=test && ctest --preset "$preset"; }; then
+    summary+=("test_all: $preset FAILED at $step ($((SECONDS - start)) s)")
+    echo >&2
+    print_summary >&2
+    echo "test_all: stopped at the first failure; see the $step output above" \
+      "(build dir: build/$preset)" >&2
+    exit 1
+  fi
+  summary+=("test_all: $preset ok ($((SECONDS - start)) s)")
+  echo "==== $preset ok"
+done
+
+echo
+print_summary
