@@ -8,6 +8,7 @@ target_compile_features(minitorch INTERFACE cxx_std_20)
 
 install(DIRECTORY include/minitorch DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS minitorch minitorch_core minitorch_backends minitorch_ops minitorch_tensor
+  minitorch_nn minitorch_optim minitorch_data
   EXPORT minitorchTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,0 +1,11 @@
+// Everything in minitorch::nn: modules, activations, losses, functional ops, checkpoints.
+#pragma once
+
+#include "minitorch/nn/activation.h"
+#include "minitorch/nn/dropout.h"
+#include "minitorch/nn/functional.h"
+#include "minitorch/nn/linear.h"
+#include "minitorch/nn/loss.h"
+#include "minitorch/nn/module.h"
+#include "minitorch/nn/safetensors.h"
+#include "minitorch/nn/sequential.h"

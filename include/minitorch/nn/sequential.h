@@ -1,0 +1,30 @@
+// Sequential: runs its children in order, each one's output feeding the next. Children are
+// named "0", "1", ... so parameters read "2.weight", as in torch.nn.Sequential.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "minitorch/nn/module.h"
+
+namespace minitorch::nn {
+
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+  explicit Sequential(std::vector<std::shared_ptr<Module>> modules);
+
+  /// Appends a module; returns *this for chaining.
+  Sequential& push_back(std::shared_ptr<Module> module);
+  std::size_t size() const { return layers_.size(); }
+  Module& operator[](std::size_t i) const { return *layers_.at(i); }
+
+  /// x -> layer[n-1](...layer[0](x)); the identity when empty.
+  Tensor forward(const Tensor& x) override;
+  std::string name() const override { return "Sequential"; }
+
+ private:
+  std::vector<std::shared_ptr<Module>> layers_;
+};
+
+}  // namespace minitorch::nn

@@ -1,0 +1,75 @@
+// Losses composed from Tensor ops (so they differentiate on every backend). The stable forms
+// use functional::softplus / log_softmax; see Note [Detached shift] in functional.cpp.
+#include "minitorch/nn/loss.h"
+
+#include <string>
+
+#include "minitorch/error.h"
+#include "minitorch/factories.h"
+#include "minitorch/nn/functional.h"
+
+namespace minitorch::nn {
+namespace {
+
+void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
+  if (!(input.shape() == target.shape())) {
+    throw ShapeError(std::string(op) + ": input shape " + minitorch::to_string(input.shape()) +
+                     " and target shape " + minitorch::to_string(target.shape()) +
+                     " differ (reshape one, e.g. out.view({-1}))");
+  }
+}
+
+Tensor reduce(const Tensor& losses, Reduction reduction) {
+  switch (reduction) {
+    case Reduction::kMean:
+      return losses.mean();
+    case Reduction::kSum:
+      return losses.sum();
+    case Reduction::kNone:
+      return losses;
+  }
+  throw InternalError("loss: unknown reduction");
+}
+
+}  // namespace
+
+Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, Reduction reduction) {
+  check_same_shape(prob, target, "binary_cross_entropy");
+  Tensor likelihood = prob * target + (prob - 1.0) * (target - 1.0);
+  return reduce(-likelihood.log(), reduction);
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
+                                        Reduction reduction) {
+  check_same_shape(logits, target, "binary_cross_entropy_with_logits");
+  return reduce(functional::softplus(logits) - logits * target, reduction);
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
+  if (log_probs.ndim() != 2 || target.ndim() != 1 || target.size(0) != log_probs.size(0)) {
+    throw ShapeError("nll_loss: expected log_probs [N, C] and target [N], got " +
+                     minitorch::to_string(log_probs.shape()) + " and " +
+                     minitorch::to_string(target.shape()));
+  }
+  // One-hot by comparison with 0..C-1: no gather op needed, and it runs on any backend.
+  Tensor classes = arange(static_cast<double>(log_probs.size(1)),
+                          {.dtype = log_probs.dtype(), .device = log_probs.device()});
+  Tensor one_hot = target.detach().unsqueeze(1).eq(classes);
+  return reduce(-(log_probs * one_hot).sum(1), reduction);
+}
+
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction) {
+  if (logits.ndim() != 2) {
+    throw ShapeError("cross_entropy: expected logits [N, C], got " +
+                     minitorch::to_string(logits.shape()));
+  }
+  return nll_loss(functional::log_softmax(logits, 1), target, reduction);
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  check_same_shape(input, target, "mse_loss");
+  Tensor diff = input - target;
+  return reduce(diff * diff, reduction);
+}
+
+}  // namespace minitorch::nn

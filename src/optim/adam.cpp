@@ -1,0 +1,51 @@
+// Adam's update, in place on each parameter and its moment buffers under NoGradGuard.
+#include "minitorch/optim/adam.h"
+
+#include <cmath>
+#include <string>
+
+#include "minitorch/autograd.h"
+#include "minitorch/error.h"
+#include "minitorch/factories.h"
+
+namespace minitorch::optim {
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options)
+    : Optimizer(std::move(params)), options_(options), m_(params_.size()), v_(params_.size()) {
+  if (options.lr < 0.0 || options.eps < 0.0 || options.weight_decay < 0.0 ||
+      !(options.beta1 >= 0.0 && options.beta1 < 1.0) ||
+      !(options.beta2 >= 0.0 && options.beta2 < 1.0)) {
+    throw Error("Adam: need lr, eps, weight_decay >= 0 and betas in [0, 1) (got lr " +
+                std::to_string(options.lr) + ", betas (" + std::to_string(options.beta1) + ", " +
+                std::to_string(options.beta2) + "), eps " + std::to_string(options.eps) + ")");
+  }
+  lr_ = options.lr;
+}
+
+void Adam::step() {
+  NoGradGuard no_grad;
+  ++steps_;
+  const double t = static_cast<double>(steps_);
+  const double correction1 = 1.0 - std::pow(options_.beta1, t);
+  const double correction2 = 1.0 - std::pow(options_.beta2, t);
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    Tensor& p = params_[i];
+    Tensor g = p.grad();
+    if (!g.defined()) {
+      continue;
+    }
+    if (options_.weight_decay != 0.0) {
+      g = g + p * options_.weight_decay;
+    }
+    if (!m_[i].defined()) {
+      m_[i] = zeros_like(p);
+      v_[i] = zeros_like(p);
+    }
+    m_[i].mul_(options_.beta1).add_(g, 1.0 - options_.beta1);
+    v_[i].mul_(options_.beta2).add_(g * g, 1.0 - options_.beta2);
+    Tensor denom = (v_[i] * (1.0 / correction2)).pow(0.5) + options_.eps;
+    p.add_(m_[i] / denom, -lr_ / correction1);
+  }
+}
+
+}  // namespace minitorch::optim
