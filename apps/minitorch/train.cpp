@@ -1,13 +1,134 @@
-// Placeholder until its issue lands.
+// `minitorch train`: the course's Task 3.5 as a program. Parses flags, trains with the chosen
+// backend, logs every --log-every epochs, then prints a summary, draws the SVG and saves.
 #include <cstdio>
 
 #include "commands.h"
+#include "train_support.h"
 
 namespace minitorch::cli {
 
-int train(const std::vector<std::string>& /*args*/) {
-  std::fputs("minitorch: 'train' is not implemented yet\n", stderr);
-  return 2;
+using namespace train_detail;
+
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int train(const std::vector<std::string>& args) {
+  TrainOptions options;
+  int exit_code = 0;
+  if (!parse_options(args, options, &exit_code)) {
+    return exit_code;
+  }
+  if (options.bench) {
+    return run_bench(options);
+  }
+  double start = now_seconds();
+  Device device = select_backend(options);
+  Trainer trainer(options, device);
+  const std::int64_t total = trainer.dataset().size();
+  Logger logger(options, options.epochs);
+  std::vector<double> losses;
+  std::vector<double> epoch_seconds;
+  std::vector<double> window;
+  double setup_seconds = now_seconds() - start;
+  for (std::int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    double t0 = now_seconds();
+    double loss = trainer.run_epoch();
+    double seconds = now_seconds() - t0;
+    losses.push_back(loss);
+    epoch_seconds.push_back(seconds);
+    window.push_back(seconds);
+    logger.progress(epoch, loss, median(window));
+    if (epoch % options.log_every == 0 || epoch == options.epochs) {
+      logger.log({epoch, loss, trainer.correct(), total, median(window)});
+      window.clear();
+    }
+  }
+  logger.finish();
+
+  std::int64_t correct = trainer.correct();
+  double final_loss = losses.empty() ? 0.0 : losses.back();
+  // Steady state: skip the first tenth of the epochs (at least one), where caches, the
+  // allocator and the thread pool warm up.
+  std::size_t skip = std::max<std::size_t>(1, epoch_seconds.size() / 10);
+  std::vector<double> steady(epoch_seconds.begin() + static_cast<std::ptrdiff_t>(
+                                 std::min(skip, epoch_seconds.size())),
+                             epoch_seconds.end());
+  if (steady.empty()) {
+    steady = epoch_seconds;
+  }
+  double train_seconds = 0.0;
+  for (double s : epoch_seconds) {
+    train_seconds += s;
+  }
+
+  std::string plot = options.plot.empty() ? "minitorch_train_" + options.dataset + ".svg"
+                                          : options.plot;
+  std::string title = options.dataset + ", " + std::to_string(total) + " points, hidden " +
+                      std::to_string(options.hidden) + ", " + options.optimizer + " lr " +
+                      std::to_string(options.lr).substr(0, 6) + ", " +
+                      std::to_string(options.epochs) + " epochs";
+  if (plot != "none") {
+    write_svg(plot, trainer, losses, title);
+  }
+  if (!options.save.empty()) {
+    nn::save(trainer.model(), options.save,
+             {{"producer", "minitorch train"},
+              {"dataset", options.dataset},
+              {"hidden", std::to_string(options.hidden)},
+              {"loss", options.loss},
+              {"architecture", trainer.model().describe()}});
+  }
+  std::string threads = options.threads > 0 ? std::to_string(options.threads) : "default";
+  if (options.json) {
+    std::printf(
+        "{\"event\":\"summary\",\"dataset\":%s,\"points\":%lld,\"hidden\":%lld,\"epochs\":%lld,"
+        "\"backend\":%s,\"threads\":%s,\"optimizer\":%s,\"lr\":%.9g,\"batch\":%lld,"
+        "\"seed\":%llu,\"loss\":%.9g,\"correct\":%lld,\"total\":%lld,"
+        "\"seconds_per_epoch_median\":%.9g,\"seconds_per_epoch_min\":%.9g,"
+        "\"train_seconds\":%.9g,\"setup_seconds\":%.9g,\"plot\":%s,\"saved\":%s}\n",
+        json_string(options.dataset).c_str(), static_cast<long long>(total),
+        static_cast<long long>(options.hidden), static_cast<long long>(options.epochs),
+        json_string(options.backend).c_str(), json_string(threads).c_str(),
+        json_string(options.optimizer).c_str(), options.lr, static_cast<long long>(options.batch),
+        static_cast<unsigned long long>(options.seed), final_loss,
+        static_cast<long long>(correct), static_cast<long long>(total), median(steady),
+        minimum(steady), train_seconds, setup_seconds,
+        json_string(plot == "none" ? "" : plot).c_str(), json_string(options.save).c_str());
+    return 0;
+  }
+  std::printf("\ntrained %s on %s (%lld points) with %s\n", trainer.model().describe().c_str(),
+              options.dataset.c_str(), static_cast<long long>(total), options.backend.c_str());
+  std::printf("  %s lr %g, batch %lld, %lld epochs, seed %llu, %s, threads %s\n",
+              options.optimizer.c_str(), options.lr, static_cast<long long>(options.batch),
+              static_cast<long long>(options.epochs),
+              static_cast<unsigned long long>(options.seed), options.dtype.c_str(),
+              threads.c_str());
+  std::printf("  final loss %.6f, correct %lld/%lld (%.1f%%)\n", final_loss,
+              static_cast<long long>(correct), static_cast<long long>(total),
+              100.0 * static_cast<double>(correct) / static_cast<double>(total));
+  std::printf("  seconds per epoch (steady state, median of epochs %zu-%zu): %.6f (min %.6f)\n",
+              epoch_seconds.size() - steady.size() + 1, epoch_seconds.size(), median(steady),
+              minimum(steady));
+  std::printf("  training took %.3f s (+ %.3f s start-up)\n", train_seconds, setup_seconds);
+  if (plot != "none") {
+    std::printf("  wrote the loss curve and decision boundary to %s\n", plot.c_str());
+  }
+  if (!options.save.empty()) {
+    std::printf("  saved the model to %s (safetensors)\n", options.save.c_str());
+  }
+  return 0;
 }
 
 }  // namespace minitorch::cli

@@ -1,0 +1,159 @@
+// The model, backend choice and training loop behind `minitorch train` and its benchmark.
+// A step is the course's: zero_grad, forward, loss over the mini-batch (mean), backward, step.
+#include <algorithm>
+#include <chrono>
+
+#include "train_support.h"
+
+#if __has_include("minitorch/threading.h")
+#include "minitorch/threading.h"
+#define MT_TRAIN_HAS_THREADS 1
+#else
+#define MT_TRAIN_HAS_THREADS 0
+#endif
+
+namespace minitorch::cli::train_detail {
+
+bool has_threads_api() { return MT_TRAIN_HAS_THREADS != 0; }
+
+Device select_backend(TrainOptions& options) {
+  std::vector<std::string> names = available_backends();
+  auto has = [&](const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (options.backend.empty()) {
+    options.backend = has("cpu") ? "cpu" : "reference";
+  }
+  if (!has(options.backend)) {
+    std::string list;
+    for (const std::string& name : names) {
+      list += list.empty() ? "" : ", ";
+      list += name;
+    }
+    throw Error("--backend: backend '" + options.backend + "' is not in this build (available: " +
+                list + ")");
+  }
+  set_backend(options.backend);
+  if (options.threads > 0) {
+#if MT_TRAIN_HAS_THREADS
+    set_num_threads(options.threads);
+#else
+    throw Error("--threads: this build has no threads API (include/minitorch/threading.h)");
+#endif
+  }
+  return options.backend == "cuda" ? Device::cuda() : Device::cpu();
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) {
+    return 0.0;
+  }
+  auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  if (values.size() % 2 == 1) {
+    return *mid;
+  }
+  double upper = *mid;
+  double lower = *std::max_element(values.begin(), mid);
+  return 0.5 * (lower + upper);
+}
+
+double minimum(const std::vector<double>& values) {
+  return values.empty() ? 0.0 : *std::min_element(values.begin(), values.end());
+}
+
+Mlp::Mlp(std::int64_t hidden, bool sigmoid_output, nn::LinearOptions linear)
+    : hidden_(hidden), sigmoid_output_(sigmoid_output) {
+  layers_ = std::make_shared<nn::Sequential>();
+  layers_->push_back(std::make_shared<nn::Linear>(2, hidden, linear))
+      .push_back(std::make_shared<nn::ReLU>())
+      .push_back(std::make_shared<nn::Linear>(hidden, hidden, linear))
+      .push_back(std::make_shared<nn::ReLU>())
+      .push_back(std::make_shared<nn::Linear>(hidden, 1, linear));
+  if (sigmoid_output) {
+    layers_->push_back(std::make_shared<nn::Sigmoid>());
+  }
+  register_module("layers", layers_);
+}
+
+Tensor Mlp::forward(const Tensor& x) { return layers_->forward(x).view({-1}); }
+
+std::string Mlp::describe() const {
+  std::string h = std::to_string(hidden_);
+  return "Linear(2," + h + ")-relu-Linear(" + h + "," + h + ")-relu-Linear(" + h + ",1)" +
+         (sigmoid_output_ ? "-sigmoid" : "");
+}
+
+Trainer::Trainer(const TrainOptions& options, Device device)
+    : options_(options),
+      device_(device),
+      dtype_(options.dtype == "f64" ? kFloat64 : kFloat32),
+      logits_(options.loss == "bce-logits"),
+      dataset_(data::make_dataset(options.dataset, options.points, options.seed)) {
+  // Independent streams for the weights and the batch order, all fixed by --seed.
+  Generator init_generator(options.seed * 2654435761ULL + 1);
+  model_ = std::make_shared<Mlp>(options.hidden, !logits_,
+                                 nn::LinearOptions{.init = nn::parse_init(options.init),
+                                                   .dtype = dtype_,
+                                                   .device = device,
+                                                   .generator = &init_generator});
+  if (!options.load.empty()) {
+    nn::load(*model_, options.load);
+  }
+  if (options.optimizer == "sgd") {
+    optimizer_ = std::make_unique<optim::SGD>(
+        model_->parameters(), optim::SGDOptions{.lr = options.lr,
+                                                .momentum = options.momentum,
+                                                .weight_decay = options.weight_decay});
+  } else if (options.optimizer == "adam") {
+    optimizer_ = std::make_unique<optim::Adam>(
+        model_->parameters(),
+        optim::AdamOptions{.lr = options.lr, .weight_decay = options.weight_decay});
+  } else {
+    throw Error("--optimizer: unknown optimizer '" + options.optimizer + "' (sgd, adam)");
+  }
+  batches_ = std::make_unique<data::Batches>(dataset_, options.batch, options.seed + 0x5eed,
+                                             TensorOptions{.dtype = dtype_, .device = device});
+  all_x_ = dataset_.x_tensor({.dtype = dtype_, .device = device});
+  all_y_ = dataset_.y_tensor({.dtype = dtype_, .device = device});
+}
+
+double Trainer::run_epoch() {
+  double total = 0.0;
+  for (const data::Batch& batch : batches_->epoch()) {
+    optimizer_->zero_grad();
+    Tensor out = model_->forward(batch.x);
+    Tensor loss = logits_ ? nn::binary_cross_entropy_with_logits(out, batch.y)
+                          : nn::binary_cross_entropy(out, batch.y);
+    loss.backward();
+    optimizer_->step();
+    total += loss.item() * static_cast<double>(batch.y.numel());
+  }
+  return total / static_cast<double>(dataset_.size());
+}
+
+std::int64_t Trainer::correct() {
+  NoGradGuard no_grad;
+  model_->eval();
+  Tensor out = model_->forward(all_x_);
+  model_->train();
+  Tensor predicted = out.gt(logits_ ? 0.0 : 0.5);
+  return static_cast<std::int64_t>(predicted.eq(all_y_).sum().item());
+}
+
+std::vector<double> Trainer::predict(const std::vector<double>& xy) {
+  NoGradGuard no_grad;
+  model_->eval();
+  auto m = static_cast<std::int64_t>(xy.size() / 2);
+  Tensor x = from_vector(xy, {m, 2}, {.dtype = dtype_});
+  Tensor out = model_->forward(x.to(device_));
+  model_->train();
+  return (logits_ ? out.sigmoid() : out).to_vector();
+}
+
+}  // namespace minitorch::cli::train_detail

@@ -1,0 +1,137 @@
+// Internals of `minitorch train`, shared by its files: options, the model and training loop
+// (train_run.cpp), logging (train_log.cpp), the SVG picture (train_plot.cpp) and the
+// benchmark table (train_bench.cpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "minitorch/minitorch.h"
+
+namespace minitorch::cli::train_detail {
+
+struct TrainOptions {
+  std::string dataset = "xor";
+  std::int64_t points = 50;
+  std::int64_t hidden = 100;
+  std::int64_t epochs = 500;
+  double lr = 0.05;
+  std::int64_t batch = 10;
+  std::string optimizer = "sgd";
+  double momentum = 0.0;
+  double weight_decay = 0.0;
+  std::string backend;  ///< "" picks cpu when registered, else reference
+  int threads = 0;      ///< 0 keeps the library's default
+  std::uint64_t seed = 0;
+  std::string init = "course";
+  std::string loss = "bce";  ///< bce (the course's form, sigmoid output) or bce-logits
+  std::string dtype = "f32";
+  std::int64_t log_every = 10;
+  bool json = false;
+  bool quiet = false;  ///< no log lines (the summary still prints)
+  std::string save;
+  std::string load;
+  std::string plot;  ///< "" -> minitorch_train_<dataset>.svg; "none" -> no picture
+  bool bench = false;
+  int repeats = 5;
+};
+
+/// Parses args into options; returns false (after printing help or an error) when the
+/// program should stop with *exit_code.
+bool parse_options(const std::vector<std::string>& args, TrainOptions& options, int* exit_code);
+
+/// Selects the backend and thread count; returns the device tensors live on. Error when the
+/// backend is not available.
+Device select_backend(TrainOptions& options);
+/// Whether this build exposes set_num_threads.
+bool has_threads_api();
+
+/// The course's MLP: layers = Linear(2,H)-ReLU-Linear(H,H)-ReLU-Linear(H,1)[-Sigmoid].
+class Mlp : public nn::Module {
+ public:
+  Mlp(std::int64_t hidden, bool sigmoid_output, nn::LinearOptions linear);
+  /// x [N, 2] -> [N] (probabilities, or logits without the sigmoid).
+  Tensor forward(const Tensor& x) override;
+  std::string name() const override { return "Mlp"; }
+  std::string describe() const;
+
+ private:
+  std::shared_ptr<nn::Sequential> layers_;
+  std::int64_t hidden_;
+  bool sigmoid_output_;
+};
+
+/// Everything one training run needs, built from options.
+class Trainer {
+ public:
+  Trainer(const TrainOptions& options, Device device);
+
+  /// One pass over shuffled mini-batches; returns the mean loss per point.
+  double run_epoch();
+  /// Correctly classified points of the whole dataset (eval mode, no grad).
+  std::int64_t correct();
+  /// P(class 1) at each of the given [M, 2] points, in eval mode.
+  std::vector<double> predict(const std::vector<double>& xy);
+
+  const data::Dataset& dataset() const { return dataset_; }
+  Mlp& model() { return *model_; }
+  bool logits() const { return logits_; }
+
+ private:
+  TrainOptions options_;
+  Device device_;
+  DType dtype_;
+  bool logits_;
+  data::Dataset dataset_;
+  std::shared_ptr<Mlp> model_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  std::unique_ptr<data::Batches> batches_;
+  Tensor all_x_;
+  Tensor all_y_;
+};
+
+/// One logged point of the run.
+struct LogPoint {
+  std::int64_t epoch;
+  double loss;
+  std::int64_t correct;
+  std::int64_t total;
+  double seconds_per_epoch;  ///< median of the epochs since the previous log line
+};
+
+/// Plain lines (and a live bar on stderr when it is a terminal) or JSON lines.
+class Logger {
+ public:
+  Logger(const TrainOptions& options, std::int64_t epochs);
+  /// Called after every epoch; redraws the bar at most every 50 ms.
+  void progress(std::int64_t epoch, double loss, double seconds_per_epoch);
+  void log(const LogPoint& point);
+  /// Clears the bar.
+  void finish();
+
+ private:
+  bool json_;
+  bool quiet_;
+  bool bar_;
+  std::int64_t epochs_;
+  double last_draw_ = -1.0;
+  std::int64_t last_correct_ = -1;
+  std::int64_t total_ = 0;
+};
+
+/// Median and minimum of values (0 when empty).
+double median(std::vector<double> values);
+double minimum(const std::vector<double>& values);
+/// Seconds since an arbitrary start (steady clock).
+double now_seconds();
+
+/// Writes the loss curve and the decision boundary with the points as one SVG.
+void write_svg(const std::string& path, Trainer& trainer, const std::vector<double>& losses,
+               const std::string& title);
+
+/// `minitorch train --bench`.
+int run_bench(const TrainOptions& options);
+
+}  // namespace minitorch::cli::train_detail
