@@ -178,9 +178,32 @@ int count_mismatches(const Case& c, const TensorData& got, const TensorData& wan
   return bad;
 }
 
+struct Variant {
+  const char* isa;
+  cpu::MatmulPath path;
+  const char* name;
+};
+
+// Every algorithm on every instruction set this CPU has; the strided loop needs no ISA.
+std::vector<Variant> variants() {
+  std::vector<Variant> out;
+  for (const char* isa : {"avx512", "avx2"}) {
+    if (!cpu::set_matmul_isa(isa)) {
+      continue;
+    }
+    out.push_back({isa, cpu::MatmulPath::Auto, "auto"});
+    out.push_back({isa, cpu::MatmulPath::Packed, "packed"});
+    out.push_back({isa, cpu::MatmulPath::Direct, "direct"});
+  }
+  out.push_back({"scalar", cpu::MatmulPath::Strided, "strided"});
+  cpu::set_matmul_isa("");
+  return out;
+}
+
 TEST(MatmulDifferential, MatchesReferenceOnSeededCases) {
   const std::uint64_t seed = testing::test_seed();
   SCOPED_TRACE(testing::seed_note(seed));
+  const std::vector<Variant> all = variants();
   int cases = 0;
   int mismatches = 0;
   int nonzero_outputs = 0;
@@ -190,8 +213,14 @@ TEST(MatmulDifferential, MatchesReferenceOnSeededCases) {
       Case c = make_case(rng, dtype, i);
       TensorData want = TensorData::empty(c.out.shape(), dtype, Device::cpu());
       reference_backend().matmul(c.a, c.b, want);
-      cpu::matmul(c.a, c.b, c.out);
-      mismatches += count_mismatches(c, c.out, want);
+      for (const Variant& v : all) {
+        ASSERT_TRUE(cpu::set_matmul_isa(v.isa));
+        Case run = c;
+        run.note = c.note + " [" + v.isa + " " + v.name + "]";
+        cpu::matmul(c.a, c.b, c.out, cpu::MatmulOptions{v.path, true});
+        mismatches += count_mismatches(run, c.out, want);
+      }
+      cpu::set_matmul_isa("");
       bool any_nonzero = false;
       Index idx;
       for (std::int64_t e = 0; e < c.out.numel() && !any_nonzero; ++e) {
@@ -203,6 +232,7 @@ TEST(MatmulDifferential, MatchesReferenceOnSeededCases) {
     }
   }
   EXPECT_GE(cases, 300);
+  EXPECT_GE(all.size(), 4u);
   EXPECT_EQ(mismatches, 0);
   EXPECT_GT(nonzero_outputs, cases / 2) << "results are suspiciously all zero";
 }

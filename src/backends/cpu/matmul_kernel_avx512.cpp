@@ -1,0 +1,72 @@
+// AVX-512 matmul micro-kernels (compiled with AVX-512 flags, see Note [SIMD files]; called
+// only after a run-time CPU check). Tiles: float 12 x 32 and double 12 x 16, i.e. 12 rows x
+// 2 zmm = 24 accumulators of 32; edge columns use lane masks, so B and C are never overrun.
+#include <immintrin.h>
+
+#include "backends/cpu/matmul_kernel.h"
+#include "backends/cpu/matmul_microkernel.h"
+
+namespace minitorch::cpu {
+namespace {
+
+struct Avx512Float {
+  using T = float;
+  using V = __m512;
+  static constexpr int W = 16;
+  static __mmask16 mask(int lanes) { return static_cast<__mmask16>((1u << lanes) - 1u); }
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const T* p) { return _mm512_loadu_ps(p); }
+  static V load_mask(const T* p, int lanes) { return _mm512_maskz_loadu_ps(mask(lanes), p); }
+  static void store(T* p, V v) { _mm512_storeu_ps(p, v); }
+  static void store_mask(T* p, V v, int lanes) { _mm512_mask_storeu_ps(p, mask(lanes), v); }
+  static V bcast(const T* p) { return _mm512_set1_ps(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+};
+
+struct Avx512Double {
+  using T = double;
+  using V = __m512d;
+  static constexpr int W = 8;
+  static __mmask8 mask(int lanes) { return static_cast<__mmask8>((1u << lanes) - 1u); }
+  static V zero() { return _mm512_setzero_pd(); }
+  static V load(const T* p) { return _mm512_loadu_pd(p); }
+  static V load_mask(const T* p, int lanes) { return _mm512_maskz_loadu_pd(mask(lanes), p); }
+  static void store(T* p, V v) { _mm512_storeu_pd(p, v); }
+  static void store_mask(T* p, V v, int lanes) { _mm512_mask_storeu_pd(p, mask(lanes), v); }
+  static V bcast(const T* p) { return _mm512_set1_pd(*p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_pd(a, b); }
+};
+
+constexpr int kRows = 12;
+
+bool supported() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("fma");
+}
+
+}  // namespace
+
+bool matmul_kernels_avx512(MatmulKernels<float>& kernels) {
+  if (!supported()) {
+    return false;
+  }
+  kernels = {"avx512", kRows, 32, 256, 96, 2048,
+             &microkernel::packed<Avx512Float, kRows, 2>,
+             &microkernel::direct<Avx512Float, kRows, 2>};
+  return true;
+}
+
+bool matmul_kernels_avx512(MatmulKernels<double>& kernels) {
+  if (!supported()) {
+    return false;
+  }
+  kernels = {"avx512", kRows, 16, 256, 96, 1024,
+             &microkernel::packed<Avx512Double, kRows, 2>,
+             &microkernel::direct<Avx512Double, kRows, 2>};
+  return true;
+}
+
+}  // namespace minitorch::cpu
