@@ -131,6 +131,10 @@ class Tensor {
   /// Max values (PyTorch's amax: ties share the gradient). ShapeError on an empty dim.
   Tensor max() const;
   Tensor max(std::int64_t dim, bool keepdim = false) const;
+  /// Product over everything (1 for an empty tensor): a 0-dim tensor.
+  Tensor prod() const;
+  /// Product over dim (1 for an empty dim); the gradient is exact at zeros.
+  Tensor prod(std::int64_t dim, bool keepdim = false) const;
 
   /// a [..., m, k] @ b [..., k, n] -> [..., m, n], batch dims broadcast; a 1-D operand is
   /// a row (a) or column (b) vector whose dim is removed from the result, as in numpy.

@@ -93,6 +93,18 @@ Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const
       Tensor mask = x.eq(y);
       return g * mask / mask.sum(dim, /*keepdim=*/true);
     }
+    case ReduceOp::Prod: {
+      // d/dx_i = product of the other elements. g * y / x is wrong where x_i = 0, so count
+      // the zeros: none -> p / x_i with p the product of the (non-zero) elements; exactly
+      // one -> p_nz (the product of the non-zeros) at the zero and 0 elsewhere; two or
+      // more -> 0 everywhere.
+      Tensor is_zero = x.eq(0.0);
+      Tensor zeros = is_zero.sum(dim, /*keepdim=*/true);
+      Tensor x_nz = x + is_zero;
+      Tensor p_nz = x_nz.prod(dim, /*keepdim=*/true);
+      Tensor others = zeros.eq(0.0) * p_nz / x_nz + zeros.eq(1.0) * is_zero * p_nz;
+      return g * others;
+    }
   }
   throw InternalError("reduce_rule: unknown op");
 }

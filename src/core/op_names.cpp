@@ -57,6 +57,8 @@ std::string_view to_string(ReduceOp op) {
       return "sum";
     case ReduceOp::Max:
       return "max";
+    case ReduceOp::Prod:
+      return "prod";
   }
   return "?";
 }

@@ -100,6 +100,13 @@ Tensor Tensor::max(std::int64_t dim, bool keepdim) const {
   return keepdim || ndim() == 0 ? out : out.squeeze(dim);
 }
 
+Tensor Tensor::prod() const { return flatten().prod(0); }
+
+Tensor Tensor::prod(std::int64_t dim, bool keepdim) const {
+  Tensor out = autograd::reduce(ReduceOp::Prod, *this, dim);
+  return keepdim || ndim() == 0 ? out : out.squeeze(dim);
+}
+
 Tensor Tensor::matmul(const Tensor& other) const {
   if (ndim() == 0 || other.ndim() == 0) {
     throw ShapeError("matmul: both operands need at least 1 dim (shapes " + minitorch::to_string(shape()) +

@@ -91,6 +91,16 @@ std::vector<GradRow> rows() {
       {"max", "over dim 1 and everything",
        [](Generator& g) { return Inputs{transposed(3, 5, g)}; },
        [](const Inputs& in) { return in[0].max(1, true) * 2.0 + in[0].max(); }},
+      {"prod", "over dim 1 of a transposed input and everything",
+       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
+       [](const Inputs& in) { return in[0].prod(1, true) * 2.0 + in[0].prod(); }},
+      {"prod", "rows with no, one and two zeros (the product of the others)",
+       [](Generator&) {
+         return Inputs{leaf(from_vector(std::vector<double>{1.5, -0.7, 2.0, 0.0, 1.3, -0.4, 0.0,
+                                                            0.9, 0.0},
+                                        {3, 3}, kF64))};
+       },
+       [](const Inputs& in) { return in[0].prod(1) + in[0].transpose(0, 1).prod(0) * 0.5; }},
       {"matmul", "batched with broadcast batch dims, transposed operand",
        [](Generator& g) {
          return Inputs{values({2, 1, 3, 4}, g), leaf(values({3, 2, 4}, g).transpose(1, 2))};

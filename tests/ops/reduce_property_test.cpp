@@ -1,4 +1,4 @@
-// Property tests for reductions: sum, mean and max over a dim (keepdim or not) and over
+// Property tests for reductions: sum, mean, max and prod over a dim (keepdim or not) and over
 // everything, on random shapes and layouts, against NdArray loops in long double.
 #include <cmath>
 #include <functional>
@@ -10,7 +10,7 @@
 namespace minitorch::testing {
 namespace {
 
-enum class Kind { Sum, Mean, Max };
+enum class Kind { Sum, Mean, Max, Prod };
 
 // Reduces dim of a (keepdim shape). Sums run in long double: the reference is exact enough
 // that the tolerance below bounds the library's own rounding.
@@ -20,7 +20,9 @@ NdArray reduce_dim(const NdArray& a, std::size_t dim, Kind kind, NdArray* abs_su
   NdArray out = NdArray::filled(out_shape, 0);
   *abs_sum = NdArray::filled(out_shape, 0);
   for_each_index(out_shape, [&](const Sizes& idx) {
-    long double acc = kind == Kind::Max ? -std::numeric_limits<long double>::infinity() : 0;
+    long double acc = kind == Kind::Max    ? -std::numeric_limits<long double>::infinity()
+                      : kind == Kind::Prod ? 1
+                                           : 0;
     long double mag = 0;
     bool nan = false;
     Sizes src = idx;
@@ -29,7 +31,13 @@ NdArray reduce_dim(const NdArray& a, std::size_t dim, Kind kind, NdArray* abs_su
       double v = a.at(src);
       nan = nan || std::isnan(v);
       mag += std::fabs(v);
-      acc = kind == Kind::Max ? std::max(acc, static_cast<long double>(v)) : acc + v;
+      acc = kind == Kind::Max    ? std::max(acc, static_cast<long double>(v))
+            : kind == Kind::Prod ? acc * v
+                                 : acc + v;
+    }
+    if (kind == Kind::Prod) {
+      // A product of n terms is within about n ulp of the exact one, in any order.
+      mag = std::fabs(acc);
     }
     if (kind == Kind::Mean) {
       acc /= static_cast<long double>(a.shape[dim]);
@@ -39,6 +47,15 @@ NdArray reduce_dim(const NdArray& a, std::size_t dim, Kind kind, NdArray* abs_su
     abs_sum->at(idx) = static_cast<double>(mag);
   });
   return out;
+}
+
+// Magnitudes in [0.8, 1.25) with random signs, so that a product of thousands of them
+// stays far from overflow and underflow.
+ValueFn prod_values() {
+  return [](std::mt19937_64& rng) {
+    double v = std::uniform_real_distribution<double>(0.8, 1.25)(rng);
+    return (rng() & 1) != 0 ? -v : v;
+  };
 }
 
 Sizes squeeze_dim(Sizes shape, std::size_t dim) {
@@ -69,8 +86,11 @@ class ReduceProperty : public BackendTest {};
 
 TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
   std::uint64_t seed = test_seed();
-  for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max}) {
-    const char* name = kind == Kind::Sum ? "sum(dim)" : (kind == Kind::Mean ? "mean(dim)" : "max(dim)");
+  for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max, Kind::Prod}) {
+    const char* name = kind == Kind::Sum    ? "sum(dim)"
+                       : kind == Kind::Mean ? "mean(dim)"
+                       : kind == Kind::Max  ? "max(dim)"
+                                            : "prod(dim)";
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);
       for (int i = 0; i < kCasesPerOp; ++i) {
@@ -85,13 +105,14 @@ TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
         bool keepdim = gen.chance(0.5);
         std::int64_t dim_arg = gen.chance(0.3) ? static_cast<std::int64_t>(dim) - static_cast<std::int64_t>(shape.size())
                                                : static_cast<std::int64_t>(dim);
-        Operand x = gen.operand(shape, dtype);
+        Operand x = gen.operand(shape, dtype, kind == Kind::Prod ? prod_values() : ValueFn{});
         SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " dim " +
                                             std::to_string(dim_arg) + (keepdim ? " keepdim " : " ") +
                                             x.recipe, seed));
         Tensor y = kind == Kind::Sum    ? x.tensor.sum(dim_arg, keepdim)
                    : kind == Kind::Mean ? x.tensor.mean(dim_arg, keepdim)
-                                        : x.tensor.max(dim_arg, keepdim);
+                   : kind == Kind::Max  ? x.tensor.max(dim_arg, keepdim)
+                                        : x.tensor.prod(dim_arg, keepdim);
         NdArray mag;
         NdArray want = reduce_dim(x.expected, dim, kind, &mag);
         if (!keepdim) {
@@ -107,8 +128,11 @@ TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
 
 TEST_P(ReduceProperty, OverEverythingMatchesLoops) {
   std::uint64_t seed = test_seed();
-  for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max}) {
-    const char* name = kind == Kind::Sum ? "sum()" : (kind == Kind::Mean ? "mean()" : "max()");
+  for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max, Kind::Prod}) {
+    const char* name = kind == Kind::Sum    ? "sum()"
+                       : kind == Kind::Mean ? "mean()"
+                       : kind == Kind::Max  ? "max()"
+                                            : "prod()";
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);
       for (int i = 0; i < kCasesPerOp; ++i) {
@@ -116,9 +140,12 @@ TEST_P(ReduceProperty, OverEverythingMatchesLoops) {
         if (kind == Kind::Max && numel_of(shape) == 0) {
           shape = {2, 3};
         }
-        Operand x = gen.operand(shape, dtype);
+        Operand x = gen.operand(shape, dtype, kind == Kind::Prod ? prod_values() : ValueFn{});
         SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
-        Tensor y = kind == Kind::Sum ? x.tensor.sum() : (kind == Kind::Mean ? x.tensor.mean() : x.tensor.max());
+        Tensor y = kind == Kind::Sum    ? x.tensor.sum()
+                   : kind == Kind::Mean ? x.tensor.mean()
+                   : kind == Kind::Max  ? x.tensor.max()
+                                        : x.tensor.prod();
         NdArray flat{{numel_of(shape)}, x.expected.values};
         NdArray mag;
         NdArray want = reduce_dim(flat, 0, kind, &mag);
