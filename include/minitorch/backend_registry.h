@@ -1,4 +1,4 @@
-// Choosing the backend that runs ops on CPU tensors ("reference" now; "cpu" once it lands).
+// Choosing the backend that runs ops on CPU tensors: "cpu" (the default) or "reference".
 // The choice is process-wide and meant to be made once, before work starts.
 #pragma once
 
@@ -17,7 +17,7 @@ void set_backend(std::string_view name);
 /// Name of the backend currently used for device.
 std::string backend_name(Device device);
 
-/// Names of all registered backends, e.g. {"reference"}.
+/// Names of all registered backends, e.g. {"cpu", "reference"}.
 std::vector<std::string> available_backends();
 
 }  // namespace minitorch

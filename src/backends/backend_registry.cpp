@@ -5,9 +5,13 @@
 #include <string>
 
 #include "backends/backend.h"
+#include "backends/cpu/cpu_backend.h"
 #include "backends/reference/reference_backend.h"
 #include "minitorch/backend_registry.h"
 #include "minitorch/error.h"
+#ifdef MT_HAVE_CUDA
+#include "backends/cuda/cuda_registration.h"
+#endif
 
 namespace minitorch {
 namespace {
@@ -22,9 +26,15 @@ struct Registry {
   std::vector<Entry> entries;
   std::array<std::atomic<Backend*>, 2> active{};
 
+  // "cpu" is the default for CPU tensors; "reference" stays selectable with set_backend.
   Registry() {
+    entries.push_back({"cpu", DeviceType::CPU, &cpu::cpu_backend()});
     entries.push_back({"reference", DeviceType::CPU, &reference_backend()});
-    active[static_cast<std::size_t>(DeviceType::CPU)] = &reference_backend();
+    active[static_cast<std::size_t>(DeviceType::CPU)] = &cpu::cpu_backend();
+#ifdef MT_HAVE_CUDA
+    entries.push_back({"cuda", DeviceType::CUDA, &cuda_backend()});
+    active[static_cast<std::size_t>(DeviceType::CUDA)] = &cuda_backend();
+#endif
   }
 };
 

@@ -17,4 +17,7 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
 /// Threads parallel_for may use (including the caller).
 int num_threads();
 
+/// Threads a parallel_for over [begin, end) with grain would use at most (for reports).
+int threads_for(std::int64_t begin, std::int64_t end, std::int64_t grain);
+
 }  // namespace minitorch::cpu

@@ -1,0 +1,80 @@
+// The CPU backend's inner kernels: 1-D loops over raw pointers, one table per SIMD level
+// (scalar, AVX2, AVX-512). The loop engine does the strides, the splitting over threads and
+// the dispatch; a kernel only runs one contiguous (or broadcast) row on one thread.
+// See Note [Reduction order] for the summation order every level shares.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "minitorch/scalar_ops.h"
+
+namespace minitorch::cpu {
+
+enum class SimdLevel : std::uint8_t { Scalar, Avx2, Avx512 };
+
+/// "scalar", "avx2" or "avx512".
+std::string_view to_string(SimdLevel level);
+
+// Note [Reduction order]: a contiguous row of n elements is folded as a pairwise tree whose
+// shape depends only on n. Rows longer than kReduceBlock are cut into blocks of kReduceBlock
+// (the last shorter); block results are combined pairwise. Inside a block, halves are split
+// at a multiple of K (kReduceLanes<T>) down to leaves of at most kReduceLeaf elements; a leaf
+// folds element i into accumulator i % K, then folds the K accumulators as a tree (j with
+// j + K/2, then j + K/4, ...). Every SIMD level runs exactly this order, so sums are
+// bitwise identical across levels and thread counts. Outer-dim reductions fold rows the same
+// way: runs of at most kReduceRowLeaf rows in order, halves combined pairwise.
+template <class T>
+inline constexpr std::int64_t kReduceLanes = 64 / static_cast<std::int64_t>(sizeof(T)) * 2;
+template <class T>
+inline constexpr std::int64_t kReduceLeaf = kReduceLanes<T> * 8;
+inline constexpr std::int64_t kReduceBlock = 1 << 14;
+inline constexpr std::int64_t kReduceRowLeaf = 8;
+/// Most columns reduce_rows handles in one call.
+inline constexpr std::int64_t kReduceCols = 64;
+
+template <class T>
+struct Kernels {
+  /// out[i] = op(in[i * in_step]) for i < n; in_step is 0 or 1.
+  void (*map)(UnaryOp op, const T* in, std::int64_t in_step, T* out, std::int64_t n);
+  /// out[i] = op(a[i * a_step], b[i * b_step]) for i < n; steps are 0 or 1.
+  void (*zip)(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
+              T* out, std::int64_t n);
+  /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
+  T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
+  /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.
+  void (*reduce_rows)(ReduceOp op, const T* in, std::int64_t row_stride, std::int64_t rows,
+                      T* out, std::int64_t cols);
+};
+
+struct KernelTable {
+  SimdLevel level;
+  Kernels<float> f32;
+  Kernels<double> f64;
+
+  template <class T>
+  const Kernels<T>& get() const {
+    if constexpr (sizeof(T) == 4) {
+      return f32;
+    } else {
+      return f64;
+    }
+  }
+};
+
+const KernelTable& scalar_kernels();
+/// Defined in kernels_avx2.cpp / kernels_avx512.cpp; call only when the CPU has the ISA.
+const KernelTable& avx2_kernels();
+const KernelTable& avx512_kernels();
+
+/// The best level this CPU supports.
+SimdLevel max_simd_level();
+/// The level in use: max_simd_level(), or lower when MINITORCH_SIMD=scalar|avx2 says so.
+SimdLevel simd_level();
+/// Forces a level (clamped to max_simd_level()); for tests. Not thread-safe against running
+/// ops.
+void set_simd_level(SimdLevel level);
+/// The table of simd_level().
+const KernelTable& active_kernels();
+
+}  // namespace minitorch::cpu

@@ -1,0 +1,187 @@
+// The scalar kernel table (built for baseline x86-64) and the choice of SIMD level. map and
+// zip run the shared functors of scalar_ops.h, so they equal the reference bit for bit;
+// reductions emulate the lanes of Note [Reduction order], so they equal the SIMD levels.
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+#include "backends/cpu/kernels.h"
+
+namespace minitorch::cpu {
+namespace {
+
+template <class T>
+void map_scalar(UnaryOp op, const T* in, std::int64_t step, T* out, std::int64_t n) {
+  dispatch_unary(op, [&](auto fn) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      out[i] = fn(in[i * step]);
+    }
+  });
+}
+
+template <class T>
+void zip_scalar(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
+                T* out, std::int64_t n) {
+  dispatch_binary(op, [&](auto fn) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      out[i] = fn(a[i * a_step], b[i * b_step]);
+    }
+  });
+}
+
+template <class T, class Fn>
+T reduce_leaf(Fn fn, const T* x, std::int64_t n) {
+  constexpr std::int64_t kK = kReduceLanes<T>;
+  T lanes[static_cast<std::size_t>(kK)];
+  for (T& lane : lanes) {
+    lane = Fn::template identity<T>();
+  }
+  for (std::int64_t i = 0; i < n; ++i) {
+    lanes[i % kK] = fn(lanes[i % kK], x[i]);
+  }
+  for (std::int64_t half = kK / 2; half >= 1; half /= 2) {
+    for (std::int64_t j = 0; j < half; ++j) {
+      lanes[j] = fn(lanes[j], lanes[j + half]);
+    }
+  }
+  return lanes[0];
+}
+
+template <class T, class Fn>
+T reduce_pairwise(Fn fn, const T* x, std::int64_t n) {
+  if (n <= kReduceLeaf<T>) {
+    return reduce_leaf(fn, x, n);
+  }
+  std::int64_t half = n / 2 / kReduceLanes<T> * kReduceLanes<T>;
+  return fn(reduce_pairwise(fn, x, half), reduce_pairwise(fn, x + half, n - half));
+}
+
+template <class T>
+T reduce_block_scalar(ReduceOp op, const T* x, std::int64_t n) {
+  return dispatch_reduce(op, [&](auto fn) { return reduce_pairwise(fn, x, n); });
+}
+
+template <class T, class Fn>
+void reduce_rows_pairwise(Fn fn, const T* in, std::int64_t row_stride, std::int64_t rows, T* acc,
+                          std::int64_t cols) {
+  if (rows <= kReduceRowLeaf) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      T a = Fn::template identity<T>();
+      for (std::int64_t r = 0; r < rows; ++r) {
+        a = fn(a, in[r * row_stride + c]);
+      }
+      acc[c] = a;
+    }
+    return;
+  }
+  std::int64_t half = rows / 2;
+  reduce_rows_pairwise(fn, in, row_stride, half, acc, cols);
+  T other[static_cast<std::size_t>(kReduceCols)];
+  reduce_rows_pairwise(fn, in + half * row_stride, row_stride, rows - half, other, cols);
+  for (std::int64_t c = 0; c < cols; ++c) {
+    acc[c] = fn(acc[c], other[c]);
+  }
+}
+
+template <class T>
+void reduce_rows_scalar(ReduceOp op, const T* in, std::int64_t row_stride, std::int64_t rows,
+                        T* out, std::int64_t cols) {
+  dispatch_reduce(op, [&](auto fn) { reduce_rows_pairwise(fn, in, row_stride, rows, out, cols); });
+}
+
+template <class T>
+Kernels<T> scalar_kernels_for() {
+  return {&map_scalar<T>, &zip_scalar<T>, &reduce_block_scalar<T>, &reduce_rows_scalar<T>};
+}
+
+SimdLevel detect_level() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("fma")) {
+    return SimdLevel::Avx512;
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    return SimdLevel::Avx2;
+  }
+#endif
+  return SimdLevel::Scalar;
+}
+
+// MINITORCH_SIMD=scalar|avx2|avx512 lowers the level (never raises it above the CPU's).
+SimdLevel initial_level() {
+  SimdLevel level = max_simd_level();
+  if (const char* env = std::getenv("MINITORCH_SIMD")) {
+    SimdLevel wanted = level;
+    if (std::strcmp(env, "scalar") == 0) {
+      wanted = SimdLevel::Scalar;
+    } else if (std::strcmp(env, "avx2") == 0) {
+      wanted = SimdLevel::Avx2;
+    }
+    level = wanted < level ? wanted : level;
+  }
+  return level;
+}
+
+std::atomic<const KernelTable*>& active_table() {
+  static std::atomic<const KernelTable*> table{nullptr};
+  return table;
+}
+
+const KernelTable& table_for(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Avx512:
+      return avx512_kernels();
+    case SimdLevel::Avx2:
+      return avx2_kernels();
+    case SimdLevel::Scalar:
+      break;
+  }
+  return scalar_kernels();
+}
+
+}  // namespace
+
+std::string_view to_string(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Scalar:
+      return "scalar";
+    case SimdLevel::Avx2:
+      return "avx2";
+    case SimdLevel::Avx512:
+      return "avx512";
+  }
+  return "scalar";
+}
+
+const KernelTable& scalar_kernels() {
+  static const KernelTable table{SimdLevel::Scalar, scalar_kernels_for<float>(),
+                                 scalar_kernels_for<double>()};
+  return table;
+}
+
+SimdLevel max_simd_level() {
+  static const SimdLevel level = detect_level();
+  return level;
+}
+
+const KernelTable& active_kernels() {
+  const KernelTable* table = active_table().load(std::memory_order_acquire);
+  if (table == nullptr) {
+    table = &table_for(initial_level());
+    active_table().store(table, std::memory_order_release);
+  }
+  return *table;
+}
+
+SimdLevel simd_level() { return active_kernels().level; }
+
+void set_simd_level(SimdLevel level) {
+  if (level > max_simd_level()) {
+    level = max_simd_level();
+  }
+  active_table().store(&table_for(level), std::memory_order_release);
+}
+
+}  // namespace minitorch::cpu

@@ -1,0 +1,166 @@
+// The loop engine shared by map, zip, copy and fill (and the output side of reduce): builds a
+// LoopPlan (size-1 dims dropped, dims in the output's memory order, dims merged where every
+// operand is contiguous across them), picks a path, and walks [begin, end) of the output's
+// elements as runs along the innermost dim. Offsets advance by an odometer: one division per
+// chunk to find its start, none per element, nothing allocated.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+
+#include "minitorch/shape.h"
+#include "minitorch/tensor_data.h"
+
+namespace minitorch::cpu {
+
+inline constexpr int kMaxOperands = 3;
+
+/// Dims are outer to inner (dim ndim - 1 innermost); strides in elements; operand 0 is the
+/// output. A plan always has at least one dim.
+struct LoopPlan {
+  int ndim = 0;
+  int operands = 0;
+  std::int64_t numel = 0;
+  std::int64_t shape[kMaxDims] = {};
+  std::int64_t strides[kMaxOperands][kMaxDims] = {};
+
+  std::int64_t inner() const { return shape[ndim - 1]; }
+  std::int64_t inner_stride(int op) const { return strides[op][ndim - 1]; }
+};
+
+/// Plan over shape with each operand's strides (operand 0 orders the dims).
+LoopPlan make_plan(const Shape& shape, const Strides* const* strides, int operands);
+
+inline LoopPlan make_plan(const TensorData& out, const TensorData* a = nullptr,
+                          const TensorData* b = nullptr) {
+  const Strides* strides[kMaxOperands] = {&out.strides(), a ? &a->strides() : nullptr,
+                                          b ? &b->strides() : nullptr};
+  return make_plan(out.shape(), strides, 1 + (a != nullptr) + (b != nullptr));
+}
+
+enum class LoopPath : std::uint8_t {
+  Contiguous,       // one flat run, every operand stride 1
+  ScalarBroadcast,  // one flat run, inputs stride 0 or 1, at least one 0
+  InnerContiguous,  // runs along the inner dim, strides 0 or 1 there
+  TransposeBlocked, // an input is contiguous along another dim: walk 2-D tiles
+  Odometer,         // anything else: strided scalar runs
+};
+
+std::string_view to_string(LoopPath path);
+
+/// The path for plan; for TransposeBlocked, *tile_dim is the dim where the transposed input
+/// has stride 1.
+LoopPath choose_path(const LoopPlan& plan, int* tile_dim);
+
+/// Calls row(offsets, n) for each run of n consecutive elements along the inner dim covering
+/// the ordinals [begin, end); offsets[k] is operand k's element offset of the run's start.
+template <class RowFn>
+void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn&& row) {
+  if (begin >= end) {
+    return;
+  }
+  const int nd = plan.ndim;
+  const int ops = plan.operands;
+  std::int64_t index[kMaxDims];
+  std::int64_t offsets[kMaxOperands] = {0, 0, 0};
+  std::int64_t rest = begin;
+  for (int d = nd - 1; d >= 0; --d) {
+    index[d] = rest % plan.shape[d];
+    rest /= plan.shape[d];
+    for (int k = 0; k < ops; ++k) {
+      offsets[k] += index[d] * plan.strides[k][d];
+    }
+  }
+  const std::int64_t inner = plan.inner();
+  std::int64_t pos = begin;
+  while (pos < end) {
+    std::int64_t n = std::min(inner - index[nd - 1], end - pos);
+    row(static_cast<const std::int64_t*>(offsets), n);
+    pos += n;
+    index[nd - 1] += n;
+    if (index[nd - 1] < inner) {
+      for (int k = 0; k < ops; ++k) {
+        offsets[k] += n * plan.strides[k][nd - 1];
+      }
+      continue;
+    }
+    // Carry: back to the start of the inner dim, then step the odometer.
+    for (int k = 0; k < ops; ++k) {
+      offsets[k] += (n - inner) * plan.strides[k][nd - 1];
+    }
+    index[nd - 1] = 0;
+    for (int d = nd - 2; d >= 0; --d) {
+      for (int k = 0; k < ops; ++k) {
+        offsets[k] += plan.strides[k][d];
+      }
+      if (++index[d] < plan.shape[d]) {
+        break;
+      }
+      for (int k = 0; k < ops; ++k) {
+        offsets[k] -= plan.shape[d] * plan.strides[k][d];
+      }
+      index[d] = 0;
+    }
+  }
+}
+
+/// Side of the square tiles of the TransposeBlocked path.
+inline constexpr std::int64_t kTile = 32;
+
+/// Units of work of the TransposeBlocked path: (outer position, tile of tile_dim) pairs.
+std::int64_t tile_units(const LoopPlan& plan, int tile_dim);
+
+/// Calls elem(offsets) for every element of units [begin, end), tile by tile: within a tile,
+/// for each kTile-wide block of the inner dim, tile_dim steps outermost, so both the output
+/// (stride 1 along inner) and the transposed input (stride 1 along tile_dim) are read and
+/// written in cache-line runs.
+template <class ElemFn>
+void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
+                ElemFn&& elem) {
+  const int nd = plan.ndim;
+  const int ops = plan.operands;
+  const std::int64_t tile_size = plan.shape[tile_dim];
+  const std::int64_t tiles = (tile_size + kTile - 1) / kTile;
+  const std::int64_t inner = plan.inner();
+  for (std::int64_t unit = begin; unit < end; ++unit) {
+    std::int64_t outer = unit / tiles;
+    std::int64_t t0 = (unit % tiles) * kTile;
+    std::int64_t t1 = std::min(t0 + kTile, tile_size);
+    std::int64_t base[kMaxOperands] = {0, 0, 0};
+    for (int d = nd - 2; d >= 0; --d) {
+      if (d == tile_dim) {
+        continue;
+      }
+      std::int64_t i = outer % plan.shape[d];
+      outer /= plan.shape[d];
+      for (int k = 0; k < ops; ++k) {
+        base[k] += i * plan.strides[k][d];
+      }
+    }
+    for (std::int64_t i0 = 0; i0 < inner; i0 += kTile) {
+      std::int64_t i1 = std::min(i0 + kTile, inner);
+      for (std::int64_t t = t0; t < t1; ++t) {
+        std::int64_t offsets[kMaxOperands];
+        for (int k = 0; k < ops; ++k) {
+          offsets[k] = base[k] + t * plan.strides[k][tile_dim] + i0 * plan.strides[k][nd - 1];
+        }
+        for (std::int64_t i = i0; i < i1; ++i) {
+          elem(static_cast<const std::int64_t*>(offsets));
+          for (int k = 0; k < ops; ++k) {
+            offsets[k] += plan.strides[k][nd - 1];
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Elements per parallel chunk: at least min_grain, and about 4 chunks per thread.
+std::int64_t loop_grain(std::int64_t numel, std::int64_t min_grain);
+
+/// Tests: scales every minimum grain down to n (>= 1) so that small cases run on several
+/// threads; 0 restores the defaults.
+void set_min_grain_for_testing(std::int64_t n);
+
+}  // namespace minitorch::cpu

@@ -1,0 +1,345 @@
+// The kernel table for one SIMD level, written once over VecF / VecD and compiled twice
+// (kernels_avx2.cpp, kernels_avx512.cpp). One call runs on one thread: lanes walk the row,
+// tails use masked loads and stores. Arithmetic and comparisons are single IEEE operations,
+// bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per lane.
+// Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
+#pragma once
+
+#include <cstdint>
+
+#include "backends/cpu/kernels.h"
+#include "backends/cpu/simd_vec.h"
+#include "backends/cpu/vec_math.h"
+
+namespace minitorch::cpu {
+namespace {
+
+template <class V>
+using Elem = typename V::T;
+
+// ---- map / zip --------------------------------------------------------------------------
+
+// out[i] = f(in[i * step]) with f on vectors.
+template <class V, class F>
+void map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
+  constexpr std::int64_t kL = V::kLanes;
+  std::int64_t i = 0;
+  if (step == 0) {
+    V y = f(V::set1(*in));
+    for (; i + kL <= n; i += kL) {
+      y.store(out + i);
+    }
+    if (i < n) {
+      y.store_partial(out + i, n - i);
+    }
+    return;
+  }
+  for (; i + kL <= n; i += kL) {
+    f(V::load(in + i)).store(out + i);
+  }
+  if (i < n) {
+    f(V::load_partial(in + i, n - i)).store_partial(out + i, n - i);
+  }
+}
+
+// out[i] = f(in[i * step]) with a scalar f (libm); lanes buy nothing here.
+template <class T, class F>
+void map_each(F f, const T* in, std::int64_t step, T* out, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    out[i] = f(in[i * step]);
+  }
+}
+
+inline float sigmoid_scalar(float x) {
+  if (x >= 0.0f) {
+    return 1.0f / (1.0f + __builtin_expf(-x));
+  }
+  float e = __builtin_expf(x);
+  return e / (1.0f + e);
+}
+inline double sigmoid_scalar(double x) {
+  if (x >= 0.0) {
+    return 1.0 / (1.0 + __builtin_exp(-x));
+  }
+  double e = __builtin_exp(x);
+  return e / (1.0 + e);
+}
+
+template <class V>
+void map_kernel(UnaryOp op, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
+  using T = Elem<V>;
+  switch (op) {
+    case UnaryOp::Neg:
+      return map_vec<V>([](V x) { return vneg(x); }, in, step, out, n);
+    case UnaryOp::Relu:
+      return map_vec<V>(
+          [](V x) {
+            V zero = V::set1(T(0));
+            return select(cmp<_CMP_LE_OQ>(x, zero), zero, x);
+          },
+          in, step, out, n);
+    case UnaryOp::Inv:
+      return map_vec<V>([](V x) { return V::set1(T(1)) / x; }, in, step, out, n);
+    case UnaryOp::Abs:
+      return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
+    case UnaryOp::Exp:
+      if constexpr (sizeof(T) == 4) {
+        return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
+      } else {
+        return map_each([](T x) { return __builtin_exp(x); }, in, step, out, n);
+      }
+    case UnaryOp::Log:
+      if constexpr (sizeof(T) == 4) {
+        return map_vec<V>([](V x) { return vlog(x); }, in, step, out, n);
+      } else {
+        return map_each([](T x) { return __builtin_log(x); }, in, step, out, n);
+      }
+    case UnaryOp::Tanh:
+      if constexpr (sizeof(T) == 4) {
+        return map_vec<V>([](V x) { return vtanh(x); }, in, step, out, n);
+      } else {
+        return map_each([](T x) { return __builtin_tanh(x); }, in, step, out, n);
+      }
+    case UnaryOp::Sigmoid:
+      if constexpr (sizeof(T) == 4) {
+        return map_vec<V>([](V x) { return vsigmoid(x); }, in, step, out, n);
+      } else {
+        return map_each([](T x) { return sigmoid_scalar(x); }, in, step, out, n);
+      }
+  }
+}
+
+template <class V>
+V load_step(const Elem<V>* p, std::int64_t step, std::int64_t i) {
+  return step == 0 ? V::set1(*p) : V::load(p + i);
+}
+template <class V>
+V load_step_partial(const Elem<V>* p, std::int64_t step, std::int64_t i, std::int64_t n) {
+  return step == 0 ? V::set1(*p) : V::load_partial(p + i, n);
+}
+
+template <class V, class F>
+void zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
+             Elem<V>* out, std::int64_t n) {
+  constexpr std::int64_t kL = V::kLanes;
+  std::int64_t i = 0;
+  for (; i + kL <= n; i += kL) {
+    f(load_step<V>(a, a_step, i), load_step<V>(b, b_step, i)).store(out + i);
+  }
+  if (i < n) {
+    f(load_step_partial<V>(a, a_step, i, n - i), load_step_partial<V>(b, b_step, i, n - i))
+        .store_partial(out + i, n - i);
+  }
+}
+
+template <class V, int kPredicate>
+void zip_compare(const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
+                 Elem<V>* out, std::int64_t n) {
+  using T = Elem<V>;
+  zip_vec<V>(
+      [](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); }, a,
+      a_step, b, b_step, out, n);
+}
+
+template <class V>
+void zip_kernel(BinaryOp op, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b,
+                std::int64_t b_step, Elem<V>* out, std::int64_t n) {
+  using T = Elem<V>;
+  switch (op) {
+    case BinaryOp::Add:
+      return zip_vec<V>([](V x, V y) { return x + y; }, a, a_step, b, b_step, out, n);
+    case BinaryOp::Sub:
+      return zip_vec<V>([](V x, V y) { return x - y; }, a, a_step, b, b_step, out, n);
+    case BinaryOp::Mul:
+      return zip_vec<V>([](V x, V y) { return x * y; }, a, a_step, b, b_step, out, n);
+    case BinaryOp::Div:
+      return zip_vec<V>([](V x, V y) { return x / y; }, a, a_step, b, b_step, out, n);
+    case BinaryOp::Pow:
+      for (std::int64_t i = 0; i < n; ++i) {
+        if constexpr (sizeof(T) == 4) {
+          out[i] = __builtin_powf(a[i * a_step], b[i * b_step]);
+        } else {
+          out[i] = __builtin_pow(a[i * a_step], b[i * b_step]);
+        }
+      }
+      return;
+    case BinaryOp::Lt:
+      return zip_compare<V, _CMP_LT_OQ>(a, a_step, b, b_step, out, n);
+    case BinaryOp::Gt:
+      return zip_compare<V, _CMP_GT_OQ>(a, a_step, b, b_step, out, n);
+    case BinaryOp::Le:
+      return zip_compare<V, _CMP_LE_OQ>(a, a_step, b, b_step, out, n);
+    case BinaryOp::Ge:
+      return zip_compare<V, _CMP_GE_OQ>(a, a_step, b, b_step, out, n);
+    case BinaryOp::Eq:
+      return zip_compare<V, _CMP_EQ_OQ>(a, a_step, b, b_step, out, n);
+  }
+}
+
+// ---- reductions (Note [Reduction order]) ----------------------------------------------------
+
+struct SumV {
+  template <class V>
+  static V combine(V acc, V x) {
+    return acc + x;
+  }
+  template <class T>
+  static T combine1(T acc, T x) {
+    return acc + x;
+  }
+  template <class T>
+  static T identity() {
+    return T(0);
+  }
+};
+struct ProdV {
+  template <class V>
+  static V combine(V acc, V x) {
+    return acc * x;
+  }
+  template <class T>
+  static T combine1(T acc, T x) {
+    return acc * x;
+  }
+  template <class T>
+  static T identity() {
+    return T(1);
+  }
+};
+// NaN wins (scalar::MaxReduce): keep a NaN acc, else take x when x > acc or x is NaN.
+struct MaxV {
+  template <class V>
+  static V combine(V acc, V x) {
+    auto take = mask_and(cmp<_CMP_ORD_Q>(acc, acc),
+                         mask_or(cmp<_CMP_GT_OQ>(x, acc), cmp<_CMP_UNORD_Q>(x, x)));
+    return select(take, x, acc);
+  }
+  template <class T>
+  static T combine1(T acc, T x) {
+    if (acc != acc) {
+      return acc;
+    }
+    return (x > acc || x != x) ? x : acc;
+  }
+  template <class T>
+  static T identity() {
+    return T(-__builtin_inf());
+  }
+};
+
+template <class V, class R>
+Elem<V> reduce_leaf(const Elem<V>* x, std::int64_t n) {
+  using T = Elem<V>;
+  constexpr std::int64_t kK = kReduceLanes<T>;
+  constexpr std::int64_t kL = V::kLanes;
+  constexpr std::int64_t kVecs = kK / kL;
+  const T identity = R::template identity<T>();
+  V acc[static_cast<std::size_t>(kVecs)];
+  for (std::int64_t v = 0; v < kVecs; ++v) {
+    acc[v] = V::set1(identity);
+  }
+  std::int64_t i = 0;
+  for (; i + kK <= n; i += kK) {
+    for (std::int64_t v = 0; v < kVecs; ++v) {
+      acc[v] = R::combine(acc[v], V::load(x + i + v * kL));
+    }
+  }
+  for (std::int64_t v = 0; v < kVecs && i + v * kL < n; ++v) {
+    std::int64_t left = n - i - v * kL;
+    V tail = left >= kL ? V::load(x + i + v * kL)
+                        : V::load_partial_or(x + i + v * kL, left, identity);
+    acc[v] = R::combine(acc[v], tail);
+  }
+  alignas(64) T lanes[static_cast<std::size_t>(kK)];
+  for (std::int64_t v = 0; v < kVecs; ++v) {
+    acc[v].store(lanes + v * kL);
+  }
+  for (std::int64_t half = kK / 2; half >= 1; half /= 2) {
+    for (std::int64_t j = 0; j < half; ++j) {
+      lanes[j] = R::combine1(lanes[j], lanes[j + half]);
+    }
+  }
+  return lanes[0];
+}
+
+template <class V, class R>
+Elem<V> reduce_pairwise(const Elem<V>* x, std::int64_t n) {
+  using T = Elem<V>;
+  if (n <= kReduceLeaf<T>) {
+    return reduce_leaf<V, R>(x, n);
+  }
+  std::int64_t half = n / 2 / kReduceLanes<T> * kReduceLanes<T>;
+  return R::combine1(reduce_pairwise<V, R>(x, half), reduce_pairwise<V, R>(x + half, n - half));
+}
+
+template <class V>
+Elem<V> reduce_block_kernel(ReduceOp op, const Elem<V>* x, std::int64_t n) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return reduce_pairwise<V, SumV>(x, n);
+    case ReduceOp::Max:
+      return reduce_pairwise<V, MaxV>(x, n);
+    case ReduceOp::Prod:
+      return reduce_pairwise<V, ProdV>(x, n);
+  }
+  return Elem<V>(0);
+}
+
+// acc[j] = fold of rows [0, rows) of column j: runs of kReduceRowLeaf rows in order, halves
+// combined pairwise. Lanes walk the columns.
+template <class V, class R>
+void reduce_rows_pairwise(const Elem<V>* in, std::int64_t row_stride, std::int64_t rows,
+                          Elem<V>* acc, std::int64_t cols) {
+  using T = Elem<V>;
+  constexpr std::int64_t kL = V::kLanes;
+  if (rows <= kReduceRowLeaf) {
+    for (std::int64_t c = 0; c < cols; c += kL) {
+      std::int64_t width = cols - c < kL ? cols - c : kL;
+      V a = V::set1(R::template identity<T>());
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const T* p = in + r * row_stride + c;
+        a = R::combine(a, width == kL ? V::load(p) : V::load_partial(p, width));
+      }
+      if (width == kL) {
+        a.store(acc + c);
+      } else {
+        a.store_partial(acc + c, width);
+      }
+    }
+    return;
+  }
+  std::int64_t half = rows / 2;
+  reduce_rows_pairwise<V, R>(in, row_stride, half, acc, cols);
+  alignas(64) T other[static_cast<std::size_t>(kReduceCols)];
+  reduce_rows_pairwise<V, R>(in + half * row_stride, row_stride, rows - half, other, cols);
+  for (std::int64_t c = 0; c < cols; c += kL) {
+    std::int64_t width = cols - c < kL ? cols - c : kL;
+    if (width == kL) {
+      R::combine(V::load(acc + c), V::load(other + c)).store(acc + c);
+    } else {
+      R::combine(V::load_partial(acc + c, width), V::load_partial(other + c, width))
+          .store_partial(acc + c, width);
+    }
+  }
+}
+
+template <class V>
+void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
+                        std::int64_t rows, Elem<V>* out, std::int64_t cols) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return reduce_rows_pairwise<V, SumV>(in, row_stride, rows, out, cols);
+    case ReduceOp::Max:
+      return reduce_rows_pairwise<V, MaxV>(in, row_stride, rows, out, cols);
+    case ReduceOp::Prod:
+      return reduce_rows_pairwise<V, ProdV>(in, row_stride, rows, out, cols);
+  }
+}
+
+template <class V>
+Kernels<Elem<V>> kernels_for() {
+  return {&map_kernel<V>, &zip_kernel<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
+}
+
+}  // namespace
+}  // namespace minitorch::cpu
