@@ -6,11 +6,13 @@
 #include "minitorch/layout.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
+#include "ops/profile.h"
 
 namespace minitorch::ops {
 
 TensorData copy_to(const TensorData& a, DType dtype, Device device) {
   TensorData out = TensorData::empty(a.shape(), dtype, device);
+  profile::PrimitiveTimer timer(PrimitiveKind::Copy, &a, nullptr, out);
   // A copy between devices runs on the non-CPU side's backend. See backend.h.
   backend_for(device.is_cpu() ? a.device() : device).copy(a, out);
   return out;
@@ -40,16 +42,19 @@ void copy_into(const TensorData& src, TensorData& dst, const char* name) {
                      " does not broadcast to destination shape " + to_string(dst.shape()));
   }
   check_writable(dst, name);
+  profile::PrimitiveTimer timer(PrimitiveKind::Copy, &src, nullptr, dst);
   backend_for(dst.device()).copy(src.expand(dst.shape()), dst);
 }
 
 void fill(TensorData& dst, double value, const char* name) {
   check_writable(dst, name);
+  profile::PrimitiveTimer timer(PrimitiveKind::Fill, nullptr, nullptr, dst);
   backend_for(dst.device()).fill(value, dst);
 }
 
 TensorData scalar(double value, DType dtype, Device device) {
   TensorData out = TensorData::empty(Shape{}, dtype, device);
+  profile::PrimitiveTimer timer(PrimitiveKind::Fill, nullptr, nullptr, out);
   backend_for(device).fill(value, out);
   return out;
 }

@@ -6,6 +6,7 @@
 #include "minitorch/layout.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
+#include "ops/profile.h"
 
 namespace minitorch::ops {
 namespace {
@@ -42,6 +43,7 @@ void check_writable(const TensorData& out, const char* op) {
 
 TensorData map(UnaryOp op, const TensorData& a) {
   TensorData out = TensorData::empty(a.shape(), a.dtype(), a.device());
+  profile::PrimitiveTimer timer(op, a, out);
   backend_for(a.device()).map(op, a, out);
   return out;
 }
@@ -56,6 +58,7 @@ TensorData zip(BinaryOp op, const TensorData& a, const TensorData& b) {
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
   TensorData a_view = a.shape() == out_shape ? a : a.expand(out_shape);
   TensorData b_view = b.shape() == out_shape ? b : b.expand(out_shape);
+  profile::PrimitiveTimer timer(op, a, b, out);
   backend_for(a.device()).zip(op, a_view, b_view, out);
   return out;
 }
@@ -71,6 +74,7 @@ void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData&
                      " differs from the in-place output's shape " + to_string(out.shape()));
   }
   check_writable(out, name);
+  profile::PrimitiveTimer timer(op, a, b, out);
   backend_for(out.device()).zip(op, a.expand(shape), b.expand(shape), out);
 }
 

@@ -6,6 +6,7 @@
 #include "minitorch/layout.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
+#include "ops/profile.h"
 
 namespace minitorch::ops {
 namespace {
@@ -51,6 +52,7 @@ TensorData matmul(const TensorData& a, const TensorData& b) {
   out_shape.push_back(m);
   out_shape.push_back(n);
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
+  profile::PrimitiveTimer timer(PrimitiveKind::Matmul, &a, &b, out);
   backend_for(a.device()).matmul(a.expand(a_shape), b.expand(b_shape), out);
   return out;
 }

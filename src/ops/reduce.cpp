@@ -4,6 +4,7 @@
 #include "backends/backend.h"
 #include "minitorch/error.h"
 #include "ops/ops.h"
+#include "ops/profile.h"
 
 namespace minitorch::ops {
 
@@ -20,6 +21,7 @@ TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
   Shape out_shape = a.shape();
   out_shape[d] = 1;
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
+  profile::PrimitiveTimer timer(op, a, d, out);
   backend_for(a.device()).reduce(op, a, d, out);
   return out;
 }
