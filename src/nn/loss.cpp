@@ -35,7 +35,11 @@ Tensor reduce(const Tensor& losses, Reduction reduction) {
 
 Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, Reduction reduction) {
   check_same_shape(prob, target, "binary_cross_entropy");
-  Tensor likelihood = prob * target + (prob - 1.0) * (target - 1.0);
+  // prob * y + (prob - 1) * (y - 1) == prob * (2y - 1) + (1 - y) for any y. The right side
+  // records two ops instead of four (the target is a constant), and for labels in {0, 1} it
+  // gives the same bits: each side is exactly prob or 1 - prob.
+  Tensor y = target.detach();
+  Tensor likelihood = prob * (y * 2.0 - 1.0) + (1.0 - y);
   return reduce(-likelihood.log(), reduction);
 }
 

@@ -10,7 +10,8 @@ enum class Reduction { kMean, kSum, kNone };
 
 /// prob [*], target [*] in {0, 1} (or in [0, 1]) -> scalar (or [*] for kNone).
 /// The course's form -log(prob * target + (prob - 1) * (target - 1)); prob must be in (0, 1)
-/// (a saturated sigmoid gives inf: prefer binary_cross_entropy_with_logits).
+/// (a saturated sigmoid gives inf: prefer binary_cross_entropy_with_logits). The target is a
+/// constant (no gradient flows to it).
 /// ShapeError when the shapes differ.
 Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target,
                             Reduction reduction = Reduction::kMean);
