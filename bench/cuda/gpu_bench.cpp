@@ -1,0 +1,360 @@
+// GPU benchmarks of the CUDA backend (issue 6), all through the public Tensor API:
+//  1. GB/s of map, zip, broadcast zip, transposed zip and reductions on 64M float32, each as
+//     a ratio to a device-to-device cudaMemcpy timed in the same run (bytes read + written);
+//  2. sgemm and dgemm, 1024 to 8192, against cuBLAS in the same run (cuBLAS is a peer here and
+//     never a library dependency; CUBLAS_DEFAULT_MATH and CUBLAS_PEDANTIC_MATH are both FP32
+//     or FP64 arithmetic, no TF32 — NVIDIA_TF32_OVERRIDE must be unset or 0);
+//  3. the latency of a 1K-element op through the Tensor API;
+//  4. seconds per epoch of an xor MLP (hidden 100) on the GPU and on the CPU backend.
+// Device work is timed with CUDA events after warm-up; every figure is a median.
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "minitorch/minitorch.h"
+
+namespace mt = minitorch;
+
+namespace {
+
+void check(cudaError_t error, const char* what) {
+  if (error != cudaSuccess) {
+    std::fprintf(stderr, "gpu_bench: %s: %s\n", what, cudaGetErrorString(error));
+    std::exit(1);
+  }
+}
+
+void check(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS) {
+    std::fprintf(stderr, "gpu_bench: %s: cuBLAS status %d\n", what, static_cast<int>(status));
+    std::exit(1);
+  }
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Median milliseconds of fn over reps runs after warmup runs, timed with CUDA events.
+double time_ms(const std::function<void()>& fn, int warmup, int reps) {
+  for (int i = 0; i < warmup; ++i) {
+    fn();
+  }
+  check(cudaDeviceSynchronize(), "warm-up");
+  cudaEvent_t start;
+  cudaEvent_t stop;
+  check(cudaEventCreate(&start), "cudaEventCreate");
+  check(cudaEventCreate(&stop), "cudaEventCreate");
+  std::vector<double> times;
+  for (int i = 0; i < reps; ++i) {
+    check(cudaEventRecord(start), "cudaEventRecord");
+    fn();
+    check(cudaEventRecord(stop), "cudaEventRecord");
+    check(cudaEventSynchronize(stop), "cudaEventSynchronize");
+    float ms = 0;
+    check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+    times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return median(times);
+}
+
+void* raw(const mt::Tensor& t) { return t.data().data_ptr(); }
+
+struct Targets {
+  int passed = 0;
+  int failed = 0;
+  std::vector<std::string> lines;
+  void add(const std::string& what, double value, double target, bool at_least,
+           const char* unit) {
+    bool ok = at_least ? value >= target : value <= target;
+    (ok ? passed : failed) += 1;
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-44s %10.3f %s  (target %s %.3f)  %s", what.c_str(),
+                  value, unit, at_least ? ">=" : "<=", target, ok ? "PASS" : "FAIL");
+    lines.emplace_back(line);
+  }
+};
+
+// ---- 1. bandwidth -----------------------------------------------------------------------------
+
+void bench_bandwidth(Targets& targets) {
+  const std::int64_t n = std::int64_t{1} << 26;  // 64M float32 = 256 MiB
+  const std::int64_t side = 8192;
+  const double bytes = static_cast<double>(n) * 4.0;
+  mt::Generator gen(1);
+  mt::TensorOptions on_gpu = {.dtype = mt::kFloat32, .device = mt::Device::cuda()};
+  mt::Tensor a = mt::rand({side, side}, on_gpu, &gen);
+  mt::Tensor b = mt::rand({side, side}, on_gpu, &gen);
+  mt::Tensor row = mt::rand({side}, on_gpu, &gen);
+  mt::Tensor col = mt::rand({side, 1}, on_gpu, &gen);
+  mt::Tensor bt = b.transpose(0, 1);
+  mt::Tensor flat = a.view({n});
+  mt::Tensor dst = mt::empty({side, side}, on_gpu);
+
+  const int warmup = 3;
+  const int reps = 21;
+  double copy_ms = time_ms(
+      [&] {
+        check(cudaMemcpy(raw(dst), raw(a), static_cast<std::size_t>(bytes),
+                         cudaMemcpyDeviceToDevice),
+              "cudaMemcpy");
+      },
+      warmup, reps);
+  double copy_gbs = 2 * bytes / copy_ms / 1e6;
+  std::printf("\n== Bandwidth, 64M float32 ([8192, 8192]); bytes = read + written\n");
+  std::printf("  %-36s %9s %9s %8s  %s\n", "op", "ms", "GB/s", "vs copy", "path");
+  std::printf("  %-36s %9.3f %9.1f %8.3f  %s\n", "cudaMemcpy device-to-device", copy_ms, copy_gbs,
+              1.0, "-");
+
+  struct Row {
+    std::string name;
+    double bytes;
+    std::function<mt::Tensor()> op;
+    double target;
+  };
+  std::vector<Row> rows = {
+      {"map neg", 2 * bytes, [&] { return a.neg(); }, 0.95},
+      {"map exp", 2 * bytes, [&] { return a.exp(); }, 0.95},
+      {"zip add", 3 * bytes, [&] { return a + b; }, 0.95},
+      {"zip add, row broadcast [8192]", 2 * bytes, [&] { return a + row; }, 0.75},
+      {"zip add, column broadcast [8192, 1]", 2 * bytes, [&] { return a + col; }, 0.75},
+      {"zip add, transposed b.T", 3 * bytes, [&] { return a + bt; }, 0.75},
+      {"contiguous of a transpose", 2 * bytes, [&] { return bt.contiguous(); }, 0.0},
+      {"sum over dim 1 (rows)", bytes, [&] { return a.sum(1); }, 0.85},
+      {"sum over dim 0 (columns)", bytes, [&] { return a.sum(0); }, 0.85},
+      {"sum over everything (64M)", bytes, [&] { return flat.sum(0); }, 0.85},
+      {"max over dim 1", bytes, [&] { return a.max(1); }, 0.85},
+  };
+  for (const Row& r : rows) {
+    mt::Tensor keep;
+    double ms = time_ms([&] { keep = r.op(); }, warmup, reps);
+    double gbs = r.bytes / ms / 1e6;
+    std::printf("  %-36s %9.3f %9.1f %8.3f  %s\n", r.name.c_str(), ms, gbs, gbs / copy_gbs,
+                std::string(mt::primitive_report().path).c_str());
+    if (r.target > 0) {
+      targets.add(r.name + " / copy", gbs / copy_gbs, r.target, true, "x");
+    }
+  }
+}
+
+// ---- 2. matmul vs cuBLAS ----------------------------------------------------------------------
+
+template <class T>
+void bench_gemm(Targets& targets, cublasHandle_t handle) {
+  const bool single = sizeof(T) == 4;
+  std::printf("\n== %s: minitorch matmul vs cuBLAS (%s), TFLOP/s = 2 n^3 / time\n",
+              single ? "sgemm (float32)" : "dgemm (float64)",
+              single ? "cublasSgemm" : "cublasDgemm");
+  std::printf("  %6s %10s %10s %10s %10s %8s %8s %10s\n", "n", "ours ms", "ours TF", "cublas ms",
+              "cublas TF", "ratio", "ped.ratio", "max rel");
+  mt::TensorOptions on_gpu = {.dtype = single ? mt::kFloat32 : mt::kFloat64,
+                              .device = mt::Device::cuda()};
+  mt::Generator gen(2);
+  for (std::int64_t n : {1024, 2048, 4096, 8192}) {
+    mt::Tensor a = mt::rand({n, n}, on_gpu, &gen) - 0.5;
+    mt::Tensor b = mt::rand({n, n}, on_gpu, &gen) - 0.5;
+    mt::Tensor c = mt::empty({n, n}, on_gpu);
+    int reps = n <= 2048 ? 15 : (n == 4096 ? 7 : 5);
+    mt::Tensor ours;
+    double ours_ms = time_ms([&] { ours = a.matmul(b); }, 2, reps);
+    // Row-major C = A B is column-major C^T = B^T A^T.
+    const T one = 1;
+    const T zero = 0;
+    auto run_cublas = [&] {
+      int m = static_cast<int>(n);
+      if constexpr (sizeof(T) == 4) {
+        check(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one,
+                          static_cast<const float*>(raw(b)), m, static_cast<const float*>(raw(a)),
+                          m, &zero, static_cast<float*>(raw(c)), m),
+              "cublasSgemm");
+      } else {
+        check(cublasDgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one,
+                          static_cast<const double*>(raw(b)), m,
+                          static_cast<const double*>(raw(a)), m, &zero,
+                          static_cast<double*>(raw(c)), m),
+              "cublasDgemm");
+      }
+    };
+    check(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+    double cublas_ms = time_ms(run_cublas, 2, reps);
+    check(cublasSetMathMode(handle, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
+    double pedantic_ms = time_ms(run_cublas, 2, reps);
+    check(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+    // Agreement of the two results, relative to the largest magnitude.
+    double max_rel = (ours - c).abs().max().item() / c.abs().max().item();
+    double flops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+    double best_cublas = std::min(cublas_ms, pedantic_ms);
+    std::printf("  %6lld %10.3f %10.2f %10.3f %10.2f %8.3f %8.3f %10.2e\n",
+                static_cast<long long>(n), ours_ms, flops / ours_ms / 1e9, cublas_ms,
+                flops / cublas_ms / 1e9, cublas_ms / ours_ms, pedantic_ms / ours_ms, max_rel);
+    if (single && n >= 4096) {
+      targets.add("sgemm " + std::to_string(n) + " vs fastest cuBLAS FP32", best_cublas / ours_ms,
+                  0.85, true, "x");
+    }
+  }
+}
+
+// ---- 3. latency ---------------------------------------------------------------------------------
+
+void bench_latency(Targets& targets) {
+  mt::TensorOptions on_gpu = {.dtype = mt::kFloat32, .device = mt::Device::cuda()};
+  mt::Tensor a = mt::rand({1024}, on_gpu);
+  mt::Tensor b = mt::rand({1024}, on_gpu);
+  using Clock = std::chrono::steady_clock;
+  const int ops = 20000;
+  std::vector<double> per_op;
+  std::vector<double> synced;
+  for (int trial = 0; trial < 7; ++trial) {
+    check(cudaDeviceSynchronize(), "sync");
+    auto t0 = Clock::now();
+    for (int i = 0; i < ops; ++i) {
+      mt::Tensor c = a + b;
+    }
+    check(cudaDeviceSynchronize(), "sync");
+    per_op.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / ops);
+    for (int i = 0; i < 200; ++i) {
+      auto s0 = Clock::now();
+      mt::Tensor c = a + b;
+      check(cudaDeviceSynchronize(), "sync");
+      synced.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s0).count());
+    }
+  }
+  // The same op's device time alone.
+  double kernel_us = time_ms([&] { mt::Tensor c = a + b; }, 10, 201) * 1e3;
+  std::printf("\n== Latency of a 1K-element float32 zip (a + b) through the Tensor API\n");
+  std::printf("  back-to-back, one sync at the end: %7.2f us per op (host-side cost: checks, "
+              "allocation, launch)\n", median(per_op));
+  std::printf("  each op followed by cudaDeviceSynchronize: %7.2f us (includes the round trip)\n",
+              median(synced));
+  std::printf("  device time between events: %7.2f us\n", kernel_us);
+  targets.add("1K-element op, back-to-back", median(per_op), 4.0, false, "us");
+}
+
+// ---- 4. training --------------------------------------------------------------------------------
+
+// The lecture's xor task: 50 points in the unit square, label 1 when exactly one coordinate is
+// above 0.5; a 2 -> hidden -> hidden -> 1 MLP (relu, relu, sigmoid), binary cross-entropy,
+// SGD with rate 0.05, mini-batches of 10: an epoch is 5 steps.
+double train_xor(mt::Device device, int hidden, int epochs, double* final_loss) {
+  const int points = 50;
+  const int batch = 10;
+  mt::Generator gen(7);
+  std::vector<double> xs;
+  std::vector<double> ys;
+  for (int i = 0; i < points; ++i) {
+    double x0 = gen.uniform();
+    double x1 = gen.uniform();
+    xs.push_back(x0);
+    xs.push_back(x1);
+    ys.push_back(((x0 < 0.5) != (x1 < 0.5)) ? 1.0 : 0.0);
+  }
+  mt::TensorOptions opts = {.dtype = mt::kFloat32, .device = device};
+  std::vector<mt::Tensor> batch_x;
+  std::vector<mt::Tensor> batch_y;
+  for (int s = 0; s < points; s += batch) {
+    std::vector<double> bx(xs.begin() + 2 * s, xs.begin() + 2 * (s + batch));
+    std::vector<double> by(ys.begin() + s, ys.begin() + s + batch);
+    batch_x.push_back(mt::from_vector(bx, {batch, 2}, opts));
+    batch_y.push_back(mt::from_vector(by, {batch, 1}, opts));
+  }
+  auto param = [&](std::int64_t rows, std::int64_t cols) {
+    mt::Tensor w = (mt::rand({rows, cols}, {.dtype = mt::kFloat32}, &gen) - 0.5) * 0.5;
+    return w.to(device).requires_grad_(true);
+  };
+  std::vector<mt::Tensor> params = {param(2, hidden), param(1, hidden), param(hidden, hidden),
+                                    param(1, hidden), param(hidden, 1), param(1, 1)};
+  auto step = [&](const mt::Tensor& x, const mt::Tensor& y) {
+    mt::Tensor h = (x.matmul(params[0]) + params[1]).relu();
+    h = (h.matmul(params[2]) + params[3]).relu();
+    mt::Tensor p = (h.matmul(params[4]) + params[5]).sigmoid();
+    mt::Tensor loss = -(y * p.log() + (1.0 - y) * (1.0 - p).log()).mean();
+    loss.backward();
+    mt::NoGradGuard no_grad;
+    for (mt::Tensor& w : params) {
+      w.add_(w.grad(), -0.05);
+      w.zero_grad();
+    }
+    return loss;
+  };
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> seconds;
+  mt::Tensor last;
+  for (int e = 0; e < epochs + 5; ++e) {
+    auto t0 = Clock::now();
+    for (std::size_t s = 0; s < batch_x.size(); ++s) {
+      last = step(batch_x[s], batch_y[s]);
+    }
+    *final_loss = last.item();  // one sync per epoch, as a training loop's log line needs
+    if (e >= 5) {
+      seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+  }
+  return median(seconds);
+}
+
+void bench_training(Targets& targets) {
+  std::printf("\n== Training: xor, 50 points, batches of 10, MLP 2-100-100-1, SGD 0.05\n");
+  double gpu_loss = 0;
+  double cpu_loss = 0;
+  double gpu_s = train_xor(mt::Device::cuda(), 100, 200, &gpu_loss);
+  double cpu_s = train_xor(mt::Device::cpu(), 100, 200, &cpu_loss);
+  std::printf("  cuda:            %9.3f ms per epoch (loss after 205 epochs %.4f)\n", gpu_s * 1e3,
+              gpu_loss);
+  std::printf("  cpu (%-9s): %9.3f ms per epoch (loss after 205 epochs %.4f)\n",
+              mt::backend_name(mt::Device::cpu()).c_str(), cpu_s * 1e3, cpu_loss);
+  targets.add("xor hidden 100, GPU ms per epoch", gpu_s * 1e3, 2.0, false, "ms");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+    std::fprintf(stderr, "gpu_bench: no CUDA device\n");
+    return 2;
+  }
+  cudaDeviceProp prop{};
+  check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
+  int driver = 0;
+  int runtime = 0;
+  cudaDriverGetVersion(&driver);
+  cudaRuntimeGetVersion(&runtime);
+  std::printf("minitorch GPU benchmarks\n");
+  std::printf("device: %s, %d SMs, %.1f GiB, L2 %.0f MiB, compute %d.%d, driver %d, runtime %d\n",
+              prop.name, prop.multiProcessorCount,
+              static_cast<double>(prop.totalGlobalMem) / (1 << 30),
+              static_cast<double>(prop.l2CacheSize) / (1 << 20), prop.major, prop.minor, driver,
+              runtime);
+  const char* tf32 = std::getenv("NVIDIA_TF32_OVERRIDE");
+  std::printf("NVIDIA_TF32_OVERRIDE=%s\n", tf32 != nullptr ? tf32 : "(unset)");
+  Targets targets;
+  bench_latency(targets);
+  bench_training(targets);
+  bench_bandwidth(targets);
+  if (!quick) {
+    cublasHandle_t handle;
+    check(cublasCreate(&handle), "cublasCreate");
+    bench_gemm<float>(targets, handle);
+    bench_gemm<double>(targets, handle);
+    cublasDestroy(handle);
+  }
+  std::printf("\n== Acceptance targets (issue 6)\n");
+  for (const std::string& line : targets.lines) {
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("  %d passed, %d failed\n", targets.passed, targets.failed);
+  return 0;
+}

@@ -1,0 +1,475 @@
+// Elementwise kernels shared by map, zip, fill and copy (one template, NIN = 0, 1 or 2 inputs).
+// Host side: drop size-1 dims and merge dims contiguous in every operand (Note [CUDA dim
+// merging]), then pick a path:
+//  - elementwise_strided<V>: a grid-stride loop, kUnroll work items per thread per step,
+//    consecutive threads on consecutive items (coalesced). An item is V elements adjacent
+//    along the innermost dim: V > 1 when that dim is unit-stride or broadcast (stride 0) in
+//    every operand, so contiguous and row-broadcast ops move 16-byte vectors. Index -> offset
+//    by multiply-shift division over the merged dims in 32-bit when every offset fits,
+//    else 64-bit division.
+//  - elementwise_tiled: an input whose unit-stride dim p is not out's innermost dim q
+//    (a transposed operand): a 32x8 block stages a 32x32 (q, p) tile of it through shared
+//    memory (rows padded by one element), so both its reads and out's writes are coalesced.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "backends/backend.h"
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/cuda_kernels.h"
+
+namespace minitorch::cuda {
+
+inline constexpr int kThreads = 256;
+inline constexpr int kUnroll = 4;
+inline constexpr int kTile = 32;
+inline constexpr int kTileRows = 8;
+
+/// n / divisor by multiply-high and shift (valid for n, divisor < 2^31).
+struct Divider {
+  std::uint32_t divisor = 1;
+  std::uint32_t magic = 1;
+  std::uint32_t shift = 0;
+
+  static Divider of(std::uint32_t d) {
+    Divider result;
+    result.divisor = d;
+    while (result.shift < 32 && (std::uint64_t{1} << result.shift) < d) {
+      ++result.shift;
+    }
+    std::uint64_t one = 1;
+    result.magic = static_cast<std::uint32_t>(
+        ((one << 32) * ((one << result.shift) - d)) / d + 1);
+    return result;
+  }
+  __device__ __forceinline__ std::uint32_t div(std::uint32_t n) const {
+    std::uint32_t t = __umulhi(n, magic);
+    return (t + n) >> shift;
+  }
+};
+
+/// Note [CUDA dim merging]: the output's dims without size-1 ones, innermost first, with
+/// adjacent dims merged where every operand steps through them as one (outer stride =
+/// inner stride * inner size). Strides are in elements; unused operands have stride 0.
+struct Merged {
+  int ndim = 0;
+  std::int64_t sizes[kMaxDims] = {};
+  std::int64_t strides[3][kMaxDims] = {};
+};
+
+inline Merged merge_dims(const TensorData& out, const TensorData* in0, const TensorData* in1) {
+  const TensorData* operands[3] = {&out, in0, in1};
+  Merged m;
+  for (int d = out.ndim() - 1; d >= 0; --d) {
+    std::int64_t size = out.shape()[d];
+    if (size == 1) {
+      continue;
+    }
+    if (m.ndim > 0) {
+      int prev = m.ndim - 1;
+      bool mergeable = true;
+      for (int k = 0; k < 3; ++k) {
+        std::int64_t stride = operands[k] ? operands[k]->strides()[d] : 0;
+        mergeable = mergeable && stride == m.strides[k][prev] * m.sizes[prev];
+      }
+      if (mergeable) {
+        m.sizes[prev] *= size;
+        continue;
+      }
+    }
+    m.sizes[m.ndim] = size;
+    for (int k = 0; k < 3; ++k) {
+      m.strides[k][m.ndim] = operands[k] ? operands[k]->strides()[d] : 0;
+    }
+    ++m.ndim;
+  }
+  if (m.ndim == 0) {
+    m.ndim = 1;
+    m.sizes[0] = 1;
+  }
+  return m;
+}
+
+struct Geometry32 {
+  int ndim;
+  Divider sizes[kMaxDims];
+  std::uint32_t strides[3][kMaxDims];
+};
+
+struct Geometry64 {
+  int ndim;
+  std::int64_t sizes[kMaxDims];
+  std::int64_t strides[3][kMaxDims];
+};
+
+template <int NIN>
+__device__ __forceinline__ void offsets_of(std::uint32_t linear, const Geometry32& g,
+                                           std::uint32_t (&offset)[3]) {
+  offset[0] = offset[1] = offset[2] = 0;
+#pragma unroll
+  for (int d = 0; d < kMaxDims; ++d) {
+    std::uint32_t r = linear;
+    if (d + 1 < g.ndim) {
+      std::uint32_t q = g.sizes[d].div(linear);
+      r = linear - q * g.sizes[d].divisor;
+      linear = q;
+    }
+    offset[0] += r * g.strides[0][d];
+    if constexpr (NIN >= 1) {
+      offset[1] += r * g.strides[1][d];
+    }
+    if constexpr (NIN >= 2) {
+      offset[2] += r * g.strides[2][d];
+    }
+    if (d + 1 >= g.ndim) {
+      break;
+    }
+  }
+}
+
+template <int NIN>
+__device__ __forceinline__ void offsets_of(std::int64_t linear, const Geometry64& g,
+                                           std::int64_t (&offset)[3]) {
+  offset[0] = offset[1] = offset[2] = 0;
+#pragma unroll
+  for (int d = 0; d < kMaxDims; ++d) {
+    std::int64_t r = linear;
+    if (d + 1 < g.ndim) {
+      std::int64_t q = linear / g.sizes[d];
+      r = linear - q * g.sizes[d];
+      linear = q;
+    }
+    offset[0] += r * g.strides[0][d];
+    if constexpr (NIN >= 1) {
+      offset[1] += r * g.strides[1][d];
+    }
+    if constexpr (NIN >= 2) {
+      offset[2] += r * g.strides[2][d];
+    }
+    if (d + 1 >= g.ndim) {
+      break;
+    }
+  }
+}
+
+template <class T, int N>
+struct alignas(sizeof(T) * N) Pack {
+  T v[N];
+};
+
+template <int NIN, class Out, class In0, class In1, class Fn>
+__device__ __forceinline__ Out apply(const Fn& fn, In0 a, In1 b) {
+  if constexpr (NIN == 0) {
+    return fn();
+  } else if constexpr (NIN == 1) {
+    return fn(a);
+  } else {
+    return fn(a, b);
+  }
+}
+
+// Loads V elements at offset: a vector when the operand is unit-stride along the innermost
+// dim, else one element broadcast (stride 0 there).
+template <class T, int V, class I>
+__device__ __forceinline__ Pack<T, V> load_pack(const T* p, I offset, bool unit) {
+  Pack<T, V> pack;
+  if (V == 1 || unit) {
+    pack = *reinterpret_cast<const Pack<T, V>*>(p + offset);
+  } else {
+    T x = p[offset];
+#pragma unroll
+    for (int e = 0; e < V; ++e) {
+      pack.v[e] = x;
+    }
+  }
+  return pack;
+}
+
+template <int NIN, int V, class Geometry, class I, class Out, class In0, class In1, class Fn>
+__global__ void __launch_bounds__(kThreads)
+    elementwise_strided(Fn fn, Out* out, const In0* in0, const In1* in1, I items, Geometry g,
+                        bool unit0, bool unit1) {
+  const I step = static_cast<I>(gridDim.x) * (kThreads * kUnroll);
+  for (I base = static_cast<I>(blockIdx.x) * (kThreads * kUnroll) + threadIdx.x; base < items;
+       base += step) {
+    Pack<In0, V> a[kUnroll] = {};
+    Pack<In1, V> b[kUnroll] = {};
+    I o[kUnroll] = {};
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      I i = base + static_cast<I>(u * kThreads);
+      if (i < items) {
+        I offset[3];
+        offsets_of<NIN>(i, g, offset);
+        o[u] = offset[0];
+        if constexpr (NIN >= 1) {
+          a[u] = load_pack<In0, V>(in0, offset[1], unit0);
+        }
+        if constexpr (NIN >= 2) {
+          b[u] = load_pack<In1, V>(in1, offset[2], unit1);
+        }
+      }
+    }
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      I i = base + static_cast<I>(u * kThreads);
+      if (i < items) {
+        Pack<Out, V> r;
+#pragma unroll
+        for (int e = 0; e < V; ++e) {
+          r.v[e] = apply<NIN, Out>(fn, a[u].v[e], b[u].v[e]);
+        }
+        *reinterpret_cast<Pack<Out, V>*>(out + o[u]) = r;
+      }
+    }
+  }
+}
+
+/// The (q, p) plane of the tiled path plus the remaining dims, innermost first.
+struct TiledGeometry {
+  std::int64_t size_q;
+  std::int64_t size_p;
+  std::int64_t tiles_q;
+  std::int64_t tiles_p;
+  std::int64_t stride_q[3];
+  std::int64_t stride_p[3];
+  int nrest;
+  std::int64_t rest_sizes[kMaxDims];
+  std::int64_t rest_strides[3][kMaxDims];
+};
+
+template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
+__global__ void __launch_bounds__(kTile* kTileRows)
+    elementwise_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, TiledGeometry g) {
+  __shared__ In0 tile0[kT0 ? kTile : 1][kTile + 1];
+  __shared__ In1 tile1[kT1 ? kTile : 1][kTile + 1];
+  std::int64_t block = blockIdx.x;
+  const std::int64_t q0 = (block % g.tiles_q) * kTile;
+  block /= g.tiles_q;
+  const std::int64_t p0 = (block % g.tiles_p) * kTile;
+  block /= g.tiles_p;
+  std::int64_t base[3] = {0, 0, 0};
+  for (int d = 0; d < g.nrest; ++d) {
+    std::int64_t r = block % g.rest_sizes[d];
+    block /= g.rest_sizes[d];
+#pragma unroll
+    for (int k = 0; k < 3; ++k) {
+      base[k] += r * g.rest_strides[k][d];
+    }
+  }
+  const int tx = static_cast<int>(threadIdx.x);
+  const int ty = static_cast<int>(threadIdx.y);
+  // Transposed operands: lanes walk p (their unit stride), rows walk q.
+  if constexpr (kT0 || kT1) {
+#pragma unroll
+    for (int j = 0; j < kTile; j += kTileRows) {
+      std::int64_t p = p0 + tx;
+      std::int64_t q = q0 + ty + j;
+      if (p < g.size_p && q < g.size_q) {
+        if constexpr (kT0) {
+          tile0[ty + j][tx] = in0[base[1] + p * g.stride_p[1] + q * g.stride_q[1]];
+        }
+        if constexpr (kT1) {
+          tile1[ty + j][tx] = in1[base[2] + p * g.stride_p[2] + q * g.stride_q[2]];
+        }
+      }
+    }
+    __syncthreads();
+  }
+  // Output (and untransposed operands): lanes walk q, out's unit stride.
+#pragma unroll
+  for (int j = 0; j < kTile; j += kTileRows) {
+    std::int64_t q = q0 + tx;
+    std::int64_t p = p0 + ty + j;
+    if (p < g.size_p && q < g.size_q) {
+      In0 a{};
+      In1 b{};
+      if constexpr (NIN >= 1) {
+        if constexpr (kT0) {
+          a = tile0[tx][ty + j];
+        } else {
+          a = in0[base[1] + q * g.stride_q[1] + p * g.stride_p[1]];
+        }
+      }
+      if constexpr (NIN >= 2) {
+        if constexpr (kT1) {
+          b = tile1[tx][ty + j];
+        } else {
+          b = in1[base[2] + q * g.stride_q[2] + p * g.stride_p[2]];
+        }
+      }
+      out[base[0] + q * g.stride_q[0] + p * g.stride_p[0]] = apply<NIN, Out>(fn, a, b);
+    }
+  }
+}
+
+// ---- Host side ------------------------------------------------------------------------------
+
+inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+inline unsigned grid_for(std::int64_t items) {
+  return static_cast<unsigned>(
+      std::clamp<std::int64_t>(ceil_div(items, kThreads * kUnroll), 1, 65536));
+}
+
+inline bool aligned(const void* p, std::size_t bytes) {
+  return reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
+}
+
+/// The unit-stride dim (>= 1) of a transposed operand k, or -1.
+inline int transposed_dim(const Merged& m, int k) {
+  if (m.strides[k][0] == 0 || m.strides[k][0] == 1) {
+    return -1;
+  }
+  for (int d = 1; d < m.ndim; ++d) {
+    if (m.strides[k][d] == 1 && m.sizes[d] > 1) {
+      return d;
+    }
+  }
+  return -1;
+}
+
+template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
+void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m, int p,
+                  const OpContext& context) {
+  TiledGeometry g{};
+  g.size_q = m.sizes[0];
+  g.size_p = m.sizes[p];
+  g.tiles_q = ceil_div(g.size_q, kTile);
+  g.tiles_p = ceil_div(g.size_p, kTile);
+  std::int64_t blocks = g.tiles_q * g.tiles_p;
+  for (int k = 0; k < 3; ++k) {
+    g.stride_q[k] = m.strides[k][0];
+    g.stride_p[k] = m.strides[k][p];
+  }
+  for (int d = 1; d < m.ndim; ++d) {
+    if (d == p) {
+      continue;
+    }
+    g.rest_sizes[g.nrest] = m.sizes[d];
+    for (int k = 0; k < 3; ++k) {
+      g.rest_strides[k][g.nrest] = m.strides[k][d];
+    }
+    blocks *= m.sizes[d];
+    ++g.nrest;
+  }
+  primitive_report() = PrimitiveReport{"cuda_tiled", "cuda", static_cast<int>(std::min<std::int64_t>(
+                                                                 blocks * kTile * kTileRows, 1 << 30))};
+  elementwise_tiled<NIN, kT0, kT1><<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows)>>>(
+      fn, out, in0, in1, g);
+  check_launch("elementwise_tiled", context);
+}
+
+template <int NIN, int V, class I, class Geometry, class Out, class In0, class In1, class Fn>
+void launch_strided(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m,
+                    const OpContext& context, const char* path) {
+  Geometry g{};
+  g.ndim = m.ndim;
+  std::int64_t items = 1;
+  for (int d = 0; d < m.ndim; ++d) {
+    std::int64_t size = d == 0 ? m.sizes[0] / V : m.sizes[d];
+    items *= size;
+    for (int k = 0; k < 3; ++k) {
+      std::int64_t stride = d == 0 ? m.strides[k][0] * V : m.strides[k][d];
+      if constexpr (sizeof(I) == 4) {
+        g.strides[k][d] = static_cast<std::uint32_t>(stride);
+      } else {
+        g.strides[k][d] = stride;
+      }
+    }
+    if constexpr (sizeof(I) == 4) {
+      g.sizes[d] = Divider::of(static_cast<std::uint32_t>(size));
+    } else {
+      g.sizes[d] = size;
+    }
+  }
+  unsigned grid = grid_for(items);
+  primitive_report() = PrimitiveReport{path, "cuda", static_cast<int>(grid) * kThreads};
+  elementwise_strided<NIN, V><<<grid, kThreads>>>(fn, out, in0, in1, static_cast<I>(items), g,
+                                                  m.strides[1][0] == 1, m.strides[2][0] == 1);
+  check_launch("elementwise_strided", context);
+}
+
+/// Runs out[i] = fn(in0[i], in1[i]) (NIN inputs) on the best path for the layouts.
+template <int NIN, class Out, class In0, class In1, class Fn>
+void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const TensorData* in1,
+                     const OpContext& context) {
+  std::int64_t n = out.numel();
+  if (n == 0) {
+    primitive_report() = PrimitiveReport{"cuda_empty", "cuda", 0};
+    return;
+  }
+  Merged m = merge_dims(out, in0, in1);
+  Out* out_ptr = static_cast<Out*>(out.data_ptr());
+  const In0* in0_ptr = in0 ? static_cast<const In0*>(in0->data_ptr()) : nullptr;
+  const In1* in1_ptr = in1 ? static_cast<const In1*>(in1->data_ptr()) : nullptr;
+
+  // Tiled path for a transposed operand against a unit-stride output.
+  if (m.ndim >= 2 && m.strides[0][0] == 1 && m.sizes[0] >= 16) {
+    int p0 = NIN >= 1 ? transposed_dim(m, 1) : -1;
+    int p1 = NIN >= 2 ? transposed_dim(m, 2) : -1;
+    int p = p0 >= 0 ? p0 : p1;
+    if (p >= 0 && m.sizes[p] >= 16) {
+      bool t0 = p0 == p;
+      bool t1 = NIN >= 2 && p1 == p;
+      if constexpr (NIN == 2) {
+        if (t0 && t1) {
+          launch_tiled<NIN, true, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+        } else if (t0) {
+          launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+        } else {
+          launch_tiled<NIN, false, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+        }
+        return;
+      } else if constexpr (NIN == 1) {
+        launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+        return;
+      }
+    }
+  }
+
+  // 32-bit index math when every offset fits.
+  bool fits32 = n < (std::int64_t{1} << 30);
+  for (int k = 0; k < 3 && fits32; ++k) {
+    std::int64_t max_offset = 0;
+    for (int d = 0; d < m.ndim; ++d) {
+      max_offset += (m.sizes[d] - 1) * m.strides[k][d];
+    }
+    fits32 = max_offset < (std::int64_t{1} << 30);
+  }
+  if (!fits32) {
+    launch_strided<NIN, 1, std::int64_t, Geometry64>(fn, out_ptr, in0_ptr, in1_ptr, m, context,
+                                                     "cuda_strided64");
+    return;
+  }
+  // Vectors of V along the innermost dim when it is unit-stride or broadcast everywhere and
+  // every unit-stride operand is aligned to the vector at every item.
+  constexpr std::size_t kLargest = std::max({sizeof(Out), sizeof(In0), sizeof(In1)});
+  constexpr int V = static_cast<int>(16 / kLargest);
+  bool vec = m.sizes[0] % V == 0 && m.strides[0][0] == 1;
+  const void* pointers[3] = {out_ptr, in0_ptr, in1_ptr};
+  const std::size_t element_sizes[3] = {sizeof(Out), sizeof(In0), sizeof(In1)};
+  for (int k = 0; k <= NIN && vec; ++k) {
+    std::int64_t s0 = m.strides[k][0];
+    if (s0 == 1) {
+      vec = aligned(pointers[k], element_sizes[k] * V);
+      for (int d = 1; d < m.ndim; ++d) {
+        vec = vec && m.strides[k][d] % V == 0;
+      }
+    } else {
+      vec = s0 == 0;
+    }
+  }
+  if (vec) {
+    launch_strided<NIN, V, std::uint32_t, Geometry32>(
+        fn, out_ptr, in0_ptr, in1_ptr, m, context, m.ndim == 1 ? "cuda_vec" : "cuda_vec_strided");
+  } else {
+    launch_strided<NIN, 1, std::uint32_t, Geometry32>(fn, out_ptr, in0_ptr, in1_ptr, m, context,
+                                                      "cuda_strided32");
+  }
+}
+
+}  // namespace minitorch::cuda

@@ -1,0 +1,26 @@
+// Launchers of the CUDA kernels, called by the CudaBackend (cuda_backend.cpp). Operands are
+// device TensorData already checked and broadcast by the ops layer (see backend.h); each
+// launcher queues its kernels on the legacy default stream and returns without syncing.
+#pragma once
+
+#include "backends/cuda/cuda_check.h"
+#include "minitorch/scalar_ops.h"
+#include "minitorch/tensor_data.h"
+
+namespace minitorch::cuda {
+
+void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context);
+void launch_zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
+                const OpContext& context);
+void launch_fill(double value, TensorData& out, const OpContext& context);
+/// Same-device copy with any layouts and a dtype conversion.
+void launch_copy(const TensorData& in, TensorData& out, const OpContext& context);
+void launch_reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out,
+                   const OpContext& context);
+void launch_matmul(const TensorData& a, const TensorData& b, TensorData& out,
+                   const OpContext& context);
+
+/// Multiprocessors of device 0 (cached).
+int sm_count();
+
+}  // namespace minitorch::cuda

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The GPU check, in one run on a machine with an NVIDIA GPU (H100/H200): configure and build
+# with CUDA on, run the GPU test suite (ctest label gpu), run it again under compute-sanitizer
+# (memcheck, then racecheck; fewer random cases there, as every launch is instrumented), then
+# the GPU benchmarks. Logs and results go to $OUT when set (the device tool's output folder),
+# else to bench/results/; a summary is printed last.
+#
+# usage: bash tools/gpu_check.sh [steps...]   steps: tests sanitizers bench train (default all;
+#        the build always runs). A device lease of 10 minutes a command fits the build with
+#        any two or three of them; run the rest in a second call.
+# env:   BUILD_DIR (default build/gpu), MT_CUDA_ARCHITECTURES (default 90-real;90-virtual),
+#        GTEST_ROOT (a GoogleTest prefix when the machine has none installed; else .deps/gtest
+#        is used when present)
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+steps=" ${*:-tests sanitizers bench train} "
+want() { [[ "$steps" == *" $1 "* ]]; }
+out="${OUT:-bench/results}"
+mkdir -p "$out"
+build="${BUILD_DIR:-build/gpu}"
+arch="${MT_CUDA_ARCHITECTURES:-90-real;90-virtual}"
+export NVIDIA_TF32_OVERRIDE=0
+summary=()
+status=0
+note() { summary+=("$1"); echo "== $1"; }
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv \
+  > "$out/gpu_device.txt" 2>&1 || true
+nvcc --version >> "$out/gpu_device.txt" 2>&1 || true
+
+gtest_args=()
+if [[ -n "${GTEST_ROOT:-}" ]]; then
+  gtest_args=(-DCMAKE_PREFIX_PATH="$GTEST_ROOT")
+elif ! compgen -G '/usr/lib*/*/cmake/GTest/GTestConfig.cmake' >/dev/null &&
+  ! compgen -G '/usr/lib*/cmake/GTest/GTestConfig.cmake' >/dev/null &&
+  [[ -d .deps/gtest ]]; then
+  gtest_args=(-DCMAKE_PREFIX_PATH="$PWD/.deps/gtest")
+fi
+
+start=$SECONDS
+if ! cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
+  -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \
+  "-DCMAKE_CUDA_ARCHITECTURES=$arch" "${gtest_args[@]}" > "$out/gpu_build.log" 2>&1 ||
+  ! cmake --build "$build" -j "$(nproc)" --target cuda_test mt_gpu_bench minitorch_cli >> "$out/gpu_build.log" 2>&1; then
+  tail -40 "$out/gpu_build.log"
+  echo "gpu_check: build failed (log: $out/gpu_build.log)"
+  exit 1
+fi
+note "build: ok in $((SECONDS - start)) s"
+
+tests="$build/bin/cuda_test"
+start=$SECONDS
+if ! want tests; then
+  :
+elif "$tests" --gtest_color=no > "$out/gpu_tests.txt" 2>&1; then
+  note "tests: $(grep -E '^\[  PASSED  \]' "$out/gpu_tests.txt" | head -1) in $((SECONDS - start)) s"
+else
+  status=1
+  grep -E '^\[  FAILED  \]|Failure|error' "$out/gpu_tests.txt" | head -30
+  note "tests: FAILED (see gpu_tests.txt)"
+fi
+if want tests && grep -q "no CUDA device" "$out/gpu_tests.txt"; then
+  status=1
+  note "tests: skipped with 'no CUDA device' on a GPU machine"
+fi
+
+if want sanitizers; then
+  for tool in memcheck racecheck; do
+    start=$SECONDS
+    cases=40
+    [[ $tool == racecheck ]] && cases=12
+    log="$out/gpu_sanitizer_$tool.txt"
+    if MINITORCH_CUDA_CASES=$cases compute-sanitizer --tool "$tool" --error-exitcode 3 \
+      --print-limit 50 "$tests" --gtest_color=no --gtest_brief=1 > "$log" 2>&1; then
+      note "compute-sanitizer $tool ($cases cases per primitive): $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$log" | tail -1) in $((SECONDS - start)) s"
+    else
+      status=1
+      grep -E 'ERROR SUMMARY|RACECHECK SUMMARY|Invalid|Race|FAILED' "$log" | head -20
+      note "compute-sanitizer $tool: FAILED (see $(basename "$log"))"
+    fi
+  done
+fi
+
+start=$SECONDS
+if want bench; then
+  if "$build/bin/mt_gpu_bench" > "$out/gpu_bench.txt" 2>&1; then
+    note "benchmarks: done in $((SECONDS - start)) s"
+  else
+    status=1
+    note "benchmarks: FAILED"
+  fi
+  cat "$out/gpu_bench.txt"
+fi
+
+# The training program on the GPU and on the CPU backend (seconds per epoch in its summary).
+start=$SECONDS
+want train && for backend in cuda cpu; do
+  echo "== minitorch train --dataset xor --hidden 100 --backend $backend" >> "$out/gpu_train.txt"
+  if ! "$build/bin/minitorch" train --dataset xor --hidden 100 --epochs 300 --backend "$backend" \
+    --quiet --plot none >> "$out/gpu_train.txt" 2>&1; then
+    status=1
+  fi
+done
+if want train; then
+  note "minitorch train xor (cuda, cpu): done in $((SECONDS - start)) s"
+  cat "$out/gpu_train.txt"
+fi
+
+echo
+echo "==== gpu_check summary ($(head -2 "$out/gpu_device.txt" | tail -1))"
+printf '%s\n' "${summary[@]}"
+exit $status
