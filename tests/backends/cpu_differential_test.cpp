@@ -1,0 +1,379 @@
+// The CPU backend against the reference backend, per primitive and dtype, on the core tests'
+// random shapes and views, at every SIMD level with 1-4 threads (chunks made tiny so that
+// small cases split too). Elementwise arithmetic, copy, fill and max must be bitwise equal;
+// float32 transcendentals within kTranscendentalUlp; sums, means and products within
+// reduction_tolerance of a long double loop (docs/cpu_backend.md).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "backends/cpu/kernels.h"
+#include "backends/cpu/loop_engine.h"
+#include "minitorch/minitorch.h"
+#include "minitorch/threading.h"
+#include "support/case_gen.h"
+#include "support/test_seed.h"
+
+#ifndef MT_DIFF_CASES
+#define MT_DIFF_CASES 1000
+#endif
+
+namespace minitorch::testing {
+namespace {
+
+constexpr int kCases = MT_DIFF_CASES;
+// The measured worst case is 1 ulp (exp, log) and 2 ulp (sigmoid, tanh); see the docs.
+constexpr std::int64_t kTranscendentalUlp = 2;
+
+struct Config {
+  cpu::SimdLevel level;
+  int threads;
+};
+
+std::string config_name(const ::testing::TestParamInfo<Config>& info) {
+  return std::string(cpu::to_string(info.param.level)) + "_" + std::to_string(info.param.threads) +
+         "threads";
+}
+
+class CpuDifferential : public ::testing::TestWithParam<Config> {
+ protected:
+  void SetUp() override {
+    if (GetParam().level > cpu::max_simd_level()) {
+      GTEST_SKIP() << "this CPU lacks " << cpu::to_string(GetParam().level);
+    }
+    cpu::set_simd_level(GetParam().level);
+    set_num_threads(GetParam().threads);
+    cpu::set_min_grain_for_testing(GetParam().threads > 1 ? 5 : 0);
+    set_backend("cpu");
+  }
+  void TearDown() override {
+    cpu::set_simd_level(cpu::max_simd_level());
+    set_num_threads(0);
+    cpu::set_min_grain_for_testing(0);
+    set_backend("cpu");
+  }
+};
+
+// Runs f on the reference backend and on the cpu backend.
+template <class F>
+std::pair<NdArray, NdArray> both(F f) {
+  set_backend("reference");
+  NdArray want = read(f());
+  set_backend("cpu");
+  NdArray got = read(f());
+  return {got, want};
+}
+
+bool same_bits(double a, double b) {
+  if (std::isnan(a) && std::isnan(b)) {
+    return true;
+  }
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+std::int64_t ulp_distance(float a, float b) {
+  if (std::isnan(a) || std::isnan(b)) {
+    return std::isnan(a) && std::isnan(b) ? 0 : std::numeric_limits<std::int64_t>::max();
+  }
+  auto ordered = [](float x) {
+    std::int32_t i;
+    std::memcpy(&i, &x, sizeof i);
+    return i < 0 ? static_cast<std::int64_t>(std::numeric_limits<std::int32_t>::min()) - i
+                 : static_cast<std::int64_t>(i);
+  };
+  std::int64_t d = ordered(a) - ordered(b);
+  return d < 0 ? -d : d;
+}
+
+// Empty when got matches want bitwise (ulp == 0) or within ulp float32 ulps.
+std::string compare_bits(const NdArray& got, const NdArray& want, DType dtype, std::int64_t ulp) {
+  if (got.shape != want.shape) {
+    return "shape " + sizes_string(got.shape) + " vs " + sizes_string(want.shape);
+  }
+  for (std::size_t i = 0; i < want.values.size(); ++i) {
+    double g = got.values[i];
+    double w = want.values[i];
+    bool ok = ulp == 0 || dtype == kFloat64
+                  ? same_bits(g, w)
+                  : ulp_distance(static_cast<float>(g), static_cast<float>(w)) <= ulp;
+    if (!ok) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "element %zu: got %.17g, reference %.17g", i, g, w);
+      return buf;
+    }
+  }
+  return "";
+}
+
+// Values for elementwise cases: mostly uniform, sometimes an edge case.
+ValueFn edge_values(double lo, double hi) {
+  return [lo, hi](std::mt19937_64& rng) {
+    double r = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    if (r < 0.08) {
+      const double edges[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-40, -1e-40, 1e-310,
+                              88.5, -87.0, -103.5, 100.0, 1e30, -1e30, 0.625, -0.625, 9.5, 1.0};
+      return edges[rng() % std::size(edges)];
+    }
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+}
+
+Sizes case_shape(CaseGen& gen) { return gen.chance(0.5) ? gen.shape(5, 5) : gen.shape(3, 40); }
+
+Tensor apply(UnaryOp op, const Tensor& x) {
+  switch (op) {
+    case UnaryOp::Neg:
+      return x.neg();
+    case UnaryOp::Exp:
+      return x.exp();
+    case UnaryOp::Log:
+      return x.log();
+    case UnaryOp::Sigmoid:
+      return x.sigmoid();
+    case UnaryOp::Relu:
+      return x.relu();
+    case UnaryOp::Tanh:
+      return x.tanh();
+    case UnaryOp::Inv:
+      return x.inv();
+    case UnaryOp::Abs:
+      return x.abs();
+  }
+  return x;
+}
+
+Tensor apply(BinaryOp op, const Tensor& a, const Tensor& b) {
+  switch (op) {
+    case BinaryOp::Add:
+      return a + b;
+    case BinaryOp::Sub:
+      return a - b;
+    case BinaryOp::Mul:
+      return a * b;
+    case BinaryOp::Div:
+      return a / b;
+    case BinaryOp::Pow:
+      return a.pow(b);
+    case BinaryOp::Lt:
+      return a.lt(b);
+    case BinaryOp::Gt:
+      return a.gt(b);
+    case BinaryOp::Le:
+      return a.le(b);
+    case BinaryOp::Ge:
+      return a.ge(b);
+    case BinaryOp::Eq:
+      return a.eq(b);
+  }
+  return a;
+}
+
+TEST_P(CpuDifferential, Map) {
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed);
+    for (int i = 0; i < kCases; ++i) {
+      auto op = static_cast<UnaryOp>(i % kUnaryOpCount);
+      bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid ||
+                            op == UnaryOp::Tanh;
+      Sizes shape = case_shape(gen);
+      Operand x = gen.operand(shape, dtype, op == UnaryOp::Log ? edge_values(-1, 50)
+                                                               : edge_values(-20, 20));
+      SCOPED_TRACE(case_note(i, std::string(to_string(op)),
+                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
+                                 x.recipe,
+                             seed));
+      auto [got, want] = both([&] { return apply(op, x.tensor); });
+      ASSERT_EQ(compare_bits(got, want, dtype, transcendental ? kTranscendentalUlp : 0), "");
+    }
+  }
+}
+
+TEST_P(CpuDifferential, Zip) {
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed + 1);
+    for (int i = 0; i < kCases; ++i) {
+      auto op = static_cast<BinaryOp>(i % kBinaryOpCount);
+      Sizes shape = case_shape(gen);
+      Sizes a_shape = gen.chance(0.7) ? shape : gen.broadcastable_to(shape);
+      Sizes b_shape = gen.chance(0.5) ? shape : gen.broadcastable_to(shape);
+      ValueFn values = op == BinaryOp::Pow ? edge_values(0, 3) : edge_values(-5, 5);
+      Operand a = gen.operand(a_shape, dtype, values);
+      Operand b = gen.operand(b_shape, dtype, values);
+      if (gen.chance(0.1)) {
+        b = a;  // equal operands: comparisons hit their ties
+      }
+      SCOPED_TRACE(case_note(i, std::string(to_string(op)),
+                             std::string(to_string(dtype)) + " " + sizes_string(a_shape) + " " +
+                                 a.recipe + " with " + sizes_string(b_shape) + " " + b.recipe,
+                             seed + 1));
+      auto [got, want] = both([&] { return apply(op, a.tensor, b.tensor); });
+      ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
+    }
+  }
+}
+
+// contiguous() of views, dtype conversion, copy_ into a permuted destination, fill_.
+TEST_P(CpuDifferential, CopyAndFill) {
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed + 2);
+    for (int i = 0; i < kCases; ++i) {
+      Sizes shape = case_shape(gen);
+      Operand x = gen.operand(shape, dtype, edge_values(-3, 3));
+      int kind = i % 4;
+      SCOPED_TRACE(case_note(i, "copy kind " + std::to_string(kind),
+                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
+                                 x.recipe,
+                             seed + 2));
+      DType other = dtype == kFloat32 ? kFloat64 : kFloat32;
+      Dims order;
+      for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+        order.push_back(d);
+      }
+      auto [got, want] = both([&] {
+        switch (kind) {
+          case 0:
+            return x.tensor.contiguous().clone();
+          case 1:
+            return x.tensor.to(other);
+          case 2: {
+            // A destination laid out as the reverse permutation of a contiguous base.
+            Sizes reversed(shape.rbegin(), shape.rend());
+            Tensor dst = zeros(Shape(reversed), {.dtype = dtype}).permute(order);
+            dst.copy_(x.tensor);
+            return dst;
+          }
+          default: {
+            Tensor base = zeros(Shape(shape), {.dtype = dtype});
+            Tensor view = shape.size() > 1 ? base.transpose(0, -1) : base;
+            view.fill_(static_cast<double>(i) * 0.37 - 5.0);
+            return base;
+          }
+        }
+      });
+      ASSERT_EQ(compare_bits(got, want, kind == 1 ? other : dtype, 0), "");
+    }
+  }
+}
+
+// |got - exact| <= (log2(n) + 16) * eps * sum|x| for sums (|prod| for products): the depth
+// of the tree of Note [Reduction order] bounds the rounding steps any term goes through.
+double reduction_tolerance(DType dtype, std::int64_t n, double magnitude) {
+  double eps = dtype == kFloat32 ? 0x1p-24 : 0x1p-53;
+  double depth = std::log2(static_cast<double>(std::max<std::int64_t>(n, 1))) + 16;
+  return depth * eps * magnitude + 1e-300;
+}
+
+enum class Fold { Sum, Mean, Max, Prod };
+
+TEST_P(CpuDifferential, Reduce) {
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed + 3);
+    for (int i = 0; i < kCases; ++i) {
+      auto fold = static_cast<Fold>(i % 4);
+      Sizes shape = case_shape(gen);
+      bool everything = shape.empty() || gen.chance(0.2);
+      std::int64_t dim = everything ? 0 : gen.uniform_int(0, static_cast<std::int64_t>(shape.size()) - 1);
+      if (fold == Fold::Max && (everything ? numel_of(shape) == 0 : shape[static_cast<std::size_t>(dim)] == 0)) {
+        continue;  // max over nothing throws (tested elsewhere)
+      }
+      ValueFn values = fold == Fold::Prod ? ValueFn([](std::mt19937_64& rng) {
+        double v = std::uniform_real_distribution<double>(0.8, 1.25)(rng);
+        return (rng() & 1) != 0 ? -v : v;
+      })
+                                          : uniform_values(-2, 2);
+      Operand x = gen.operand(shape, dtype, values);
+      const char* names[] = {"sum", "mean", "max", "prod"};
+      SCOPED_TRACE(case_note(i, names[static_cast<int>(fold)],
+                             std::string(to_string(dtype)) + " " + sizes_string(shape) +
+                                 (everything ? " everything " : " dim " + std::to_string(dim) + " ") +
+                                 x.recipe,
+                             seed + 3));
+      auto run = [&] {
+        const Tensor& t = x.tensor;
+        switch (fold) {
+          case Fold::Sum:
+            return everything ? t.sum() : t.sum(dim);
+          case Fold::Mean:
+            return everything ? t.mean() : t.mean(dim);
+          case Fold::Max:
+            return everything ? t.max() : t.max(dim);
+          case Fold::Prod:
+            return everything ? t.prod() : t.prod(dim);
+        }
+        return t;
+      };
+      auto [got, want] = both(run);
+      if (fold == Fold::Max) {
+        ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
+        continue;
+      }
+      // The exact fold, in long double, of the elements of each output.
+      NdArray flat = everything ? NdArray{{numel_of(shape)}, x.expected.values} : x.expected;
+      auto d = static_cast<std::size_t>(everything ? 0 : dim);
+      Sizes out_shape = flat.shape;
+      std::int64_t n = flat.shape.empty() ? 1 : flat.shape[d];
+      if (!flat.shape.empty()) {
+        out_shape[d] = 1;
+      }
+      ASSERT_EQ(got.values.size(), static_cast<std::size_t>(numel_of(out_shape)));
+      std::size_t k = 0;
+      for_each_index(out_shape, [&](const Sizes& idx) {
+        long double acc = fold == Fold::Prod ? 1 : 0;
+        long double mag = 0;
+        Sizes src = idx;
+        for (std::int64_t j = 0; j < n; ++j) {
+          if (!flat.shape.empty()) {
+            src[d] = j;
+          }
+          double v = flat.at(src);
+          acc = fold == Fold::Prod ? acc * v : acc + v;
+          mag += std::fabs(v);
+        }
+        if (fold == Fold::Mean) {
+          acc /= static_cast<long double>(n);
+          mag /= static_cast<long double>(n);
+        }
+        if (fold == Fold::Prod) {
+          mag = std::fabs(acc);
+        }
+        // Rounded to the dtype: an expanded operand repeats one value, so a product can
+        // overflow, and must then give the same infinity.
+        double exact = dtype == kFloat32 ? static_cast<double>(static_cast<float>(acc))
+                                         : static_cast<double>(acc);
+        double g = got.values[k++];
+        if (std::isinf(exact)) {
+          ASSERT_EQ(g, exact) << "output " << k - 1;
+          return;
+        }
+        double tol = reduction_tolerance(dtype, n, static_cast<double>(mag)) +
+                     std::fabs(exact) * (dtype == kFloat32 ? 0x1p-24 : 0x1p-53);
+        if (!(fold == Fold::Mean && n == 0)) {
+          ASSERT_LE(std::fabs(g - exact), tol) << "output " << k - 1 << ": got " << g
+                                               << ", exact " << exact;
+        }
+      });
+    }
+  }
+}
+
+std::vector<Config> configs() {
+  std::vector<Config> out;
+  for (cpu::SimdLevel level :
+       {cpu::SimdLevel::Scalar, cpu::SimdLevel::Avx2, cpu::SimdLevel::Avx512}) {
+    for (int threads : {1, 2, 3, 4}) {
+      out.push_back({level, threads});
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, CpuDifferential, ::testing::ValuesIn(configs()), config_name);
+
+}  // namespace
+}  // namespace minitorch::testing
