@@ -1,23 +1,51 @@
-// `minitorch diagnose`: what this build is and what this machine lets it use.
+// `minitorch diagnose`: what this build is and what this machine lets it use; with --ops,
+// how a fixed set of ops runs here (diagnose_ops.cpp).
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "diagnose_ops.h"
 #include "minitorch/build_config.h"
 #include "minitorch/minitorch.h"
 
 namespace minitorch::cli {
 
 int diagnose(const std::vector<std::string>& args) {
-  for (const std::string& arg : args) {
+  bool ops = false;
+  std::string trace;
+  std::int64_t size = 4096;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      std::puts("usage: minitorch diagnose\n\nPrints the version, build configuration, CPU "
-                "model and SIMD features,\nthe CPUs this process may use and the available "
-                "devices and backends.");
+      std::puts("usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
+                "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
+                "process may use and the available devices and backends.\n\n"
+                "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
+                "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
+                "                the fraction of a STREAM-style bandwidth measured on the spot\n"
+                "  --size N      N for --ops (default 4096: 64 MB per tensor, beyond the caches)\n"
+                "  --trace FILE  with --ops, write every call as Chrome trace JSON (Perfetto)");
       return 0;
     }
+    if ((arg == "--trace" || arg == "--size") && i + 1 < args.size()) {
+      if (arg == "--trace") {
+        trace = args[++i];
+      } else {
+        size = std::stoll(args[++i]);
+      }
+      continue;
+    }
+    if (arg == "--ops") {
+      ops = true;
+      continue;
+    }
     std::fprintf(stderr, "minitorch diagnose: unknown option '%s'\n", arg.c_str());
+    return 2;
+  }
+  if (size < 1 || (!trace.empty() && !ops)) {
+    std::fprintf(stderr, "minitorch diagnose: --size needs N >= 1 and --trace needs --ops\n");
     return 2;
   }
   CpuInfo cpu = cpu_info();
@@ -46,6 +74,10 @@ int diagnose(const std::vector<std::string>& args) {
   std::printf("devices:    cpu (backend: %s); cuda: not built in\n",
               backend_name(Device::cpu()).c_str());
   std::printf("backends:   %s\n", backends.c_str());
+  if (ops) {
+    std::printf("\n");
+    return diagnose_ops(size, trace);
+  }
   return 0;
 }
 
