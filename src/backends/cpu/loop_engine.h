@@ -106,7 +106,7 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
 }
 
 /// Side of the square tiles of the TransposeBlocked path.
-inline constexpr std::int64_t kTile = 32;
+inline constexpr std::int64_t kTile = 16;
 
 /// Units of work of the TransposeBlocked path: (outer position, tile of tile_dim) pairs.
 std::int64_t tile_units(const LoopPlan& plan, int tile_dim);
