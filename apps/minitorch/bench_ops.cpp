@@ -15,21 +15,12 @@
 #include <string>
 #include <vector>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include "bench_ops.h"
 #include "bench_stream.h"
 #include "commands.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/profiler.h"
-#if __has_include("minitorch/threading.h")
 #include "minitorch/threading.h"
-#define MT_BENCH_HAS_THREADING 1
-#else
-#define MT_BENCH_HAS_THREADING 0
-#endif
 
 namespace minitorch::cli {
 namespace {
@@ -296,14 +287,6 @@ BenchRow measure(const Case& c, std::int64_t size, DType dtype, int threads,
   return row;
 }
 
-void set_threads(int threads) {
-#if MT_BENCH_HAS_THREADING
-  set_num_threads(threads);
-#else
-  (void)threads;
-#endif
-}
-
 std::string today() {
   std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -342,19 +325,10 @@ int bench_ops(const std::vector<std::string>& args) {
     std::fprintf(stderr, "minitorch bench ops: %s\n\n%s", e.what(), kUsage);
     return 2;
   }
-#if defined(__GLIBC__)
-  // Keep freed blocks instead of returning them to the OS, so that a 64 MB output is not
-  // page-faulted in again on every call: the benchmark times kernels, not the kernel's mm.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
+  keep_freed_memory();
   BenchRun run;
   run.note = o.note;
   run.info = machine_info();
-  if (!MT_BENCH_HAS_THREADING) {
-    o.threads = {usable_threads()};
-    run.info.emplace_back("threads", "backend default (built without minitorch/threading.h)");
-  }
   run.info.emplace_back("load average at start", load_average());
   char policy[128];
   std::snprintf(policy, sizeof policy, "per call; >= %d calls and %.2f s per row, median and min",
@@ -364,7 +338,7 @@ int bench_ops(const std::vector<std::string>& args) {
   std::vector<Case> cases = all_cases();
   std::int64_t big = o.quick ? (1 << 23) : (1 << 24);
   for (int threads : o.threads) {
-    set_threads(threads);
+    set_num_threads(threads);
     StreamBench stream(threads);
     for (StreamKernel k : {StreamKernel::Copy, StreamKernel::Add, StreamKernel::Read}) {
       StreamBandwidth bw{std::string(to_string(k)), "float64", big, stream.threads_for(big), {},
@@ -399,7 +373,7 @@ int bench_ops(const std::vector<std::string>& args) {
       }
     }
   }
-  set_threads(0);
+  set_num_threads(0);
   run.info.emplace_back("load average at end", load_average());
   std::string text = format_bench_text(run);
   std::fputs(text.c_str(), stdout);

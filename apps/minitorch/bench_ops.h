@@ -18,7 +18,7 @@ struct BenchRow {
   std::string dtype;
   std::string shapes;         ///< as the profiler prints them
   std::int64_t elements = 0;  ///< the size asked for, after rounding to a square for 2-D cases
-  int threads_requested = 0;  ///< 0: the backend's default (no minitorch/threading.h)
+  int threads_requested = 1;  ///< set_num_threads before the row
   int threads_used = 1;       ///< what the backend reported
   std::string path;
   std::string isa;

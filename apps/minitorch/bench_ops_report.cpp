@@ -175,7 +175,7 @@ std::string format_bench_text(const BenchRun& run) {
                   "best", "stream", "ratio", "reps"});
   for (const BenchRow& r : run.rows) {
     rows.push_back({r.name, r.dtype, size_label(r.elements),
-                    r.threads_requested > 0 ? std::to_string(r.threads_requested) : "dflt",
+                    std::to_string(r.threads_requested),
                     std::to_string(r.threads_used), r.path, r.isa, human_time(r.timing.median_ns),
                     human_time(r.timing.min_ns), fixed(r.gb_per_s(), 2),
                     fixed(r.best_gb_per_s(), 2),
