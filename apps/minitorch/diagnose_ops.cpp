@@ -1,9 +1,8 @@
 // `minitorch diagnose --ops`: what Numba's parallel diagnostics tells at compile time, told
-// at run time in numbers. A fixed set of ops runs 2 + 5 times each, the last 5 under a
-// ProfileScope; the
-// call with the median time stands for the op; %bw compares its GB/s with a STREAM-style
-// kernel run on the spot at the same size and thread count (map/copy -> copy, zip -> add,
-// reduce -> read).
+// at run time in numbers. Each op of a fixed set runs 2 + 5 times, the last 5 under a
+// ProfileScope, and its median call stands for it; %bw compares that call's GB/s with a
+// STREAM-style kernel run on the spot at the same size and thread count (map/copy -> copy,
+// zip -> add, reduce -> read).
 #include "diagnose_ops.h"
 
 #include <algorithm>
