@@ -29,6 +29,13 @@ class Storage {
   /// allocator (e.g. CUDA in a build without CUDA).
   static std::shared_ptr<Storage> allocate(std::int64_t nbytes, Device device);
 
+  /// Use allocate(); the key keeps construction inside the library.
+  class Key {
+    friend class Storage;
+    Key() = default;
+  };
+  Storage(Key /*key*/, void* data, std::int64_t nbytes, Device device, Allocator* allocator)
+      : data_(data), nbytes_(nbytes), device_(device), allocator_(allocator) {}
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
   ~Storage();
@@ -38,9 +45,6 @@ class Storage {
   Device device() const { return device_; }
 
  private:
-  Storage(void* data, std::int64_t nbytes, Device device, Allocator* allocator)
-      : data_(data), nbytes_(nbytes), device_(device), allocator_(allocator) {}
-
   void* data_;
   std::int64_t nbytes_;
   Device device_;

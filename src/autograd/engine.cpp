@@ -1,9 +1,11 @@
 // The backward pass: topological order by iterative depth-first search over the graph of
-// tensors (no recursion, so long chains cannot overflow the stack), then the rules in
-// reverse order, summing gradients that meet at a tensor. Runs in no-grad mode.
+// tensors (no recursion, so long chains cannot overflow the stack), then the rules in that
+// order, summing gradients that meet at a tensor. Runs in no-grad mode. Bookkeeping lives
+// in the tensors themselves (no hash maps), so two passes over graphs that share tensors
+// must not run at the same time on different threads.
+#include <atomic>
+#include <cstdint>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -16,18 +18,22 @@
 namespace minitorch {
 namespace {
 
-// Tensors reachable from root through grad_fn inputs, each after all tensors it feeds.
-std::vector<TensorImpl*> topological_order(TensorImpl* root) {
+std::atomic<std::uint64_t> g_last_pass{0};
+
+// Tensors reachable from root through grad_fn inputs, each before every tensor it depends
+// on (so a tensor's gradient is complete when its turn comes). A tensor is visited once per
+// pass: its backward_pass mark replaces a visited set.
+std::vector<TensorImpl*> topological_order(TensorImpl* root, std::uint64_t pass) {
   std::vector<TensorImpl*> order;
-  std::unordered_set<TensorImpl*> visited;
   std::vector<std::pair<TensorImpl*, std::size_t>> stack = {{root, 0}};
-  visited.insert(root);
+  root->backward_pass = pass;
   while (!stack.empty()) {
     auto& [impl, next_input] = stack.back();
     const auto* inputs = impl->grad_fn ? &impl->grad_fn->inputs : nullptr;
     if (inputs != nullptr && next_input < inputs->size()) {
       TensorImpl* child = (*inputs)[next_input++].get();
-      if (child != nullptr && visited.insert(child).second) {
+      if (child != nullptr && child->backward_pass != pass) {
+        child->backward_pass = pass;
         stack.emplace_back(child, 0);
       }
       continue;
@@ -38,37 +44,50 @@ std::vector<TensorImpl*> topological_order(TensorImpl* root) {
   return {order.rbegin(), order.rend()};
 }
 
+// A gradient nobody else can see (one handle, its own contiguous storage) can become a
+// leaf's grad as it is; anything else is copied, so a leaf never shares storage.
+bool exclusively_owned(const Tensor& g) {
+  return g.impl().use_count() == 1 && g.data().storage().use_count() == 1 && g.is_contiguous();
+}
+
 void run_backward(const Tensor& root, const Tensor& gradient) {
   NoGradGuard no_grad;
-  std::unordered_map<TensorImpl*, Tensor> grads;
-  grads[root.impl().get()] = gradient;
-  for (TensorImpl* impl : topological_order(root.impl().get())) {
-    auto found = grads.find(impl);
-    if (found == grads.end()) {
-      continue;
-    }
-    Tensor g = std::move(found->second);
-    grads.erase(found);
-    if (impl->grad_fn == nullptr) {
-      // A leaf keeps a gradient of its own (never a view of another tensor's storage).
-      impl->grad = impl->grad.defined() ? impl->grad + g : g.clone().contiguous();
-      continue;
-    }
-    std::vector<Tensor> input_grads = impl->grad_fn->backward(g);
-    const auto& inputs = impl->grad_fn->inputs;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (inputs[i] == nullptr || !input_grads[i].defined()) {
+  std::uint64_t pass = g_last_pass.fetch_add(1, std::memory_order_relaxed) + 1;
+  std::vector<TensorImpl*> order = topological_order(root.impl().get(), pass);
+  root.impl()->pending_grad = gradient;
+  try {
+    for (TensorImpl* impl : order) {
+      Tensor g = std::move(impl->pending_grad);
+      impl->pending_grad = Tensor();
+      if (!g.defined()) {
         continue;
       }
-      if (!(input_grads[i].shape() == inputs[i]->data.shape())) {
-        throw InternalError("backward: rule for " + std::string(impl->grad_fn->name()) +
-                            " gave a gradient of shape " + minitorch::to_string(input_grads[i].shape()) +
-                            " for input " + std::to_string(i) + " of shape " +
-                            minitorch::to_string(inputs[i]->data.shape()));
+      if (impl->grad_fn == nullptr) {
+        impl->grad = impl->grad.defined() ? impl->grad + g : (exclusively_owned(g) ? g : g.clone());
+        continue;
       }
-      Tensor& slot = grads[inputs[i].get()];
-      slot = slot.defined() ? slot + input_grads[i] : input_grads[i];
+      std::vector<Tensor> input_grads = impl->grad_fn->backward(g);
+      const auto& inputs = impl->grad_fn->inputs;
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (inputs[i] == nullptr || !input_grads[i].defined()) {
+          continue;
+        }
+        if (!(input_grads[i].shape() == inputs[i]->data.shape())) {
+          throw InternalError("backward: rule for " + std::string(impl->grad_fn->name()) +
+                              " gave a gradient of shape " + to_string(input_grads[i].shape()) +
+                              " for input " + std::to_string(i) + " of shape " +
+                              to_string(inputs[i]->data.shape()));
+        }
+        Tensor& slot = inputs[i]->pending_grad;
+        slot = slot.defined() ? slot + input_grads[i] : std::move(input_grads[i]);
+      }
     }
+  } catch (...) {
+    // Leave no half-gathered gradient behind for the next pass.
+    for (TensorImpl* impl : order) {
+      impl->pending_grad = Tensor();
+    }
+    throw;
   }
 }
 

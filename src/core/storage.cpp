@@ -52,7 +52,12 @@ std::shared_ptr<Storage> Storage::allocate(std::int64_t nbytes, Device device) {
                       " is not available in this build");
   }
   void* data = allocator->allocate(nbytes);
-  return std::shared_ptr<Storage>(new Storage(data, nbytes, device, allocator));
+  try {
+    return std::make_shared<Storage>(Key(), data, nbytes, device, allocator);
+  } catch (...) {
+    allocator->deallocate(data, nbytes);
+    throw;
+  }
 }
 
 Storage::~Storage() { allocator_->deallocate(data_, nbytes_); }

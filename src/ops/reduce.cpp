@@ -1,4 +1,5 @@
 // reduce: the output keeps the reduced dim as size 1, as the backend primitive expects.
+#include <iterator>
 #include <string>
 
 #include "backends/backend.h"
@@ -9,13 +10,15 @@
 namespace minitorch::ops {
 
 TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
-  std::string name = "reduce(" + std::string(to_string(op)) + ")";
-  int d = wrap_dim(dim, a.ndim(), name.c_str(), a.shape());
+  static constexpr const char* kNames[] = {"reduce(sum)", "reduce(max)", "reduce(prod)"};
+  static_assert(std::size(kNames) == kReduceOpCount);
+  const char* name = kNames[static_cast<std::size_t>(op)];
+  int d = wrap_dim(dim, a.ndim(), name, a.shape());
   if (a.ndim() == 0) {
     return reduce(op, a.unsqueeze(0), 0).squeeze(0);
   }
   if (op == ReduceOp::Max && a.shape()[d] == 0) {
-    throw ShapeError(name + ": cannot reduce over dim " + std::to_string(d) + " of size 0 (shape " +
+    throw ShapeError(std::string(name) + ": cannot reduce over dim " + std::to_string(d) + " of size 0 (shape " +
                      to_string(a.shape()) + "); max has no identity");
   }
   Shape out_shape = a.shape();

@@ -1,6 +1,7 @@
 // What a Tensor handle points to: the layout plus autograd metadata.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "minitorch/tensor.h"
@@ -19,6 +20,11 @@ struct TensorImpl {
   std::shared_ptr<autograd::Node> grad_fn;
   /// Accumulated gradient of a leaf that requires grad.
   Tensor grad;
+
+  // Bookkeeping of the backward pass (see autograd/engine.cpp): the pass that last visited
+  // this tensor, and the gradient gathered for it so far in that pass.
+  std::uint64_t backward_pass = 0;
+  Tensor pending_grad;
 };
 
 }  // namespace minitorch

@@ -1,5 +1,8 @@
 // Tensor math: elementwise ops, comparisons, reductions and matmul. Each is one call into
 // autograd (which records the node) or, for comparisons, straight into the ops layer.
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -12,8 +15,30 @@
 namespace minitorch {
 namespace {
 
+// Note [Scalar operands]: `t * 2.0` runs as zip(mul) with a 0-dim tensor holding 2.0 in t's
+// dtype. Each thread keeps the last few such CPU tensors in a small direct-mapped cache, so
+// the constants of a training loop cost no allocation. The cached tensors are only ever
+// read: they are operands, never outputs, and never reach the user.
 Tensor scalar_like(double value, const Tensor& t) {
-  return Tensor(ops::scalar(value, t.dtype(), t.device()));
+  if (!t.device().is_cpu()) {
+    return Tensor(ops::scalar(value, t.dtype(), t.device()));
+  }
+  struct Entry {
+    std::uint64_t bits = 0;
+    DType dtype = kFloat32;
+    Tensor tensor;
+  };
+  constexpr std::size_t kSlots = 16;
+  thread_local std::array<Entry, kSlots> cache;
+  auto bits = std::bit_cast<std::uint64_t>(value);
+  std::size_t slot = static_cast<std::size_t>((bits ^ (bits >> 32) ^ (bits >> 47)) +
+                                              static_cast<std::uint64_t>(t.dtype())) %
+                     kSlots;
+  Entry& entry = cache[slot];
+  if (!entry.tensor.defined() || entry.bits != bits || entry.dtype != t.dtype()) {
+    entry = {bits, t.dtype(), Tensor(ops::scalar(value, t.dtype(), t.device()))};
+  }
+  return entry.tensor;
 }
 
 }  // namespace
