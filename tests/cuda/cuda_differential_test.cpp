@@ -4,6 +4,7 @@
 // the reference backend. cuda_cases() cases per primitive and dtype; larger shapes (tiles,
 // vectors, split reductions) have their own tests below.
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <vector>
 
@@ -377,6 +378,10 @@ TEST(CudaDifferential, LargeMatmulLayouts) {
   struct Dims3 {
     std::int64_t m, k, n;
   };
+  // Both block orders of the tiled kernel.
+  for (const char* order : {"grouped", "rows"}) {
+  SCOPED_TRACE(std::string("MINITORCH_CUDA_MATMUL_ORDER=") + order);
+  setenv("MINITORCH_CUDA_MATMUL_ORDER", order, 1);
   for (DType dtype : {kFloat32, kFloat64}) {
     for (Dims3 d : {Dims3{129, 131, 257}, Dims3{256, 64, 128}, Dims3{127, 33, 513},
                     Dims3{300, 1, 65}, Dims3{64, 100, 64}}) {
@@ -404,6 +409,8 @@ TEST(CudaDifferential, LargeMatmulLayouts) {
     NdArray mag = read(on_reference([&] { return ca.abs().matmul(cb.abs()); }));
     EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, 70, dtype), "") << "batched";
   }
+  }
+  unsetenv("MINITORCH_CUDA_MATMUL_ORDER");
 }
 
 }  // namespace
