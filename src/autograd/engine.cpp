@@ -44,10 +44,19 @@ std::vector<TensorImpl*> topological_order(TensorImpl* root, std::uint64_t pass)
   return {order.rbegin(), order.rend()};
 }
 
-// A gradient nobody else can see (one handle, its own contiguous storage) can become a
-// leaf's grad as it is; anything else is copied, so a leaf never shares storage.
+// A gradient nobody else can see (one handle, its own storage, no element reachable twice)
+// can become a leaf's grad as it is; anything else is copied, so a leaf's grad never shares
+// storage and can be updated in place.
 bool exclusively_owned(const Tensor& g) {
-  return g.impl().use_count() == 1 && g.data().storage().use_count() == 1 && g.is_contiguous();
+  if (g.impl().use_count() != 1 || g.data().storage().use_count() != 1) {
+    return false;
+  }
+  for (int i = 0; i < g.ndim(); ++i) {
+    if (g.strides()[i] == 0 && g.shape()[i] > 1) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void run_backward(const Tensor& root, const Tensor& gradient) {

@@ -160,14 +160,33 @@ class ReduceNode final : public Node {
   int dim_;
 };
 
+// Column-major in its last two dims (a transposed view of a row-major matrix).
+bool f_ordered(const Tensor& t) {
+  int nd = t.ndim();
+  return t.strides()[nd - 2] == 1 && t.shape()[nd - 2] > 1 && t.shape()[nd - 1] > 1;
+}
+
 class MatmulNode final : public Node {
  public:
   MatmulNode(Tensor a, Tensor b) : a_(std::move(a)), b_(std::move(b)) {}
   std::string_view name() const override { return "matmul"; }
+  // Transposes are views: no copies on the way into the kernel. Each gradient is made in
+  // its input's memory order: for an F-ordered input (typically a transposed weight, as in
+  // Linear's x @ W^T) the kernel computes the transposed product, so the gradient that flows
+  // back through the transpose is contiguous again and needs no copy.
   std::vector<Tensor> backward(const Tensor& g) override {
-    // Transposes are views: no copies on the way into the kernel.
-    return {inputs[0] ? sum_to(g.matmul(b_.transpose(-1, -2)), a_.shape()) : Tensor(),
-            inputs[1] ? sum_to(a_.transpose(-1, -2).matmul(g), b_.shape()) : Tensor()};
+    Tensor ga;
+    Tensor gb;
+    if (inputs[0]) {
+      ga = f_ordered(a_) ? b_.matmul(g.transpose(-1, -2)).transpose(-1, -2)
+                         : g.matmul(b_.transpose(-1, -2));
+    }
+    if (inputs[1]) {
+      gb = f_ordered(b_) ? g.transpose(-1, -2).matmul(a_).transpose(-1, -2)
+                         : a_.transpose(-1, -2).matmul(g);
+    }
+    return {inputs[0] ? sum_to(ga, a_.shape()) : Tensor(),
+            inputs[1] ? sum_to(gb, b_.shape()) : Tensor()};
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "minitorch/minitorch.h"
+#include "minitorch/profiler.h"
 
 namespace minitorch {
 namespace {
@@ -76,6 +77,22 @@ TEST(Autograd, LeafGradIsItsOwnContiguousTensor) {
   NoGradGuard guard;
   g.zero_();
   EXPECT_EQ(x.grad().to_vector(), (std::vector<double>{0, 0, 0}));
+}
+
+TEST(Autograd, TransposedWeightGetsAContiguousGradWithoutACopy) {
+  // Linear's forward is x @ W^T: the weight's gradient must come back in W's own layout.
+  Tensor x = randn({5, 3});
+  Tensor w = randn({4, 3}, {.requires_grad = true});
+  Tensor loss = x.matmul(w.transpose(0, 1)).sum();
+  ProfileScope profile;
+  loss.backward();
+  for (const ProfileRecord& record : profile.stop()) {
+    EXPECT_NE(record.kind, PrimitiveKind::Copy) << "backward copied " << to_string(record.output);
+  }
+  EXPECT_TRUE(w.grad().is_contiguous());
+  EXPECT_EQ(w.grad().shape(), (Shape{4, 3}));
+  Tensor expected = ones({5, 4}).transpose(0, 1).matmul(x);
+  EXPECT_TRUE(w.grad().all_close(expected));
 }
 
 TEST(Autograd, LongChainDoesNotOverflowTheStack) {

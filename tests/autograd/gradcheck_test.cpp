@@ -106,6 +106,9 @@ std::vector<GradRow> rows() {
          return Inputs{values({2, 1, 3, 4}, g), leaf(values({3, 2, 4}, g).transpose(1, 2))};
        },
        [](const Inputs& in) { return in[0].matmul(in[1]); }},
+      {"matmul", "F-ordered left operand (a transposed view)",
+       [](Generator& g) { return Inputs{transposed(3, 4, g), values({4, 2}, g)}; },
+       [](const Inputs& in) { return in[0].matmul(in[1]); }},
       {"matmul", "vector @ matrix and matrix @ vector",
        [](Generator& g) { return Inputs{values({3}, g), values({3, 4}, g), values({4}, g)}; },
        [](const Inputs& in) { return in[0].matmul(in[1]) + in[1].matmul(in[2]).sum(); }},
