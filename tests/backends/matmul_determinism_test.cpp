@@ -44,6 +44,9 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
       {{200, 10}, {10, 400}, false},         // the notebook's lowL
       {{6, 33, 65}, {1, 65, 31}, false},     // batched, broadcast b
       {{700, 600}, {600, 520}, false},       // several packed blocks along k
+      {{10, 256}, {256, 256}, true},         // matmul_dot: Linear's x @ W^T
+      {{33, 257}, {129, 257}, true},         // matmul_dot, edges in every dim, masked k tail
+      {{7, 1001}, {517, 1001}, true},        // matmul_dot, few rows, many column tasks
   };
   for (DType dtype : {kFloat32, kFloat64}) {
     std::uint64_t seed = 1;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backend.h"
 #include "backends/cpu/matmul.h"
 #include "backends/reference/reference_backend.h"
 #include "minitorch/layout.h"
@@ -194,6 +195,7 @@ std::vector<Variant> variants() {
     out.push_back({isa, cpu::MatmulPath::Auto, "auto"});
     out.push_back({isa, cpu::MatmulPath::Packed, "packed"});
     out.push_back({isa, cpu::MatmulPath::Direct, "direct"});
+    out.push_back({isa, cpu::MatmulPath::Dot, "dot"});
   }
   out.push_back({"scalar", cpu::MatmulPath::Strided, "strided"});
   cpu::set_matmul_isa("");
@@ -235,6 +237,56 @@ TEST(MatmulDifferential, MatchesReferenceOnSeededCases) {
   EXPECT_GE(all.size(), 4u);
   EXPECT_EQ(mismatches, 0);
   EXPECT_GT(nonzero_outputs, cases / 2) << "results are suspiciously all zero";
+}
+
+// matmul_dot (Note [Dot path]): C-ordered a @ F-ordered b with sizes off the dot tiles
+// (4 x 4 avx512, 3 x 3 avx2) and k off the vector width (16/8 avx512, 8/4 avx2), on every
+// ISA; auto must pick it for small m once k fills a vector.
+TEST(MatmulDifferential, DotPathOnFOrderedB) {
+  const std::uint64_t seed = testing::test_seed();
+  SCOPED_TRACE(testing::seed_note(seed));
+  const std::vector<Variant> all = variants();
+  Rng rng(seed + 2);
+  int mismatches = 0;
+  int dot_runs = 0;
+  for (DType dtype : {kFloat32, kFloat64}) {
+    for (std::int64_t m : {1, 3, 7, 17, 31, 33}) {
+      for (std::int64_t k : {1, 3, 7, 8, 15, 16, 17, 31, 33, 100, 257}) {
+        for (std::int64_t n : {1, 3, 7, 17, 33}) {
+          Case c;
+          c.a = make_operand({}, m, k, "C", {}, dtype, rng);
+          c.b = make_operand({}, k, n, "F", {}, dtype, rng);
+          c.out = make_operand({}, m, n, "C", {}, dtype, rng);
+          TensorData want = TensorData::empty(c.out.shape(), dtype, Device::cpu());
+          reference_backend().matmul(c.a, c.b, want);
+          for (const Variant& v : all) {
+            if (v.path != cpu::MatmulPath::Dot && v.path != cpu::MatmulPath::Auto &&
+                v.path != cpu::MatmulPath::Strided) {
+              continue;
+            }
+            ASSERT_TRUE(cpu::set_matmul_isa(v.isa));
+            Case run = c;
+            run.note = std::string(to_string(dtype)) + " m=" + std::to_string(m) +
+                       " k=" + std::to_string(k) + " n=" + std::to_string(n) + " [" + v.isa +
+                       " " + v.name + "]";
+            cpu::matmul(c.a, c.b, c.out, cpu::MatmulOptions{v.path, true});
+            const std::string_view path = primitive_report().path;
+            if (v.path == cpu::MatmulPath::Dot && n > 1 && k > 1) {
+              EXPECT_EQ(path, "matmul_dot") << run.note;
+            }
+            if (v.path == cpu::MatmulPath::Auto && n > 1 && m <= 7 && k >= 16) {
+              EXPECT_EQ(path, "matmul_dot") << run.note;
+            }
+            dot_runs += path == "matmul_dot" ? 1 : 0;
+            mismatches += count_mismatches(run, c.out, want);
+          }
+          cpu::set_matmul_isa("");
+        }
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(dot_runs, 600);
 }
 
 TEST(MatmulDifferential, ZeroInnerSizeGivesZeros) {

@@ -1,6 +1,6 @@
 // cpu::matmul: walks the batch dims, normalises each matrix's layout (a column-major out is
-// computed as out^T = b^T a^T), picks matmul_direct, matmul_packed or the strided loop, and
-// threads either inside a matrix or across the batch. Every choice depends on shapes,
+// computed as out^T = b^T a^T), picks matmul_direct, matmul_dot, matmul_packed or the strided
+// loop, and threads either inside a matrix or across the batch. Every choice depends on shapes,
 // strides and the ISA only, never on the thread count (see docs/matmul.md).
 #include "backends/cpu/matmul.h"
 
@@ -147,13 +147,29 @@ std::string_view matmul_matrix(MatView<const T> a, MatView<const T> b, MatView<T
   }
   const std::int64_t fma = m * n * k;
   const bool threaded = options.threaded && fma >= kThreadedMinFma;
+  const bool small = fma <= kDirectMaxFma || m <= 2 * choice.kernels.mr;
   bool direct = false;
   if (b.cs == 1) {
     if (options.path == MatmulPath::Direct) {
       direct = true;
     } else if (options.path == MatmulPath::Auto) {
-      direct = fma <= kDirectMaxFma || m <= 2 * choice.kernels.mr;
+      direct = small;
     }
+  }
+  // Note [Dot path]: with F-ordered B, matmul_packed transposes all of B on every call; for
+  // few rows that costs more than the product. Rows of A and columns of B are then both unit
+  // stride along k, so dot products read them in place; k below one vector wastes lanes.
+  bool dot = false;
+  if (!direct && a.cs == 1 && b.rs == 1) {
+    if (options.path == MatmulPath::Dot) {
+      dot = true;
+    } else if (options.path == MatmulPath::Auto) {
+      dot = small && k >= choice.kernels.lanes;
+    }
+  }
+  if (dot) {
+    matmul_dot(choice.kernels, a, b, c, threaded);
+    return "matmul_dot";
   }
   if (direct) {
     matmul_direct(choice.kernels, a, b, c, threaded);

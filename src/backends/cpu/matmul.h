@@ -15,9 +15,10 @@ namespace minitorch::cpu {
 void matmul(const TensorData& a, const TensorData& b, TensorData& out);
 
 /// The algorithms behind cpu::matmul, for tests and `minitorch bench matmul`.
-enum class MatmulPath { Auto, Packed, Direct, Strided };
+enum class MatmulPath { Auto, Packed, Direct, Dot, Strided };
 struct MatmulOptions {
-  MatmulPath path = MatmulPath::Auto;  ///< Direct falls back to Packed where b.cs != 1
+  /// Direct falls back to Packed where b.cs != 1; Dot where a.cs != 1 or b.rs != 1.
+  MatmulPath path = MatmulPath::Auto;
   bool threaded = true;                ///< false: everything on the calling thread
 };
 void matmul(const TensorData& a, const TensorData& b, TensorData& out,

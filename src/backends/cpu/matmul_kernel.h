@@ -18,6 +18,16 @@ using MatmulKernelFn = void (*)(std::int64_t kc, const T* a, std::int64_t a_rs,
                                 std::int64_t a_ks, const T* b, std::int64_t b_ks, T* c,
                                 std::int64_t c_rs, int mr, int nr, bool accumulate);
 
+/// C[0:mr, 0:nr] = s with s = sum over p < k of A[i, p] * B[p, j], each term an FMA into
+/// lane p % W of a vector accumulator (p increasing), the W lanes then added by a fixed tree.
+/// A row i is a[i * a_rs + p] and B column j is b[j * b_cs + p] (both unit stride along k);
+/// C element (i, j) is c[i * c_rs + j * c_cs]. Requires k >= 1, 1 <= mr <= dot_mr,
+/// 1 <= nr <= dot_nr. Rows past mr and columns past nr are never read.
+template <class T>
+using MatmulDotFn = void (*)(std::int64_t k, const T* a, std::int64_t a_rs, const T* b,
+                             std::int64_t b_cs, T* c, std::int64_t c_rs, std::int64_t c_cs,
+                             int mr, int nr);
+
 /// The kernels of one instruction set for one dtype and the block sizes that suit them.
 template <class T>
 struct MatmulKernels {
@@ -31,6 +41,11 @@ struct MatmulKernels {
   MatmulKernelFn<T> packed;
   /// Any a strides, any b row stride; rows past mr and columns past nr are never read.
   MatmulKernelFn<T> direct;
+  int lanes;   ///< vector width in elements
+  int dot_mr;  ///< rows of A per dot tile
+  int dot_nr;  ///< columns of B per dot tile
+  /// Dot products of rows of A with columns of B, both read in place along k.
+  MatmulDotFn<T> dot;
 };
 
 /// Fills kernels when this CPU and build support the instruction set; false otherwise.
@@ -65,5 +80,11 @@ void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
 template <class T>
 void matmul_direct(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
                    MatView<T> c, bool threaded);
+
+/// c = a @ b as dot products of rows of a and columns of b read in place (matmul_dot.cpp).
+/// a.cs and b.rs must be 1, k >= 1; c any strides.
+template <class T>
+void matmul_dot(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
+                MatView<T> c, bool threaded);
 
 }  // namespace minitorch::cpu

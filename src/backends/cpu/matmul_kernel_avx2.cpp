@@ -1,8 +1,10 @@
 // AVX2 + FMA matmul micro-kernels, the fallback where AVX-512 is missing (compiled with
 // -mavx2 -mfma, see Note [SIMD files]). Tiles: float 6 x 16 and double 6 x 8, i.e. 6 rows x
-// 2 ymm = 12 accumulators of 16 registers; edge columns use maskload/maskstore.
+// 2 ymm = 12 accumulators of 16 registers; edge columns use maskload/maskstore. Dot tiles
+// (F-ordered B): 3 x 3, 9 accumulators.
 #include <immintrin.h>
 
+#include "backends/cpu/matmul_dot_microkernel.h"
 #include "backends/cpu/matmul_kernel.h"
 #include "backends/cpu/matmul_microkernel.h"
 
@@ -29,6 +31,12 @@ struct Avx2Float {
   static V bcast(const T* p) { return _mm256_broadcast_ss(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static T hsum(V v) {  // (l0 + l4) + (l2 + l6) + ((l1 + l5) + (l3 + l7))
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
 };
 
 struct Avx2Double {
@@ -43,9 +51,17 @@ struct Avx2Double {
   static V bcast(const T* p) { return _mm256_broadcast_sd(p); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static T hsum(V v) {  // (l0 + l2) + (l1 + l3)
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    s = _mm_add_sd(s, _mm_unpackhi_pd(s, s));
+    return _mm_cvtsd_f64(s);
+  }
 };
 
 constexpr int kRows = 6;
+// Dot tiles: 3 x 3 = 9 accumulators + 3 A vectors + 1 B vector of 16 ymm.
+constexpr int kDotRows = 3;
+constexpr int kDotCols = 3;
 
 bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
@@ -57,7 +73,9 @@ bool matmul_kernels_avx2(MatmulKernels<float>& kernels) {
   }
   kernels = {"avx2", kRows, 16, 256, 96, 2048,
              &microkernel::packed<Avx2Float, kRows, 2>,
-             &microkernel::direct<Avx2Float, kRows, 2>};
+             &microkernel::direct<Avx2Float, kRows, 2>,
+             Avx2Float::W, kDotRows, kDotCols,
+             &microkernel::dot<Avx2Float, kDotRows, kDotCols>};
   return true;
 }
 
@@ -67,7 +85,9 @@ bool matmul_kernels_avx2(MatmulKernels<double>& kernels) {
   }
   kernels = {"avx2", kRows, 8, 256, 96, 1024,
              &microkernel::packed<Avx2Double, kRows, 2>,
-             &microkernel::direct<Avx2Double, kRows, 2>};
+             &microkernel::direct<Avx2Double, kRows, 2>,
+             Avx2Double::W, kDotRows, kDotCols,
+             &microkernel::dot<Avx2Double, kDotRows, kDotCols>};
   return true;
 }
 

@@ -1,8 +1,16 @@
 // AVX-512 matmul micro-kernels (compiled with AVX-512 flags, see Note [SIMD files]; called
 // only after a run-time CPU check). Tiles: float 12 x 32 and double 12 x 16, i.e. 12 rows x
 // 2 zmm = 24 accumulators of 32; edge columns use lane masks, so B and C are never overrun.
+// Dot tiles (F-ordered B): 4 x 4, 16 accumulators.
+// GCC 12's AVX-512 intrinsics pass _mm512_undefined_*() as the unused merge source, which
+// -Wmaybe-uninitialized reports at every inlined use (GCC bug 105593; see simd_vec.h).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include <immintrin.h>
 
+#include "backends/cpu/matmul_dot_microkernel.h"
 #include "backends/cpu/matmul_kernel.h"
 #include "backends/cpu/matmul_microkernel.h"
 
@@ -22,6 +30,7 @@ struct Avx512Float {
   static V bcast(const T* p) { return _mm512_set1_ps(*p); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static T hsum(V v) { return _mm512_reduce_add_ps(v); }  // halving tree: l + l+8, +4, +2, +1
 };
 
 struct Avx512Double {
@@ -37,9 +46,13 @@ struct Avx512Double {
   static V bcast(const T* p) { return _mm512_set1_pd(*p); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   static V add(V a, V b) { return _mm512_add_pd(a, b); }
+  static T hsum(V v) { return _mm512_reduce_add_pd(v); }  // halving tree: l + l+4, +2, +1
 };
 
 constexpr int kRows = 12;
+// Dot tiles: 4 x 4 = 16 accumulators + 8 operand vectors of 32 zmm.
+constexpr int kDotRows = 4;
+constexpr int kDotCols = 4;
 
 bool supported() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
@@ -55,7 +68,9 @@ bool matmul_kernels_avx512(MatmulKernels<float>& kernels) {
   }
   kernels = {"avx512", kRows, 32, 256, 96, 2048,
              &microkernel::packed<Avx512Float, kRows, 2>,
-             &microkernel::direct<Avx512Float, kRows, 2>};
+             &microkernel::direct<Avx512Float, kRows, 2>,
+             Avx512Float::W, kDotRows, kDotCols,
+             &microkernel::dot<Avx512Float, kDotRows, kDotCols>};
   return true;
 }
 
@@ -65,7 +80,9 @@ bool matmul_kernels_avx512(MatmulKernels<double>& kernels) {
   }
   kernels = {"avx512", kRows, 16, 256, 96, 1024,
              &microkernel::packed<Avx512Double, kRows, 2>,
-             &microkernel::direct<Avx512Double, kRows, 2>};
+             &microkernel::direct<Avx512Double, kRows, 2>,
+             Avx512Double::W, kDotRows, kDotCols,
+             &microkernel::dot<Avx512Double, kDotRows, kDotCols>};
   return true;
 }
 
