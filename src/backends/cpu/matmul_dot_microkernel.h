@@ -14,9 +14,9 @@ namespace minitorch::cpu::microkernel {
 
 // Isa provides: T, V, W (lanes), zero(), load(p), load_mask(p, lanes), fma(a, b, c), hsum(v).
 template <class Isa, int MR, int NR>
-void dot(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs, const typename Isa::T* b,
-         std::int64_t b_cs, typename Isa::T* c, std::int64_t c_rs, std::int64_t c_cs, int mr,
-         int nr) {
+inline void dot_tile(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs,
+                     const typename Isa::T* b, std::int64_t b_cs, typename Isa::T* c,
+                     std::int64_t c_rs, std::int64_t c_cs, int mr, int nr) {
   using T = typename Isa::T;
   using V = typename Isa::V;
   constexpr int W = Isa::W;
@@ -70,6 +70,20 @@ void dot(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs, const type
       }
     }
   }
+}
+
+// A short edge tile (mr <= MR / 2) runs the half-height instance (m = 10: 4 + 4 + 2 rows).
+template <class Isa, int MR, int NR>
+void dot(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs, const typename Isa::T* b,
+         std::int64_t b_cs, typename Isa::T* c, std::int64_t c_rs, std::int64_t c_cs, int mr,
+         int nr) {
+  if constexpr (MR >= 2) {
+    if (mr <= MR / 2) {
+      dot_tile<Isa, MR / 2, NR>(k, a, a_rs, b, b_cs, c, c_rs, c_cs, mr, nr);
+      return;
+    }
+  }
+  dot_tile<Isa, MR, NR>(k, a, a_rs, b, b_cs, c, c_rs, c_cs, mr, nr);
 }
 
 }  // namespace minitorch::cpu::microkernel

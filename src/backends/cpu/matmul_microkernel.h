@@ -109,10 +109,18 @@ void packed(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::i
   }
 }
 
+// A short edge tile (mr <= MR - 2) runs the instance of the next even height >= mr, so that
+// m = 10 computes 10 rows, not 12. Every C element gets the same FMA chain in any tile height.
 template <class Isa, int MR, int NV>
 void direct(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
             const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
             int mr, int nr, bool accumulate) {
+  if constexpr (MR > 2) {
+    if (mr <= MR - 2) {
+      direct<Isa, MR - 2, NV>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
   if (nr == NV * Isa::W) {
     tile<Isa, MR, NV, false, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
   } else {
