@@ -78,6 +78,42 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
   }
 }
 
+// Edge tiles run shorter kernel instances (docs/matmul.md, Micro-kernel): a row computed
+// alone (m = 1) must have the bits it has inside a full tile, for direct and dot, every ISA.
+TEST(MatmulDeterminism, TileHeightDoesNotChangeBits) {
+  struct Variant {
+    const char* isa;
+    cpu::MatmulPath path;
+    bool b_transposed;
+  };
+  const Variant variants[] = {{"avx512", cpu::MatmulPath::Direct, false},
+                              {"avx512", cpu::MatmulPath::Dot, true},
+                              {"avx2", cpu::MatmulPath::Direct, false},
+                              {"avx2", cpu::MatmulPath::Dot, true}};
+  for (DType dtype : {kFloat32, kFloat64}) {
+    TensorData a = random_data({13, 301}, dtype, 11);
+    for (const Variant& v : variants) {
+      if (!cpu::set_matmul_isa(v.isa)) {
+        continue;
+      }
+      TensorData b = v.b_transposed ? random_data({37, 301}, dtype, 12).transpose(0, 1)
+                                    : random_data({301, 37}, dtype, 12);
+      TensorData all = TensorData::empty({13, 37}, dtype, Device::cpu());
+      cpu::matmul(a, b, all, cpu::MatmulOptions{v.path, true});
+      const auto row_bytes = static_cast<std::size_t>(37 * element_size(dtype));
+      for (std::int64_t i = 0; i < 13; ++i) {
+        TensorData row = TensorData::empty({1, 37}, dtype, Device::cpu());
+        cpu::matmul(a.slice(0, i, i + 1, 1), b, row, cpu::MatmulOptions{v.path, true});
+        const auto* whole = static_cast<const char*>(all.data_ptr()) + i * std::int64_t(row_bytes);
+        EXPECT_EQ(std::memcmp(whole, row.data_ptr(), row_bytes), 0)
+            << to_string(dtype) << " " << v.isa << " row " << i
+            << (v.b_transposed ? " dot" : " direct");
+      }
+    }
+    cpu::set_matmul_isa("");
+  }
+}
+
 // The reference backend with matmul replaced by cpu::matmul, counting what reaches it.
 class MatmulProbe final : public Backend {
  public:
