@@ -19,5 +19,7 @@ std::string backend_name(Device device);
 
 /// Names of all registered backends, e.g. {"cpu", "reference"}.
 std::vector<std::string> available_backends();
+/// Names of the registered backends for devices of type, e.g. {"cpu", "reference"} for CPU.
+std::vector<std::string> available_backends(DeviceType type);
 
 }  // namespace minitorch

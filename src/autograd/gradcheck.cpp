@@ -43,7 +43,7 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
       for (const Tensor& input : inputs) {
         Tensor(input).zero_grad();
       }
-      Tensor one_hot = zeros(output.shape(), {.dtype = kFloat64});
+      Tensor one_hot = zeros(output.shape(), {.dtype = kFloat64, .device = output.device()});
       to_index(o, output.shape(), out_index);
       one_hot.set(out_index, 1.0);
       fn(inputs).backward(one_hot);

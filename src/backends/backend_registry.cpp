@@ -96,4 +96,14 @@ std::vector<std::string> available_backends() {
   return names;
 }
 
+std::vector<std::string> available_backends(DeviceType type) {
+  std::vector<std::string> names;
+  for (const Entry& entry : registry().entries) {
+    if (entry.type == type) {
+      names.push_back(entry.name);
+    }
+  }
+  return names;
+}
+
 }  // namespace minitorch

@@ -71,11 +71,13 @@ double Tensor::at(const Index& index) const {
 
 void Tensor::set(const Index& index, double value) {
   check_in_place("set");
-  if (!device().is_cpu()) {
-    throw DeviceError("set: element writes need a CPU tensor (this one, of shape " +
-                      minitorch::to_string(shape()) + ", is on " + device().to_string() + ")");
-  }
   std::int64_t position = data().position_of(index, "set");
+  if (!device().is_cpu()) {
+    // A 0-dim view of the element, filled by the device's backend.
+    TensorData element(data().storage(), position, Shape{}, Strides{}, dtype());
+    ops::fill(element, value, "set");
+    return;
+  }
   dispatch_dtype(dtype(), [&](auto t) {
     using T = decltype(t);
     data().storage_data<T>()[position] = static_cast<T>(value);
