@@ -285,6 +285,14 @@ TEST(MatmulDifferential, DotPathOnFOrderedB) {
       }
     }
   }
+  // A batch of small matrices goes one matrix per task; the report names their path.
+  for (DType dtype : {kFloat32, kFloat64}) {
+    TensorData a = make_operand({4}, 10, 256, "C", {false}, dtype, rng);
+    TensorData b = make_operand({4}, 256, 32, "F", {false}, dtype, rng);
+    TensorData out = TensorData::empty({4, 10, 32}, dtype, Device::cpu());
+    cpu::matmul(a, b, out);
+    EXPECT_EQ(primitive_report().path, "matmul_dot") << to_string(dtype) << " batched";
+  }
   EXPECT_EQ(mismatches, 0);
   EXPECT_GT(dot_runs, 600);
 }

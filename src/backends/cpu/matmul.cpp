@@ -225,12 +225,16 @@ void matmul_batched(const TensorData& a, const TensorData& b, TensorData& out,
     MatmulOptions serial = options;
     serial.threaded = false;
     const std::int64_t grain = std::max<std::int64_t>(1, kThreadedMinFma / std::max<std::int64_t>(1, fma));
+    std::string_view first_path;  // written by batch 0's task only, read after the join
     parallel_for(0, batches, grain, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t batch = begin; batch < end; ++batch) {
-        matrix(batch, serial);
+        std::string_view path = matrix(batch, serial);
+        if (batch == 0) {
+          first_path = path;
+        }
       }
     });
-    report.path = fma <= kDirectMaxFma ? "matmul_direct" : "matmul_packed";
+    report.path = first_path;
     report.threads = num_threads();
   } else {
     for (std::int64_t batch = 0; batch < batches; ++batch) {
