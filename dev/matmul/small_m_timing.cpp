@@ -18,6 +18,9 @@ using namespace minitorch;
 
 namespace {
 
+// MATMUL_THREADED=1: let cpu::matmul use the pool (MINITORCH_NUM_THREADS) as training does.
+const bool kThreaded = std::getenv("MATMUL_THREADED") != nullptr;
+
 TensorData random_matrix(const Shape& shape, DType dtype, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
@@ -60,7 +63,7 @@ void run_case(const char* title, const TensorData& a, const std::vector<Variant>
   std::vector<std::vector<double>> us(variants.size());
   TensorData out = TensorData::empty({m, n}, dtype, Device::cpu());
   for (std::size_t v = 0; v < variants.size(); ++v) {
-    cpu::matmul(a, variants[v].b, out, {variants[v].path, false});
+    cpu::matmul(a, variants[v].b, out, {variants[v].path, kThreaded});
     const double d = max_rel_diff(out, want);
     if (d > 1e-4) {
       std::printf("%s %s: WRONG (max rel diff %g)\n", title, variants[v].name.c_str(), d);
@@ -71,7 +74,7 @@ void run_case(const char* title, const TensorData& a, const std::vector<Variant>
     for (std::size_t v = 0; v < variants.size(); ++v) {
       const auto t0 = std::chrono::steady_clock::now();
       for (int c = 0; c < calls; ++c) {
-        cpu::matmul(a, variants[v].b, out, {variants[v].path, false});
+        cpu::matmul(a, variants[v].b, out, {variants[v].path, kThreaded});
       }
       const auto t1 = std::chrono::steady_clock::now();
       us[v].push_back(std::chrono::duration<double, std::micro>(t1 - t0).count() / calls);
