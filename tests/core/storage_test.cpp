@@ -19,6 +19,19 @@ TEST(Storage, IsSixtyFourByteAligned) {
   }
 }
 
+TEST(Storage, LargeFreedBlocksAreReusedOnTheSameThread) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the block cache is off under AddressSanitizer";
+#else
+  constexpr std::int64_t kSize = std::int64_t{1} << 20;
+  void* first = Storage::allocate(kSize, Device::cpu())->data();
+  auto again = Storage::allocate(kSize, Device::cpu());
+  EXPECT_EQ(again->data(), first) << "a freed 1 MiB block should be reused";
+  auto other = Storage::allocate(kSize, Device::cpu());
+  EXPECT_NE(other->data(), again->data()) << "a block in use must never be handed out twice";
+#endif
+}
+
 TEST(Storage, CudaWithoutACudaBuildIsADeviceError) {
   try {
     Storage::allocate(16, Device::cuda(0));
