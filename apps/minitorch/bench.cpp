@@ -9,10 +9,11 @@ namespace minitorch::cli {
 
 int bench(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::puts("usage: minitorch bench <ops|matmul> [options]\n\n"
-              "  ops      map/zip/reduce GB/s against a STREAM-style bandwidth measured in the same run\n"
-              "  matmul   the lecture notebook's matmul workload and square sizes, against OpenBLAS\n\n"
-              "Run 'minitorch bench <what> --help' for its options.");
+    std::puts(
+        "usage: minitorch bench <ops|matmul> [options]\n\n"
+        "  ops      map/zip/reduce GB/s against a STREAM-style bandwidth measured in the same run\n"
+        "  matmul   the lecture notebook's matmul workload and square sizes, against OpenBLAS\n\n"
+        "Run 'minitorch bench <what> --help' for its options.");
     return args.empty() ? 2 : 0;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -35,8 +35,7 @@ struct Options {
 };
 
 double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // A [rows, cols] matrix with values uniform in [0, 1) (the notebook's np.random.rand), laid
@@ -144,9 +143,8 @@ struct Peaks {
 };
 
 void print_header() {
-  std::printf("%-7s %-7s %-5s %-24s %3s %17s %10s %10s %9s %7s %6s %s\n", "work", "dtype",
-              "order", "variant", "thr", "m x k x n", "median", "min", "GFLOP/s", "%peak",
-              "ratio", "ok");
+  std::printf("%-7s %-7s %-5s %-24s %3s %17s %10s %10s %9s %7s %6s %s\n", "work", "dtype", "order",
+              "variant", "thr", "m x k x n", "median", "min", "GFLOP/s", "%peak", "ratio", "ok");
 }
 
 void print_row(const Row& r) {
@@ -168,16 +166,16 @@ void print_row(const Row& r) {
   if (r.blas_ratio > 0) {
     std::snprintf(ratio, sizeof(ratio), "%.2fx", r.blas_ratio);
   }
-  std::printf("%-7s %-7s %-5s %-24s %3d %17s %10s %10s %9.1f %6.1f%% %6s %s\n",
-              r.workload.c_str(), r.dtype.c_str(), r.order.c_str(), r.variant.c_str(), r.threads,
-              shape, fmt_time(r.median_s).c_str(), fmt_time(r.min_s).c_str(), r.gflops,
-              r.peak_pct, ratio, r.verified ? "verified" : "MISMATCH");
+  std::printf("%-7s %-7s %-5s %-24s %3d %17s %10s %10s %9.1f %6.1f%% %6s %s\n", r.workload.c_str(),
+              r.dtype.c_str(), r.order.c_str(), r.variant.c_str(), r.threads, shape,
+              fmt_time(r.median_s).c_str(), fmt_time(r.min_s).c_str(), r.gflops, r.peak_pct, ratio,
+              r.verified ? "verified" : "MISMATCH");
   std::fflush(stdout);
 }
 
-Row make_row(const std::string& workload, DType dtype, const std::string& order,
-             const Variant& v, std::int64_t m, std::int64_t k, std::int64_t n,
-             std::vector<double> times, bool verified, const Peaks& peaks) {
+Row make_row(const std::string& workload, DType dtype, const std::string& order, const Variant& v,
+             std::int64_t m, std::int64_t k, std::int64_t n, std::vector<double> times,
+             bool verified, const Peaks& peaks) {
   std::sort(times.begin(), times.end());
   Row r;
   r.workload = workload;
@@ -190,7 +188,8 @@ Row make_row(const std::string& workload, DType dtype, const std::string& order,
   r.k = k;
   r.median_s = times[times.size() / 2];
   r.min_s = times.front();
-  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const double flops =
+      2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   r.gflops = flops / r.median_s * 1e-9;
   r.peak_pct = 100.0 * r.gflops / peaks.of(dtype, v.threads);
   r.verified = verified;
@@ -285,8 +284,7 @@ void fill_ratios(std::vector<Row>& rows) {
     }
     for (const Row& o : rows) {
       if (o.variant == "openblas" && o.workload == r.workload && o.dtype == r.dtype &&
-          o.order == r.order && o.threads == r.threads && o.m == r.m && o.n == r.n &&
-          o.k == r.k) {
+          o.order == r.order && o.threads == r.threads && o.m == r.m && o.n == r.n && o.k == r.k) {
         r.blas_ratio = r.gflops / o.gflops;
       }
     }
@@ -355,9 +353,10 @@ int bench_matmul(const std::vector<std::string>& args) {
   std::printf("matmul bench: %d threads, kernels %s, OpenBLAS %s\n", nthreads,
               std::string(cpu::matmul_isa()).c_str(),
               matmul_bench::have_openblas() ? "linked" : "absent");
-  std::printf("FMA-loop peak GFLOP/s: float32 %.1f (1 thread) %.1f (%d), float64 %.1f (1) %.1f "
-              "(%d)\n\n",
-              peaks.f32_1, peaks.f32_n, nthreads, peaks.f64_1, peaks.f64_n, nthreads);
+  std::printf(
+      "FMA-loop peak GFLOP/s: float32 %.1f (1 thread) %.1f (%d), float64 %.1f (1) %.1f "
+      "(%d)\n\n",
+      peaks.f32_1, peaks.f32_n, nthreads, peaks.f64_1, peaks.f64_n, nthreads);
   print_header();
   std::vector<Row> rows;
   const double start = now_s();

@@ -26,31 +26,31 @@ constexpr int kChains = 12;  // independent FMA chains: > latency x FMA ports
 
 // One function per ISA and dtype: a target attribute does not reach into templates or
 // lambdas. Each runs kChains independent FMA chains and returns the flops done.
-#define MT_FMA_LOOP(NAME, TARGET, V, SET1, FMA, ADD, CVT, LANES, X, Y)        \
+#define MT_FMA_LOOP(NAME, TARGET, V, SET1, FMA, ADD, CVT, LANES, X, Y) \
   __attribute__((target(TARGET))) double NAME(std::int64_t iters, double& sink) { \
-    V acc[kChains];                                                           \
-    for (V& v : acc) {                                                        \
-      v = SET1(Y);                                                            \
-    }                                                                         \
-    const V x = SET1(X);                                                      \
-    const V y = SET1(Y);                                                      \
-    for (std::int64_t i = 0; i < iters; ++i) {                                \
-      for (V& v : acc) {                                                      \
-        v = FMA(v, x, y);                                                     \
-      }                                                                       \
-    }                                                                         \
-    V sum = acc[0];                                                           \
-    for (int r = 1; r < kChains; ++r) {                                       \
-      sum = ADD(sum, acc[r]);                                                 \
-    }                                                                         \
-    sink += static_cast<double>(CVT(sum));                                    \
-    return static_cast<double>(iters) * kChains * (LANES) * 2;                \
+    V acc[kChains]; \
+    for (V & v : acc) { \
+      v = SET1(Y); \
+    } \
+    const V x = SET1(X); \
+    const V y = SET1(Y); \
+    for (std::int64_t i = 0; i < iters; ++i) { \
+      for (V & v : acc) { \
+        v = FMA(v, x, y); \
+      } \
+    } \
+    V sum = acc[0]; \
+    for (int r = 1; r < kChains; ++r) { \
+      sum = ADD(sum, acc[r]); \
+    } \
+    sink += static_cast<double>(CVT(sum)); \
+    return static_cast<double>(iters) * kChains * (LANES)*2; \
   }
 
-MT_FMA_LOOP(loop_avx512_f64, "avx512f,fma", __m512d, _mm512_set1_pd, _mm512_fmadd_pd,
-            _mm512_add_pd, _mm512_cvtsd_f64, 8, 0.999999, 1e-6)
-MT_FMA_LOOP(loop_avx512_f32, "avx512f,fma", __m512, _mm512_set1_ps, _mm512_fmadd_ps,
-            _mm512_add_ps, _mm512_cvtss_f32, 16, 0.9999f, 1e-4f)
+MT_FMA_LOOP(loop_avx512_f64, "avx512f,fma", __m512d, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_add_pd,
+            _mm512_cvtsd_f64, 8, 0.999999, 1e-6)
+MT_FMA_LOOP(loop_avx512_f32, "avx512f,fma", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_add_ps,
+            _mm512_cvtss_f32, 16, 0.9999f, 1e-4f)
 MT_FMA_LOOP(loop_avx2_f64, "avx2,fma", __m256d, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_add_pd,
             _mm256_cvtsd_f64, 4, 0.999999, 1e-6)
 MT_FMA_LOOP(loop_avx2_f32, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_add_ps,
@@ -143,7 +143,7 @@ bool verify_product(const TensorData& a, const TensorData& b, const TensorData& 
     double err = std::fabs(at(c, i, j) - static_cast<double>(exact));
     if (err > bound * static_cast<double>(mag) + 1e-300) {
       why = "element (" + std::to_string(i) + ", " + std::to_string(j) + ") off by " +
-            std::to_string(err);
+          std::to_string(err);
       return false;
     }
   }
@@ -206,12 +206,12 @@ void openblas_matmul(const TensorData& a, const TensorData& b, TensorData& c, in
   const int ldc = static_cast<int>(c.strides()[0]);
   if (c.dtype() == kFloat32) {
     cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, static_cast<const float*>(a.data_ptr()),
-                std::max(1, lda), static_cast<const float*>(b.data_ptr()), std::max(1, ldb),
-                0.0f, static_cast<float*>(c.data_ptr()), std::max(1, ldc));
+                std::max(1, lda), static_cast<const float*>(b.data_ptr()), std::max(1, ldb), 0.0f,
+                static_cast<float*>(c.data_ptr()), std::max(1, ldc));
   } else {
     cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, static_cast<const double*>(a.data_ptr()),
-                std::max(1, lda), static_cast<const double*>(b.data_ptr()), std::max(1, ldb),
-                0.0, static_cast<double*>(c.data_ptr()), std::max(1, ldc));
+                std::max(1, lda), static_cast<const double*>(b.data_ptr()), std::max(1, ldb), 0.0,
+                static_cast<double*>(c.data_ptr()), std::max(1, ldc));
   }
 #else
   (void)a;
@@ -252,8 +252,8 @@ void write_svg(const std::string& path, const std::vector<Row>& rows) {
     if (r.workload != "square") {
       continue;
     }
-    std::string panel = r.dtype + ", " + std::to_string(r.threads) + " thread" +
-                        (r.threads > 1 ? "s" : "");
+    std::string panel =
+        r.dtype + ", " + std::to_string(r.threads) + " thread" + (r.threads > 1 ? "s" : "");
     panels[panel][r.variant + (r.order == "CC" ? "" : " " + r.order)][r.m] = r.gflops;
     sizes.insert(r.m);
     ymax = std::max(ymax, r.gflops);
@@ -276,8 +276,8 @@ void write_svg(const std::string& path, const std::vector<Row>& rows) {
     const int oy = (index / cols) * ph + 30;
     const int w = pw - 170;
     const int h = ph - 70;
-    out << "<text x=\"" << ox << "\" y=\"" << oy - 10 << "\" font-size=\"13\">GFLOP/s, "
-        << panel << "</text>\n";
+    out << "<text x=\"" << ox << "\" y=\"" << oy - 10 << "\" font-size=\"13\">GFLOP/s, " << panel
+        << "</text>\n";
     out << "<rect x=\"" << ox << "\" y=\"" << oy << "\" width=\"" << w << "\" height=\"" << h
         << "\" fill=\"none\" stroke=\"#888\"/>\n";
     for (int t = 0; t <= 4; ++t) {

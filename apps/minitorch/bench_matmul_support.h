@@ -21,8 +21,8 @@ struct Row {
   std::int64_t k = 0;
   double median_s = 0;  ///< per product
   double min_s = 0;
-  double gflops = 0;     ///< from the median
-  double peak_pct = 0;   ///< of the measured FMA peak for dtype and threads
+  double gflops = 0;  ///< from the median
+  double peak_pct = 0;  ///< of the measured FMA peak for dtype and threads
   double blas_ratio = 0;  ///< our GFLOP/s over OpenBLAS's in the same run; 0 when absent
   bool verified = false;
 };

@@ -3,6 +3,8 @@
 // STREAM-style copy/add/read measured in the same run at the same size, dtype and thread
 // count. One row also times a whole 1K-element `a + b` (allocation included). See
 // bench/README.md.
+#include "bench_ops.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "bench_ops.h"
 #include "bench_stream.h"
 #include "commands.h"
 #include "minitorch/minitorch.h"
@@ -199,28 +200,28 @@ std::vector<Case> all_cases() {
   };
   binary("add", &Tensor::add);
   binary("mul", &Tensor::mul);
-  cases.push_back({"zip add [N,1]+[1,N]", "zip", StreamKernel::Add, true, false,
-                   [](std::int64_t n, DType d) {
-                     Tensor col = input({n, 1}, d);
-                     Tensor row = input({1, n}, d);
-                     return std::function<Tensor()>([=] { return col + row; });
-                   }});
-  cases.push_back({"zip add a+b.T", "zip", StreamKernel::Add, true, false,
-                   [=](std::int64_t n, DType d) {
-                     Tensor a = input(sq(n), d);
-                     Tensor bt = input(sq(n), d).transpose(0, 1);
-                     return std::function<Tensor()>([=] { return a + bt; });
-                   }});
-  cases.push_back({"sum last dim", "reduce", StreamKernel::Read, true, false,
-                   [=](std::int64_t n, DType d) {
-                     Tensor a = input(sq(n), d);
-                     return std::function<Tensor()>([=] { return a.sum(1); });
-                   }});
-  cases.push_back({"sum first dim", "reduce", StreamKernel::Read, true, false,
-                   [=](std::int64_t n, DType d) {
-                     Tensor a = input(sq(n), d);
-                     return std::function<Tensor()>([=] { return a.sum(0); });
-                   }});
+  cases.push_back(
+      {"zip add [N,1]+[1,N]", "zip", StreamKernel::Add, true, false, [](std::int64_t n, DType d) {
+         Tensor col = input({n, 1}, d);
+         Tensor row = input({1, n}, d);
+         return std::function<Tensor()>([=] { return col + row; });
+       }});
+  cases.push_back(
+      {"zip add a+b.T", "zip", StreamKernel::Add, true, false, [=](std::int64_t n, DType d) {
+         Tensor a = input(sq(n), d);
+         Tensor bt = input(sq(n), d).transpose(0, 1);
+         return std::function<Tensor()>([=] { return a + bt; });
+       }});
+  cases.push_back(
+      {"sum last dim", "reduce", StreamKernel::Read, true, false, [=](std::int64_t n, DType d) {
+         Tensor a = input(sq(n), d);
+         return std::function<Tensor()>([=] { return a.sum(1); });
+       }});
+  cases.push_back(
+      {"sum first dim", "reduce", StreamKernel::Read, true, false, [=](std::int64_t n, DType d) {
+         Tensor a = input(sq(n), d);
+         return std::function<Tensor()>([=] { return a.sum(0); });
+       }});
   cases.push_back({"api a+b (alloc incl.)", "api", StreamKernel::Add, false, true,
                    [=](std::int64_t n, DType d) {
                      Tensor a = input(vec(n), d);
@@ -235,17 +236,15 @@ std::vector<Case> all_cases() {
 // One call's records: the primitive's time is the sum of the records' durations.
 std::vector<ProfileRecord> profiled_call(const std::function<Tensor()>& call) {
   ProfileScope scope;
-  {
-    Tensor out = call();
-  }
+  { Tensor out = call(); }
   return scope.stop();
 }
 
 BenchRow measure(const Case& c, std::int64_t size, DType dtype, int threads,
                  const TimingPolicy& policy) {
-  std::int64_t side = c.square ? std::max<std::int64_t>(
-                                     1, std::llround(std::sqrt(static_cast<double>(size))))
-                               : size;
+  std::int64_t side = c.square
+      ? std::max<std::int64_t>(1, std::llround(std::sqrt(static_cast<double>(size))))
+      : size;
   std::function<Tensor()> call = c.make(side, dtype);
   BenchRow row;
   row.name = c.name;
@@ -270,9 +269,7 @@ BenchRow measure(const Case& c, std::int64_t size, DType dtype, int threads,
   if (c.group == "api") {
     row.timing = repeat_timed(policy, [&] {
       std::int64_t start = steady_now_ns();
-      {
-        Tensor out = call();
-      }
+      { Tensor out = call(); }
       return steady_now_ns() - start;
     });
   } else {
@@ -341,8 +338,8 @@ int bench_ops(const std::vector<std::string>& args) {
     set_num_threads(threads);
     StreamBench stream(threads);
     for (StreamKernel k : {StreamKernel::Copy, StreamKernel::Add, StreamKernel::Read}) {
-      StreamBandwidth bw{std::string(to_string(k)), "float64", big, stream.threads_for(big), {},
-                         0.0};
+      StreamBandwidth bw{std::string(to_string(k)), "float64", big,
+                         stream.threads_for(big),   {},        0.0};
       bw.timing = stream.run(k, kFloat64, big, o.policy);
       bw.gb_per_s = static_cast<double>(stream_bytes(k, kFloat64, big)) / bw.timing.median_ns;
       run.bandwidth.push_back(bw);

@@ -13,17 +13,17 @@ namespace minitorch::cli {
 
 /// One measured (case, dtype, size, thread count).
 struct BenchRow {
-  std::string name;           ///< e.g. "zip add transposed"
-  std::string group;          ///< map, zip, reduce or api
+  std::string name;  ///< e.g. "zip add transposed"
+  std::string group;  ///< map, zip, reduce or api
   std::string dtype;
-  std::string shapes;         ///< as the profiler prints them
+  std::string shapes;  ///< as the profiler prints them
   std::int64_t elements = 0;  ///< the size asked for, after rounding to a square for 2-D cases
   int threads_requested = 1;  ///< set_num_threads before the row
-  int threads_used = 1;       ///< what the backend reported
+  int threads_used = 1;  ///< what the backend reported
   std::string path;
   std::string isa;
-  std::int64_t bytes = 0;     ///< napkin math per call
-  Timing timing;              ///< per call: the primitive alone, or the whole call for api
+  std::int64_t bytes = 0;  ///< napkin math per call
+  Timing timing;  ///< per call: the primitive alone, or the whole call for api
   std::string stream_kernel;  ///< copy, add or read
   double stream_gb_per_s = 0.0;  ///< the kernel at the same size, dtype and thread count
   int stream_threads = 1;

@@ -138,9 +138,9 @@ std::vector<std::pair<std::string, std::string>> machine_info() {
     simd += (simd.empty() ? "" : " ") + feature;
   }
   std::string cpus = std::to_string(cpu.usable_cpus) + " usable (affinity " +
-                     std::to_string(cpu.affinity_cpus) + " of " +
-                     std::to_string(cpu.online_cpus) + " online, cgroup quota " +
-                     (cpu.cgroup_quota_cpus > 0 ? fixed(cpu.cgroup_quota_cpus, 2) : "none") + ")";
+      std::to_string(cpu.affinity_cpus) + " of " + std::to_string(cpu.online_cpus) +
+      " online, cgroup quota " +
+      (cpu.cgroup_quota_cpus > 0 ? fixed(cpu.cgroup_quota_cpus, 2) : "none") + ")";
   return {{"cpu", cpu.model},
           {"simd", simd.empty() ? "none detected" : simd},
           {"cpus", cpus},
@@ -163,19 +163,19 @@ std::string format_bench_text(const BenchRun& run) {
   out += "\nmemory bandwidth (STREAM-style, float64, arrays far larger than the caches):\n";
   for (const StreamBandwidth& bw : run.bandwidth) {
     out += "  " + bw.kernel + " " + size_label(bw.elements) + " x " + std::to_string(bw.threads) +
-           " thr: " + fixed(bw.gb_per_s, 1) + " GB/s (median of " +
-           std::to_string(bw.timing.reps) + ")\n";
+        " thr: " + fixed(bw.gb_per_s, 1) + " GB/s (median of " + std::to_string(bw.timing.reps) +
+        ")\n";
   }
-  out += "\nGB/s = napkin bytes (distinct bytes read + written) / median time per call; best =\n"
-         "bytes / min time; ratio = GB/s / the STREAM kernel's GB/s at the same size, dtype and\n"
-         "threads (map -> copy, zip -> add, reduce -> read). thr = requested, used = what the\n"
-         "backend reported. Times are the primitive alone, except the api row (whole call).\n\n";
+  out +=
+      "\nGB/s = napkin bytes (distinct bytes read + written) / median time per call; best =\n"
+      "bytes / min time; ratio = GB/s / the STREAM kernel's GB/s at the same size, dtype and\n"
+      "threads (map -> copy, zip -> add, reduce -> read). thr = requested, used = what the\n"
+      "backend reported. Times are the primitive alone, except the api row (whole call).\n\n";
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"case", "dtype", "size", "thr", "used", "path", "isa", "median", "min", "GB/s",
                   "best", "stream", "ratio", "reps"});
   for (const BenchRow& r : run.rows) {
-    rows.push_back({r.name, r.dtype, size_label(r.elements),
-                    std::to_string(r.threads_requested),
+    rows.push_back({r.name, r.dtype, size_label(r.elements), std::to_string(r.threads_requested),
                     std::to_string(r.threads_used), r.path, r.isa, human_time(r.timing.median_ns),
                     human_time(r.timing.min_ns), fixed(r.gb_per_s(), 2),
                     fixed(r.best_gb_per_s(), 2),

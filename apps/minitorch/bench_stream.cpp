@@ -54,9 +54,7 @@ template <class T>
 }
 
 #define MT_STREAM_CLONES gnu::target_clones("avx512f", "avx2", "default")
-[[MT_STREAM_CLONES]] void copy_f32(float* a, const float* b, std::int64_t n) {
-  copy_loop(a, b, n);
-}
+[[MT_STREAM_CLONES]] void copy_f32(float* a, const float* b, std::int64_t n) { copy_loop(a, b, n); }
 [[MT_STREAM_CLONES]] void copy_f64(double* a, const double* b, std::int64_t n) {
   copy_loop(a, b, n);
 }

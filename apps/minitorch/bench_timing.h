@@ -25,10 +25,10 @@ inline void keep_freed_memory() {
 }
 
 struct TimingPolicy {
-  int min_reps = 5;           ///< at least this many timed calls ...
-  int max_reps = 20000;       ///< ... and at most this many
-  double budget_s = 0.25;     ///< keep going until this much time went by (after min_reps)
-  int warmup = 2;             ///< untimed calls first (page faults, caches, thread start)
+  int min_reps = 5;  ///< at least this many timed calls ...
+  int max_reps = 20000;  ///< ... and at most this many
+  double budget_s = 0.25;  ///< keep going until this much time went by (after min_reps)
+  int warmup = 2;  ///< untimed calls first (page faults, caches, thread start)
 };
 
 struct Timing {

@@ -19,14 +19,15 @@ int diagnose(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      std::puts("usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
-                "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
-                "process may use and the available devices and backends.\n\n"
-                "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
-                "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
-                "                the fraction of a STREAM-style bandwidth measured on the spot\n"
-                "  --size N      N for --ops (default 4096: 64 MB per tensor, beyond the caches)\n"
-                "  --trace FILE  with --ops, write every call as Chrome trace JSON (Perfetto)");
+      std::puts(
+          "usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
+          "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
+          "process may use and the available devices and backends.\n\n"
+          "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
+          "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
+          "                the fraction of a STREAM-style bandwidth measured on the spot\n"
+          "  --size N      N for --ops (default 4096: 64 MB per tensor, beyond the caches)\n"
+          "  --trace FILE  with --ops, write every call as Chrome trace JSON (Perfetto)");
       return 0;
     }
     if ((arg == "--trace" || arg == "--size") && i + 1 < args.size()) {

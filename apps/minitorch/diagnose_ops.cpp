@@ -62,9 +62,7 @@ int diagnose_ops(std::int64_t n, const std::string& trace_path) {
     std::vector<ProfileRecord> runs;
     for (int i = 0; i < kRuns; ++i) {
       ProfileScope scope;
-      {
-        Tensor out = op.call();
-      }
+      { Tensor out = op.call(); }
       std::vector<ProfileRecord> records = scope.stop();
       all.insert(all.end(), records.begin(), records.end());
       if (!records.empty()) {
@@ -96,14 +94,17 @@ int diagnose_ops(std::int64_t n, const std::string& trace_path) {
     std::printf("%s %s %.1f GB/s", k == StreamKernel::Copy ? "" : ",",
                 std::string(to_string(k)).c_str(), gbps);
   }
-  std::printf("\nbackend: %s; each row is the median of %d calls; %%bw = GB/s / STREAM "
-              "(map, copy -> copy; zip -> add; reduce -> read)\n\n",
-              backend_name(Device::cpu()).c_str(), kRuns);
+  std::printf(
+      "\nbackend: %s; each row is the median of %d calls; %%bw = GB/s / STREAM "
+      "(map, copy -> copy; zip -> add; reduce -> read)\n\n",
+      backend_name(Device::cpu()).c_str(), kRuns);
   std::fputs(format_profile_table(typical, reference).c_str(), stdout);
   if (!trace_path.empty()) {
     write_chrome_trace(trace_path, all);
-    std::printf("\nChrome trace of %zu calls written to %s (open in ui.perfetto.dev or "
-                "chrome://tracing)\n", all.size(), trace_path.c_str());
+    std::printf(
+        "\nChrome trace of %zu calls written to %s (open in ui.perfetto.dev or "
+        "chrome://tracing)\n",
+        all.size(), trace_path.c_str());
   }
   return 0;
 }

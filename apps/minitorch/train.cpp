@@ -62,9 +62,9 @@ int train(const std::vector<std::string>& args) {
   // Steady state: skip the first tenth of the epochs (at least one), where caches, the
   // allocator and the thread pool warm up.
   std::size_t skip = std::max<std::size_t>(1, epoch_seconds.size() / 10);
-  std::vector<double> steady(epoch_seconds.begin() + static_cast<std::ptrdiff_t>(
-                                 std::min(skip, epoch_seconds.size())),
-                             epoch_seconds.end());
+  std::vector<double> steady(
+      epoch_seconds.begin() + static_cast<std::ptrdiff_t>(std::min(skip, epoch_seconds.size())),
+      epoch_seconds.end());
   if (steady.empty()) {
     steady = epoch_seconds;
   }
@@ -73,12 +73,11 @@ int train(const std::vector<std::string>& args) {
     train_seconds += s;
   }
 
-  std::string plot = options.plot.empty() ? "minitorch_train_" + options.dataset + ".svg"
-                                          : options.plot;
+  std::string plot =
+      options.plot.empty() ? "minitorch_train_" + options.dataset + ".svg" : options.plot;
   std::string title = options.dataset + ", " + std::to_string(total) + " points, hidden " +
-                      std::to_string(options.hidden) + ", " + options.optimizer + " lr " +
-                      std::to_string(options.lr).substr(0, 6) + ", " +
-                      std::to_string(options.epochs) + " epochs";
+      std::to_string(options.hidden) + ", " + options.optimizer + " lr " +
+      std::to_string(options.lr).substr(0, 6) + ", " + std::to_string(options.epochs) + " epochs";
   if (plot != "none") {
     write_svg(plot, trainer, losses, title);
   }
@@ -102,19 +101,18 @@ int train(const std::vector<std::string>& args) {
         static_cast<long long>(options.hidden), static_cast<long long>(options.epochs),
         json_string(options.backend).c_str(), json_string(threads).c_str(),
         json_string(options.optimizer).c_str(), options.lr, static_cast<long long>(options.batch),
-        static_cast<unsigned long long>(options.seed), final_loss,
-        static_cast<long long>(correct), static_cast<long long>(total), median(steady),
-        minimum(steady), train_seconds, setup_seconds,
-        json_string(plot == "none" ? "" : plot).c_str(), json_string(options.save).c_str());
+        static_cast<unsigned long long>(options.seed), final_loss, static_cast<long long>(correct),
+        static_cast<long long>(total), median(steady), minimum(steady), train_seconds,
+        setup_seconds, json_string(plot == "none" ? "" : plot).c_str(),
+        json_string(options.save).c_str());
     return 0;
   }
   std::printf("\ntrained %s on %s (%lld points) with %s\n", trainer.model().describe().c_str(),
               options.dataset.c_str(), static_cast<long long>(total), options.backend.c_str());
   std::printf("  %s lr %g, batch %lld, %lld epochs, seed %llu, %s, threads %s\n",
               options.optimizer.c_str(), options.lr, static_cast<long long>(options.batch),
-              static_cast<long long>(options.epochs),
-              static_cast<unsigned long long>(options.seed), options.dtype.c_str(),
-              threads.c_str());
+              static_cast<long long>(options.epochs), static_cast<unsigned long long>(options.seed),
+              options.dtype.c_str(), threads.c_str());
   std::printf("  final loss %.6f, correct %lld/%lld (%.1f%%)\n", final_loss,
               static_cast<long long>(correct), static_cast<long long>(total),
               100.0 * static_cast<double>(correct) / static_cast<double>(total));

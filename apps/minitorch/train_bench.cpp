@@ -31,10 +31,11 @@ int run_bench(const TrainOptions& base) {
   }
   const Workload workloads[] = {{50, 100, 0.25e-3}, {50, 200, 0.0}, {5000, 256, 40e-3}};
   if (!options.json) {
-    std::printf("minitorch train --bench: backend %s, %s, %s lr %g, batch 10, dataset xor, seed %llu\n"
-                "seconds per epoch in steady state: median and min over %d timed blocks\n\n",
-                options.backend.c_str(), options.dtype.c_str(), options.optimizer.c_str(),
-                options.lr, static_cast<unsigned long long>(options.seed), options.repeats);
+    std::printf(
+        "minitorch train --bench: backend %s, %s, %s lr %g, batch 10, dataset xor, seed %llu\n"
+        "seconds per epoch in steady state: median and min over %d timed blocks\n\n",
+        options.backend.c_str(), options.dtype.c_str(), options.optimizer.c_str(), options.lr,
+        static_cast<unsigned long long>(options.seed), options.repeats);
     std::printf("%8s %7s %8s %6s %13s %13s %11s %9s\n", "points", "hidden", "threads", "batch",
                 "median ms", "min ms", "target ms", "correct");
   }
@@ -48,9 +49,10 @@ int run_bench(const TrainOptions& base) {
       std::string thread_label = threads > 0 ? std::to_string(threads) : "default";
       if (options.backend == "reference" && w.points > 1000) {
         if (!options.json) {
-          std::printf("%8lld %7lld %8s %6d   skipped: the reference backend takes minutes per epoch\n",
-                      static_cast<long long>(w.points), static_cast<long long>(w.hidden),
-                      thread_label.c_str(), 10);
+          std::printf(
+              "%8lld %7lld %8s %6d   skipped: the reference backend takes minutes per epoch\n",
+              static_cast<long long>(w.points), static_cast<long long>(w.hidden),
+              thread_label.c_str(), 10);
         }
         continue;
       }
@@ -80,21 +82,21 @@ int run_bench(const TrainOptions& base) {
       }
       std::int64_t correct = trainer.correct();
       if (options.json) {
-        std::printf("{\"event\":\"bench\",\"backend\":\"%s\",\"points\":%lld,\"hidden\":%lld,"
-                    "\"threads\":\"%s\",\"batch\":10,\"epochs_per_block\":%lld,"
-                    "\"seconds_per_epoch_median\":%.9g,\"seconds_per_epoch_min\":%.9g,"
-                    "\"target_seconds\":%.9g,\"correct\":%lld}\n",
-                    options.backend.c_str(), static_cast<long long>(w.points),
-                    static_cast<long long>(w.hidden), thread_label.c_str(),
-                    static_cast<long long>(block), median(samples), minimum(samples),
-                    w.target_seconds, static_cast<long long>(correct));
+        std::printf(
+            "{\"event\":\"bench\",\"backend\":\"%s\",\"points\":%lld,\"hidden\":%lld,"
+            "\"threads\":\"%s\",\"batch\":10,\"epochs_per_block\":%lld,"
+            "\"seconds_per_epoch_median\":%.9g,\"seconds_per_epoch_min\":%.9g,"
+            "\"target_seconds\":%.9g,\"correct\":%lld}\n",
+            options.backend.c_str(), static_cast<long long>(w.points),
+            static_cast<long long>(w.hidden), thread_label.c_str(), static_cast<long long>(block),
+            median(samples), minimum(samples), w.target_seconds, static_cast<long long>(correct));
       } else {
         std::string target = w.target_seconds > 0 ? std::to_string(w.target_seconds * 1e3) : "-";
         std::printf("%8lld %7lld %8s %6d %13.4f %13.4f %11s %5lld/%lld\n",
                     static_cast<long long>(w.points), static_cast<long long>(w.hidden),
                     thread_label.c_str(), 10, median(samples) * 1e3, minimum(samples) * 1e3,
-                    target.substr(0, target.find('.') + 3).c_str(),
-                    static_cast<long long>(correct), static_cast<long long>(w.points));
+                    target.substr(0, target.find('.') + 3).c_str(), static_cast<long long>(correct),
+                    static_cast<long long>(w.points));
       }
       std::fflush(stdout);
     }

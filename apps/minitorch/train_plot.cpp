@@ -12,10 +12,10 @@
 namespace minitorch::cli::train_detail {
 namespace {
 
-constexpr int kGrid = 60;          // cells per side of the probability map
-constexpr double kPanel = 360.0;   // panel size in px
-constexpr double kLossX = 60.0;    // left panel origin
-constexpr double kMapX = 500.0;    // right panel origin
+constexpr int kGrid = 60;  // cells per side of the probability map
+constexpr double kPanel = 360.0;  // panel size in px
+constexpr double kLossX = 60.0;  // left panel origin
+constexpr double kMapX = 500.0;  // right panel origin
 constexpr double kTop = 50.0;
 
 // Blue (p = 0) to white to orange-red (p = 1).
@@ -26,7 +26,8 @@ std::string color(double p) {
   const double mid[3] = {247, 247, 247};
   double rgb[3];
   for (int i = 0; i < 3; ++i) {
-    rgb[i] = p < 0.5 ? lo[i] + (mid[i] - lo[i]) * (p / 0.5) : mid[i] + (hi[i] - mid[i]) * ((p - 0.5) / 0.5);
+    rgb[i] = p < 0.5 ? lo[i] + (mid[i] - lo[i]) * (p / 0.5)
+                     : mid[i] + (hi[i] - mid[i]) * ((p - 0.5) / 0.5);
   }
   char buf[16];
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(rgb[0]),
@@ -57,7 +58,8 @@ std::string escape(const std::string& s) {
 }
 
 void loss_panel(std::ostringstream& svg, const std::vector<double>& losses) {
-  svg << "<text x='" << kLossX << "' y='" << kTop - 10 << "' font-size='14'>loss per point</text>\n";
+  svg << "<text x='" << kLossX << "' y='" << kTop - 10
+      << "' font-size='14'>loss per point</text>\n";
   svg << "<rect x='" << kLossX << "' y='" << kTop << "' width='" << kPanel << "' height='" << kPanel
       << "' fill='none' stroke='#999'/>\n";
   if (losses.empty()) {
@@ -155,9 +157,9 @@ void boundary_panel(std::ostringstream& svg, Trainer& trainer) {
     for (int i = 0; i < kGrid; ++i) {
       auto c = [&](int a, int b) { return p[static_cast<std::size_t>(b * (kGrid + 1) + a)]; };
       double mean = (c(i, j) + c(i + 1, j) + c(i, j + 1) + c(i + 1, j + 1)) / 4;
-      svg << "<rect x='" << fmt(x0 + i * cell) << "' y='" << fmt(y0 - (j + 1) * cell)
-          << "' width='" << fmt(cell + 0.3) << "' height='" << fmt(cell + 0.3) << "' fill='"
-          << color(mean) << "'/>\n";
+      svg << "<rect x='" << fmt(x0 + i * cell) << "' y='" << fmt(y0 - (j + 1) * cell) << "' width='"
+          << fmt(cell + 0.3) << "' height='" << fmt(cell + 0.3) << "' fill='" << color(mean)
+          << "'/>\n";
     }
   }
   svg << "</g>\n";
@@ -173,8 +175,8 @@ void boundary_panel(std::ostringstream& svg, Trainer& trainer) {
         << (label ? "#b2182b" : "#2166ac") << "' stroke='" << (right ? "#fff" : "#ffd400")
         << "' stroke-width='" << (right ? 1 : 2.5) << "'/>\n";
   }
-  svg << "<rect x='" << kMapX << "' y='" << kTop << "' width='" << kPanel << "' height='"
-      << kPanel << "' fill='none' stroke='#999'/>\n";
+  svg << "<rect x='" << kMapX << "' y='" << kTop << "' width='" << kPanel << "' height='" << kPanel
+      << "' fill='none' stroke='#999'/>\n";
   svg << "<text x='" << kMapX << "' y='" << kTop + kPanel + 15 << "' font-size='11'>" << fmt(lo)
       << "</text><text x='" << kMapX + kPanel << "' y='" << kTop + kPanel + 15
       << "' font-size='11' text-anchor='end'>" << fmt(hi) << "</text>\n";

@@ -30,8 +30,8 @@ Device select_backend(TrainOptions& options) {
       list += list.empty() ? "" : ", ";
       list += name;
     }
-    throw Error("--backend: backend '" + options.backend + "' is not in this build (available: " +
-                list + ")");
+    throw Error("--backend: backend '" + options.backend +
+                "' is not in this build (available: " + list + ")");
   }
   set_backend(options.backend);
   if (options.threads > 0) {
@@ -45,8 +45,7 @@ Device select_backend(TrainOptions& options) {
 }
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 double median(std::vector<double> values) {
@@ -86,7 +85,7 @@ Tensor Mlp::forward(const Tensor& x) { return layers_->forward(x).view({-1}); }
 std::string Mlp::describe() const {
   std::string h = std::to_string(hidden_);
   return "Linear(2," + h + ")-relu-Linear(" + h + "," + h + ")-relu-Linear(" + h + ",1)" +
-         (sigmoid_output_ ? "-sigmoid" : "");
+      (sigmoid_output_ ? "-sigmoid" : "");
 }
 
 Trainer::Trainer(const TrainOptions& options, Device device)
@@ -107,9 +106,9 @@ Trainer::Trainer(const TrainOptions& options, Device device)
   }
   if (options.optimizer == "sgd") {
     optimizer_ = std::make_unique<optim::SGD>(
-        model_->parameters(), optim::SGDOptions{.lr = options.lr,
-                                                .momentum = options.momentum,
-                                                .weight_decay = options.weight_decay});
+        model_->parameters(),
+        optim::SGDOptions{
+            .lr = options.lr, .momentum = options.momentum, .weight_decay = options.weight_decay});
   } else if (options.optimizer == "adam") {
     optimizer_ = std::make_unique<optim::Adam>(
         model_->parameters(),

@@ -23,7 +23,7 @@ struct TrainOptions {
   double momentum = 0.0;
   double weight_decay = 0.0;
   std::string backend;  ///< "" picks cpu when registered, else reference
-  int threads = 0;      ///< 0 keeps the library's default
+  int threads = 0;  ///< 0 keeps the library's default
   std::uint64_t seed = 0;
   std::string init = "course";
   std::string loss = "bce";  ///< bce (the course's form, sigmoid output) or bce-logits

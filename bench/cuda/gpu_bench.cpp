@@ -76,13 +76,12 @@ struct Targets {
   int passed = 0;
   int failed = 0;
   std::vector<std::string> lines;
-  void add(const std::string& what, double value, double target, bool at_least,
-           const char* unit) {
+  void add(const std::string& what, double value, double target, bool at_least, const char* unit) {
     bool ok = at_least ? value >= target : value <= target;
     (ok ? passed : failed) += 1;
     char line[256];
-    std::snprintf(line, sizeof line, "  %-44s %10.3f %s  (target %s %.3f)  %s", what.c_str(),
-                  value, unit, at_least ? ">=" : "<=", target, ok ? "PASS" : "FAIL");
+    std::snprintf(line, sizeof line, "  %-44s %10.3f %s  (target %s %.3f)  %s", what.c_str(), value,
+                  unit, at_least ? ">=" : "<=", target, ok ? "PASS" : "FAIL");
     lines.emplace_back(line);
   }
 };
@@ -107,9 +106,9 @@ void bench_bandwidth(Targets& targets) {
   const int reps = 21;
   double copy_ms = time_ms(
       [&] {
-        check(cudaMemcpy(raw(dst), raw(a), static_cast<std::size_t>(bytes),
-                         cudaMemcpyDeviceToDevice),
-              "cudaMemcpy");
+        check(
+            cudaMemcpy(raw(dst), raw(a), static_cast<std::size_t>(bytes), cudaMemcpyDeviceToDevice),
+            "cudaMemcpy");
       },
       warmup, reps);
   double copy_gbs = 2 * bytes / copy_ms / 1e6;
@@ -192,9 +191,8 @@ void bench_gemm(Targets& targets, cublasHandle_t handle) {
               "cublasSgemm");
       } else {
         check(cublasDgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one,
-                          static_cast<const double*>(raw(b)), m,
-                          static_cast<const double*>(raw(a)), m, &zero,
-                          static_cast<double*>(raw(c)), m),
+                          static_cast<const double*>(raw(b)), m, static_cast<const double*>(raw(a)),
+                          m, &zero, static_cast<double*>(raw(c)), m),
               "cublasDgemm");
       }
     };
@@ -207,9 +205,9 @@ void bench_gemm(Targets& targets, cublasHandle_t handle) {
     double max_rel = (ours - c).abs().max().item() / c.abs().max().item();
     double flops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
     double best_cublas = std::min(cublas_ms, pedantic_ms);
-    std::printf("  %6lld %10.3f %10.2f %10.3f %10.2f %8.3f %8.3f %10.2e",
-                static_cast<long long>(n), ours_ms, flops / ours_ms / 1e9, cublas_ms,
-                flops / cublas_ms / 1e9, cublas_ms / ours_ms, pedantic_ms / ours_ms, max_rel);
+    std::printf("  %6lld %10.3f %10.2f %10.3f %10.2f %8.3f %8.3f %10.2e", static_cast<long long>(n),
+                ours_ms, flops / ours_ms / 1e9, cublas_ms, flops / cublas_ms / 1e9,
+                cublas_ms / ours_ms, pedantic_ms / ours_ms, max_rel);
     if (single) {
       std::printf("   row order %.2f TF, grouped order %.2f TF", flops / narrow_ms / 1e9,
                   flops / wide_ms / 1e9);
@@ -250,8 +248,10 @@ void bench_latency(Targets& targets) {
   // The same op's device time alone.
   double kernel_us = time_ms([&] { mt::Tensor c = a + b; }, 10, 201) * 1e3;
   std::printf("\n== Latency of a 1K-element float32 zip (a + b) through the Tensor API\n");
-  std::printf("  back-to-back, one sync at the end: %7.2f us per op (host-side cost: checks, "
-              "allocation, launch)\n", median(per_op));
+  std::printf(
+      "  back-to-back, one sync at the end: %7.2f us per op (host-side cost: checks, "
+      "allocation, launch)\n",
+      median(per_op));
   std::printf("  each op followed by cudaDeviceSynchronize: %7.2f us (includes the round trip)\n",
               median(synced));
   std::printf("  device time between events: %7.2f us\n", kernel_us);
@@ -349,11 +349,10 @@ int main(int argc, char** argv) {
   cudaDriverGetVersion(&driver);
   cudaRuntimeGetVersion(&runtime);
   std::printf("minitorch GPU benchmarks\n");
-  std::printf("device: %s, %d SMs, %.1f GiB, L2 %.0f MiB, compute %d.%d, driver %d, runtime %d\n",
-              prop.name, prop.multiProcessorCount,
-              static_cast<double>(prop.totalGlobalMem) / (1 << 30),
-              static_cast<double>(prop.l2CacheSize) / (1 << 20), prop.major, prop.minor, driver,
-              runtime);
+  std::printf(
+      "device: %s, %d SMs, %.1f GiB, L2 %.0f MiB, compute %d.%d, driver %d, runtime %d\n",
+      prop.name, prop.multiProcessorCount, static_cast<double>(prop.totalGlobalMem) / (1 << 30),
+      static_cast<double>(prop.l2CacheSize) / (1 << 20), prop.major, prop.minor, driver, runtime);
   const char* tf32 = std::getenv("NVIDIA_TF32_OVERRIDE");
   std::printf("NVIDIA_TF32_OVERRIDE=%s\n", tf32 != nullptr ? tf32 : "(unset)");
   Targets targets;

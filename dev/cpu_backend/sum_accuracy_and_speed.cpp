@@ -18,7 +18,8 @@ double best_ms(F f, int reps = 7) {
   for (int r = 0; r < reps; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     f();
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     best = ms < best ? ms : best;
   }
   return best;
@@ -39,8 +40,10 @@ int main() {
   for (float x : xs) naive += x;
   Tensor t = from_vector(xs, {n});
   double mt = t.sum().item();
-  std::printf("float64 sum %.6f\nminitorch cpu sum %.6f  rel err %.3e\nnaive float sum %.6f  rel err %.3e\n",
-              exact, mt, std::abs(mt - exact) / exact, (double)naive, std::abs(naive - exact) / exact);
+  std::printf(
+      "float64 sum %.6f\nminitorch cpu sum %.6f  rel err %.3e\nnaive float sum %.6f  rel err "
+      "%.3e\n",
+      exact, mt, std::abs(mt - exact) / exact, (double)naive, std::abs(naive - exact) / exact);
   set_backend("reference");
   double ref = t.sum().item();
   std::printf("reference backend sum %.6f rel err %.3e\n", ref, std::abs(ref - exact) / exact);
@@ -50,16 +53,24 @@ int main() {
   Tensor b = rand({4096, 4096});
   for (int threads : {1, 2}) {
     set_num_threads(threads);
-    std::printf("threads %d (simd %s):\n", threads, std::string(cpu::to_string(cpu::simd_level())).c_str());
+    std::printf("threads %d (simd %s):\n", threads,
+                std::string(cpu::to_string(cpu::simd_level())).c_str());
     std::printf("  add 16M f32 contiguous: %.2f ms\n", best_ms([&] { Tensor c = a + b; }));
     std::printf("  exp 16M f32: %.2f ms\n", best_ms([&] { Tensor c = a.exp(); }));
     std::printf("  sum 16M f32 (all): %.2f ms\n", best_ms([&] { Tensor c = a.sum(); }));
     std::printf("  sum dim 0 of [4096,4096]: %.2f ms\n", best_ms([&] { Tensor c = a.sum(0); }));
     std::printf("  sum dim 1 of [4096,4096]: %.2f ms\n", best_ms([&] { Tensor c = a.sum(1); }));
-    std::printf("  contiguous() of transpose [4096,4096]: %.2f ms\n", best_ms([&] { Tensor c = a.transpose(0, 1).contiguous(); }));
-    std::printf("  add with transposed operand: %.2f ms\n", best_ms([&] { Tensor c = a + b.transpose(0, 1); }));
+    std::printf("  contiguous() of transpose [4096,4096]: %.2f ms\n",
+                best_ms([&] { Tensor c = a.transpose(0, 1).contiguous(); }));
+    std::printf("  add with transposed operand: %.2f ms\n",
+                best_ms([&] { Tensor c = a + b.transpose(0, 1); }));
     Tensor s = rand({10, 100});
-    std::printf("  small [10,100] add: %.3f us\n", 1000 * best_ms([&] { for (int i = 0; i < 1000; ++i) { Tensor c = s + s; } }) / 1000);
+    std::printf("  small [10,100] add: %.3f us\n",
+                1000 * best_ms([&] {
+                  for (int i = 0; i < 1000; ++i) {
+                    Tensor c = s + s;
+                  }
+                }) / 1000);
   }
   set_backend("reference");
   Tensor sa = rand({512, 512});

@@ -49,10 +49,14 @@ int main() {
       set_backend("cpu");
       auto run = [&](const Tensor& t) {
         switch (op) {
-          case UnaryOp::Exp: return t.exp();
-          case UnaryOp::Log: return t.log();
-          case UnaryOp::Sigmoid: return t.sigmoid();
-          default: return t.tanh();
+          case UnaryOp::Exp:
+            return t.exp();
+          case UnaryOp::Log:
+            return t.log();
+          case UnaryOp::Sigmoid:
+            return t.sigmoid();
+          default:
+            return t.tanh();
         }
       };
       set_backend("reference");
@@ -67,12 +71,17 @@ int main() {
         long long d = ulp(g[i], w[i]);
         if ((std::isnan(w[i]) || std::isinf(w[i])) && d != 0) ++special_mismatch;
         if (d > 1) ++over1;
-        if (d > worst) { worst = d; at = i; }
+        if (d > worst) {
+          worst = d;
+          at = i;
+        }
       }
-      std::printf("%-7s %-7s max %lld ulp (x=%.9g got %.9g ref %.9g), >1ulp: %lld of %lld, NaN/Inf mismatches %lld\n",
-                  std::string(cpu::to_string(level)).c_str(), std::string(to_string(op)).c_str(), worst,
-                  (double)xs[at], (double)g[at], (double)w[at], (long long)over1, (long long)n,
-                  (long long)special_mismatch);
+      std::printf(
+          "%-7s %-7s max %lld ulp (x=%.9g got %.9g ref %.9g), >1ulp: %lld of %lld, NaN/Inf "
+          "mismatches %lld\n",
+          std::string(cpu::to_string(level)).c_str(), std::string(to_string(op)).c_str(), worst,
+          (double)xs[at], (double)g[at], (double)w[at], (long long)over1, (long long)n,
+          (long long)special_mismatch);
     }
   }
 }

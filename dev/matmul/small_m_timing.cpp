@@ -112,27 +112,26 @@ int main(int argc, char** argv) {
       TensorData x = random_matrix({10, 2}, dtype, 6);
       TensorData wt = random_matrix({256, 2}, dtype, 7).transpose(0, 1);
       run_case((dt + " [10,2] @ [2,256]F").c_str(), x,
-               {{"packed (auto)", cpu::MatmulPath::Packed, wt},
-                {"dot", cpu::MatmulPath::Dot, wt}},
+               {{"packed (auto)", cpu::MatmulPath::Packed, wt}, {"dot", cpu::MatmulPath::Dot, wt}},
                repeats, calls);
     }
     // Same values, B row-major: matmul_direct (the other forward product in the step).
     {
       TensorData x = random_matrix({10, 256}, dtype, 1);
       TensorData w = random_matrix({256, 256}, dtype, 2);
-      run_case((dt + " [10,256] @ [256,256]C").c_str(), x,
-               {{"direct (auto)", cpu::MatmulPath::Auto, w},
-                {"packed", cpu::MatmulPath::Packed, w}},
-               repeats, calls);
+      run_case(
+          (dt + " [10,256] @ [256,256]C").c_str(), x,
+          {{"direct (auto)", cpu::MatmulPath::Auto, w}, {"packed", cpu::MatmulPath::Packed, w}},
+          repeats, calls);
     }
     // Weight gradient: g^T [256, 10] (F-ordered) @ x [10, 256], k = 10.
     {
       TensorData g = random_matrix({10, 256}, dtype, 4).transpose(0, 1);
       TensorData x = random_matrix({10, 256}, dtype, 5);
-      run_case((dt + " [256,10]F @ [10,256]C").c_str(), g,
-               {{"direct (auto)", cpu::MatmulPath::Auto, x},
-                {"packed", cpu::MatmulPath::Packed, x}},
-               repeats, calls);
+      run_case(
+          (dt + " [256,10]F @ [10,256]C").c_str(), g,
+          {{"direct (auto)", cpu::MatmulPath::Auto, x}, {"packed", cpu::MatmulPath::Packed, x}},
+          repeats, calls);
     }
   }
   return 0;

@@ -3,12 +3,12 @@
 
 #include "minitorch/autograd.h"
 #include "minitorch/backend_registry.h"
+#include "minitorch/data/data.h"
 #include "minitorch/device.h"
 #include "minitorch/dtype.h"
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
 #include "minitorch/generator.h"
-#include "minitorch/data/data.h"
 #include "minitorch/layout.h"
 #include "minitorch/nn/nn.h"
 #include "minitorch/optim/optim.h"

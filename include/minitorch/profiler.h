@@ -27,22 +27,22 @@ std::string_view to_string(PrimitiveKind kind);
 /// values and formatted only when printed.
 struct ProfileRecord {
   PrimitiveKind kind = PrimitiveKind::Map;
-  std::string_view op;        ///< "exp", "add", "sum"; empty for matmul, copy and fill
+  std::string_view op;  ///< "exp", "add", "sum"; empty for matmul, copy and fill
   DType dtype = DType::Float32;  ///< the output's dtype
-  int num_inputs = 0;         ///< 0 (fill), 1 (map, reduce, copy) or 2 (zip, matmul)
+  int num_inputs = 0;  ///< 0 (fill), 1 (map, reduce, copy) or 2 (zip, matmul)
   std::array<Shape, 2> inputs;  ///< operand shapes as the op received them (unbroadcast)
   std::array<bool, 2> input_strided{};  ///< operand i was not row-major contiguous
   Shape output;
-  int dim = -1;               ///< the reduced dim; -1 for other primitives
-  std::string_view path;      ///< loop path the backend took (See Note [Primitive report])
-  std::string_view isa;       ///< instruction set it ran, e.g. "avx512", "scalar"
-  int threads = 1;            ///< threads the call used
+  int dim = -1;  ///< the reduced dim; -1 for other primitives
+  std::string_view path;  ///< loop path the backend took (See Note [Primitive report])
+  std::string_view isa;  ///< instruction set it ran, e.g. "avx512", "scalar"
+  int threads = 1;  ///< threads the call used
   std::int64_t elements = 0;  ///< output elements (input elements for reduce)
-  std::int64_t bytes = 0;     ///< distinct bytes read + bytes written (napkin math)
-  std::int64_t flops = 0;     ///< 2*m*n*k*batch for matmul; 0 otherwise
+  std::int64_t bytes = 0;  ///< distinct bytes read + bytes written (napkin math)
+  std::int64_t flops = 0;  ///< 2*m*n*k*batch for matmul; 0 otherwise
   std::int64_t start_ns = 0;  ///< steady clock, from the first profiled call in the process
   std::int64_t duration_ns = 0;
-  int thread_id = 0;          ///< small per-thread number of the calling thread (1, 2, ...)
+  int thread_id = 0;  ///< small per-thread number of the calling thread (1, 2, ...)
 
   /// "zip(add)", "matmul", "reduce(sum)".
   std::string name() const;

@@ -8,12 +8,12 @@
 namespace minitorch {
 
 struct CpuInfo {
-  std::string model;                 ///< /proc/cpuinfo "model name", or "unknown"
-  std::vector<std::string> simd;     ///< features present, e.g. {"sse4.2", "avx2", "fma"}
-  int online_cpus = 1;               ///< CPUs of the machine
-  int affinity_cpus = 1;             ///< CPUs in this process's affinity mask
-  double cgroup_quota_cpus = 0.0;    ///< cgroup v1/v2 CPU quota in CPUs; 0 when unlimited
-  int usable_cpus = 1;               ///< min(affinity, ceil(quota)): what threads should use
+  std::string model;  ///< /proc/cpuinfo "model name", or "unknown"
+  std::vector<std::string> simd;  ///< features present, e.g. {"sse4.2", "avx2", "fma"}
+  int online_cpus = 1;  ///< CPUs of the machine
+  int affinity_cpus = 1;  ///< CPUs in this process's affinity mask
+  double cgroup_quota_cpus = 0.0;  ///< cgroup v1/v2 CPU quota in CPUs; 0 when unlimited
+  int usable_cpus = 1;  ///< min(affinity, ceil(quota)): what threads should use
 };
 
 /// Reads the CPU facts once per call (cheap: a few syscalls and small file reads).

@@ -19,8 +19,7 @@ namespace minitorch {
 struct SliceRange {
   std::int64_t begin;
   std::int64_t length;
-  static SliceRange of(std::int64_t size, std::int64_t start, std::int64_t stop,
-                       std::int64_t step);
+  static SliceRange of(std::int64_t size, std::int64_t start, std::int64_t stop, std::int64_t step);
 };
 
 class TensorData {

@@ -120,9 +120,10 @@ void Tensor::backward(const Tensor& gradient) const {
                      " differs from the tensor's shape " + minitorch::to_string(shape()));
   }
   if (gradient.dtype() != dtype()) {
-    throw DTypeError("backward: gradient dtype " + std::string(minitorch::to_string(gradient.dtype())) +
-                     " differs from the tensor's dtype " + std::string(minitorch::to_string(dtype())) +
-                     " (shape " + minitorch::to_string(shape()) + ")");
+    throw DTypeError(
+        "backward: gradient dtype " + std::string(minitorch::to_string(gradient.dtype())) +
+        " differs from the tensor's dtype " + std::string(minitorch::to_string(dtype())) +
+        " (shape " + minitorch::to_string(shape()) + ")");
   }
   run_backward(*this, gradient.detach());
 }

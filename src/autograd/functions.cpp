@@ -397,9 +397,9 @@ std::vector<std::string> differentiable_ops() {
     names.emplace_back(to_string(static_cast<ReduceOp>(i)));
   }
   // Composite or view ops of the public API, each with its own gradcheck case.
-  for (const char* name : {"mean", "matmul", "permute", "transpose", "view", "reshape", "expand",
-                           "slice", "narrow", "select", "squeeze", "unsqueeze", "flatten",
-                           "contiguous", "clone", "to_dtype"}) {
+  for (const char* name :
+       {"mean", "matmul", "permute", "transpose", "view", "reshape", "expand", "slice", "narrow",
+        "select", "squeeze", "unsqueeze", "flatten", "contiguous", "clone", "to_dtype"}) {
     names.emplace_back(name);
   }
   return names;

@@ -84,10 +84,9 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
         double exact = analytic[i][static_cast<std::size_t>(o * input.numel() + e)];
         if (!(std::fabs(numeric - exact) <= options.atol + options.rtol * std::fabs(numeric))) {
           std::ostringstream msg;
-          msg << "gradcheck: d output[" << o << "] / d input " << i << "[" << e
-              << "] (input shape " << to_string(input.shape()) << ", output shape "
-              << to_string(output.shape()) << "): analytic " << exact << " vs numeric "
-              << numeric;
+          msg << "gradcheck: d output[" << o << "] / d input " << i << "[" << e << "] (input shape "
+              << to_string(input.shape()) << ", output shape " << to_string(output.shape())
+              << "): analytic " << exact << " vs numeric " << numeric;
           return {false, msg.str()};
         }
       }

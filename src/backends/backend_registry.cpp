@@ -1,5 +1,7 @@
 // Backend registry: a fixed table per device type, filled at start-up. Looking up the
 // backend for an op is one array index (no lock, no string compare on the hot path).
+#include "minitorch/backend_registry.h"
+
 #include <array>
 #include <atomic>
 #include <string>
@@ -7,7 +9,6 @@
 #include "backends/backend.h"
 #include "backends/cpu/cpu_backend.h"
 #include "backends/reference/reference_backend.h"
-#include "minitorch/backend_registry.h"
 #include "minitorch/error.h"
 #ifdef MT_HAVE_CUDA
 #include "backends/cuda/cuda_registration.h"
@@ -51,11 +52,10 @@ PrimitiveReport& primitive_report() {
 }
 
 Backend& backend_for(Device device) {
-  Backend* backend = registry().active[static_cast<std::size_t>(device.type())].load(
-      std::memory_order_acquire);
+  Backend* backend =
+      registry().active[static_cast<std::size_t>(device.type())].load(std::memory_order_acquire);
   if (backend == nullptr) {
-    throw DeviceError("backend: no backend for device " + device.to_string() +
-                      " in this build");
+    throw DeviceError("backend: no backend for device " + device.to_string() + " in this build");
   }
   return *backend;
 }
@@ -74,7 +74,7 @@ void set_backend(std::string_view name) {
   for (const Entry& entry : r.entries) {
     if (entry.name == name) {
       r.active[static_cast<std::size_t>(entry.type)].store(entry.backend,
-                                                             std::memory_order_release);
+                                                           std::memory_order_release);
       return;
     }
   }

@@ -50,8 +50,8 @@ Shape shape_broadcast(const Shape& a, const Shape& b, const char* op) {
     std::int64_t db = i <= b.size() ? b[b.size() - i] : 1;
     if (da != db && da != 1 && db != 1) {
       throw ShapeError(std::string(op) + ": shapes " + to_string(a) + " and " + to_string(b) +
-                       " do not broadcast (dim -" + std::to_string(i) + ": " +
-                       std::to_string(da) + " vs " + std::to_string(db) + ")");
+                       " do not broadcast (dim -" + std::to_string(i) + ": " + std::to_string(da) +
+                       " vs " + std::to_string(db) + ")");
     }
     out[n - i] = da == 1 ? db : da;
   }

@@ -17,7 +17,8 @@ void check_rank(std::size_t n) {
 
 }  // namespace
 
-Dims::Dims(std::initializer_list<std::int64_t> values) : Dims(std::span(values.begin(), values.size())) {}
+Dims::Dims(std::initializer_list<std::int64_t> values)
+    : Dims(std::span(values.begin(), values.size())) {}
 
 Dims::Dims(std::span<const std::int64_t> values) {
   check_rank(values.size());

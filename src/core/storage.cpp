@@ -30,8 +30,7 @@ std::shared_ptr<Storage> Storage::allocate(std::int64_t nbytes, Device device) {
   }
   Allocator* allocator = allocators()[static_cast<std::size_t>(device.type())];
   if (allocator == nullptr) {
-    throw DeviceError("allocate: device " + device.to_string() +
-                      " is not available in this build");
+    throw DeviceError("allocate: device " + device.to_string() + " is not available in this build");
   }
   void* data = allocator->allocate(nbytes);
   try {

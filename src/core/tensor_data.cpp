@@ -129,9 +129,9 @@ Shape TensorData::infer_view_shape(const Shape& shape, const char* op) const {
     if (shape[i] == -1 && infer_at < 0) {
       infer_at = i;
     } else if (shape[i] < 0) {
-      throw ShapeError(std::string(op) + ": invalid size " + std::to_string(shape[i]) +
-                       " at dim " + std::to_string(i) + " of shape " + to_string(shape) +
-                       " (input shape " + to_string(shape_) + ")");
+      throw ShapeError(std::string(op) + ": invalid size " + std::to_string(shape[i]) + " at dim " +
+                       std::to_string(i) + " of shape " + to_string(shape) + " (input shape " +
+                       to_string(shape_) + ")");
     } else {
       known *= shape[i];
     }
@@ -165,8 +165,8 @@ std::optional<Strides> TensorData::view_strides(const Shape& shape) const {
   std::int64_t view_numel = 1;
   for (int d = old_shape.size() - 1; d >= 0; --d) {
     tensor_numel *= old_shape[d];
-    bool chunk_ends = d == 0 || (old_shape[d - 1] != 1 &&
-                                 old_strides[d - 1] != tensor_numel * chunk_base_stride);
+    bool chunk_ends =
+        d == 0 || (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride);
     if (!chunk_ends) {
       continue;
     }
@@ -239,8 +239,8 @@ TensorData TensorData::slice(std::int64_t dim, std::int64_t start, std::int64_t 
     throw IndexError("slice: cannot slice a scalar (shape [])");
   }
   if (step <= 0) {
-    throw IndexError("slice: step must be positive, got " + std::to_string(step) +
-                     " (dim " + std::to_string(d) + " of shape " + to_string(shape_) + ")");
+    throw IndexError("slice: step must be positive, got " + std::to_string(step) + " (dim " +
+                     std::to_string(d) + " of shape " + to_string(shape_) + ")");
   }
   SliceRange range = SliceRange::of(shape_[d], start, stop, step);
   Shape shape = shape_;

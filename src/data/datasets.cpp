@@ -116,8 +116,7 @@ Dataset make_dataset(const std::string& name, std::int64_t n, std::uint64_t seed
   if (name == "spiral") {
     return make_spiral(n, seed);
   }
-  throw Error("dataset: unknown dataset '" + name +
-              "' (simple, diag, split, xor, circle, spiral)");
+  throw Error("dataset: unknown dataset '" + name + "' (simple, diag, split, xor, circle, spiral)");
 }
 
 }  // namespace minitorch::data

@@ -30,9 +30,9 @@ class Parser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' ||
-            text_[pos_] == '\t')) {
+    while (
+        pos_ < text_.size() &&
+        (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -119,8 +119,8 @@ class Parser {
       return v;
     }
     std::size_t start = pos_;
-    while (pos_ < text_.size() && (std::string_view("+-.eE0123456789").find(text_[pos_]) !=
-                                   std::string_view::npos)) {
+    while (pos_ < text_.size() &&
+           (std::string_view("+-.eE0123456789").find(text_[pos_]) != std::string_view::npos)) {
       ++pos_;
     }
     if (start == pos_) {

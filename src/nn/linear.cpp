@@ -95,8 +95,8 @@ Tensor Linear::forward(const Tensor& x) {
 
 std::string Linear::name() const {
   return "Linear(in_features=" + std::to_string(in_features_) +
-         ", out_features=" + std::to_string(out_features_) +
-         ", bias=" + (bias_.defined() ? "true" : "false") + ")";
+      ", out_features=" + std::to_string(out_features_) +
+      ", bias=" + (bias_.defined() ? "true" : "false") + ")";
 }
 
 }  // namespace minitorch::nn

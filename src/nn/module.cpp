@@ -12,8 +12,9 @@ Parameter::Parameter(const Tensor& value) : Tensor(value.detach().contiguous()) 
 
 void Parameter::update(const Tensor& value) const {
   if (!(value.shape() == shape())) {
-    throw ShapeError("Parameter::update: new value has shape " + minitorch::to_string(value.shape()) +
-                     ", the parameter has shape " + minitorch::to_string(shape()));
+    throw ShapeError("Parameter::update: new value has shape " +
+                     minitorch::to_string(value.shape()) + ", the parameter has shape " +
+                     minitorch::to_string(shape()));
   }
   NoGradGuard no_grad;
   Tensor handle = *this;

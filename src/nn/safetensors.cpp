@@ -65,9 +65,10 @@ void save_safetensors(const std::string& path,
     for (int i = 0; i < host.ndim(); ++i) {
       append_item(shape, std::to_string(host.shape()[i]));
     }
-    append_item(entries, json::quote(name) + ":{\"dtype\":\"" + dtype_tag(host.dtype()) +
-                             "\",\"shape\":[" + shape + "],\"data_offsets\":[" +
-                             std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}");
+    append_item(entries,
+                json::quote(name) + ":{\"dtype\":\"" + dtype_tag(host.dtype()) + "\",\"shape\":[" +
+                    shape + "],\"data_offsets\":[" + std::to_string(offset) + "," +
+                    std::to_string(offset + bytes) + "]}");
     offset += bytes;
     hosts.push_back(host);
   }
@@ -113,8 +114,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
     throw Error(what + ": header length " + std::to_string(header_size) +
                 " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
   }
-  json::Value header =
-      json::parse(std::string_view(bytes).substr(8, header_size), what.c_str());
+  json::Value header = json::parse(std::string_view(bytes).substr(8, header_size), what.c_str());
   if (header.kind != json::Value::Kind::kObject) {
     throw Error(what + ": header is not a JSON object");
   }

@@ -44,8 +44,8 @@ void check_writable(const TensorData& out, const char* op) {
   for (int i = 0; i < out.ndim(); ++i) {
     if (out.strides()[i] == 0 && out.shape()[i] > 1) {
       throw ShapeError(std::string(op) + ": cannot write in place to an expanded tensor (shape " +
-                       to_string(out.shape()) + ", strides " + to_string(out.strides()) +
-                       ", dim " + std::to_string(i) + " has stride 0)");
+                       to_string(out.shape()) + ", strides " + to_string(out.strides()) + ", dim " +
+                       std::to_string(i) + " has stride 0)");
     }
   }
 }
@@ -77,8 +77,8 @@ void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData&
   check_same_device_and_dtype(a, out, name);
   Shape shape = shape_broadcast(a.shape(), b.shape(), name);
   if (!(shape == out.shape())) {
-    throw ShapeError(std::string(name) + ": result shape " + to_string(shape) +
-                     " of operands " + to_string(a.shape()) + " and " + to_string(b.shape()) +
+    throw ShapeError(std::string(name) + ": result shape " + to_string(shape) + " of operands " +
+                     to_string(a.shape()) + " and " + to_string(b.shape()) +
                      " differs from the in-place output's shape " + to_string(out.shape()));
   }
   check_writable(out, name);

@@ -32,9 +32,9 @@ TensorData matmul(const TensorData& a, const TensorData& b) {
   std::int64_t k = a.shape()[a.ndim() - 1];
   std::int64_t n = b.shape()[b.ndim() - 1];
   if (b.shape()[b.ndim() - 2] != k) {
-    throw ShapeError("matmul: inner sizes differ for " + both_shapes(a, b) + " (a dim -1: " +
-                     std::to_string(k) + " vs b dim -2: " +
-                     std::to_string(b.shape()[b.ndim() - 2]) + ")");
+    throw ShapeError("matmul: inner sizes differ for " + both_shapes(a, b) +
+                     " (a dim -1: " + std::to_string(k) +
+                     " vs b dim -2: " + std::to_string(b.shape()[b.ndim() - 2]) + ")");
   }
   Shape batch;
   try {

@@ -72,7 +72,7 @@ std::int64_t distinct_elements(const TensorData& t) {
 
 bool same_group(const ProfileTotal& total, const ProfileRecord& r) {
   return total.kind == r.kind && total.op == r.op && total.dtype == r.dtype &&
-         total.path == r.path && total.isa == r.isa && total.threads == r.threads;
+      total.path == r.path && total.isa == r.isa && total.threads == r.threads;
 }
 
 void add_to_totals(std::vector<ProfileTotal>& totals, const ProfileRecord& r) {

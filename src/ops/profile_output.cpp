@@ -122,7 +122,9 @@ std::string_view to_string(PrimitiveKind kind) {
 std::string ProfileRecord::name() const { return label(kind, op); }
 
 std::string ProfileRecord::shapes() const {
-  const char* join = kind == PrimitiveKind::Matmul ? " @ " : kind == PrimitiveKind::Zip ? " + " : "";
+  const char* join = kind == PrimitiveKind::Matmul ? " @ "
+      : kind == PrimitiveKind::Zip                 ? " + "
+                                                   : "";
   std::string text;
   for (std::size_t i = 0; i < static_cast<std::size_t>(num_inputs); ++i) {
     text += (i == 0 ? "" : join) + to_string(inputs[i]) + (input_strided[i] ? "*" : "");
@@ -159,8 +161,8 @@ std::string format_profile_table(const std::vector<ProfileRecord>& records,
                                  const BandwidthReference& reference) {
   bool with_bw = reference.copy > 0.0 || reference.add > 0.0 || reference.read > 0.0;
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"op", "dtype", "shapes (* = strided)", "path", "isa", "thr", "elements",
-                  "bytes", "time", "GB/s"});
+  rows.push_back({"op", "dtype", "shapes (* = strided)", "path", "isa", "thr", "elements", "bytes",
+                  "time", "GB/s"});
   if (with_bw) {
     rows.back().push_back("%bw");
   }
@@ -188,11 +190,10 @@ std::string format_profile_summary(const std::vector<ProfileTotal>& totals) {
   std::int64_t calls = 0;
   for (const ProfileTotal& t : totals) {
     calls += t.calls;
-    double mean = t.calls > 0 ? static_cast<double>(t.duration_ns) / static_cast<double>(t.calls)
-                              : 0.0;
-    double share = all_ns > 0 ? 100.0 * static_cast<double>(t.duration_ns) /
-                                    static_cast<double>(all_ns)
-                              : 0.0;
+    double mean =
+        t.calls > 0 ? static_cast<double>(t.duration_ns) / static_cast<double>(t.calls) : 0.0;
+    double share =
+        all_ns > 0 ? 100.0 * static_cast<double>(t.duration_ns) / static_cast<double>(all_ns) : 0.0;
     rows.push_back({label(t.kind, t.op), std::string(to_string(t.dtype)), std::string(t.path),
                     std::string(t.isa), std::to_string(t.threads), std::to_string(t.calls),
                     human_time(static_cast<double>(t.duration_ns)), format("%.1f%%", share),

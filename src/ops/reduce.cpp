@@ -18,8 +18,8 @@ TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
     return reduce(op, a.unsqueeze(0), 0).squeeze(0);
   }
   if (op == ReduceOp::Max && a.shape()[d] == 0) {
-    throw ShapeError(std::string(name) + ": cannot reduce over dim " + std::to_string(d) + " of size 0 (shape " +
-                     to_string(a.shape()) + "); max has no identity");
+    throw ShapeError(std::string(name) + ": cannot reduce over dim " + std::to_string(d) +
+                     " of size 0 (shape " + to_string(a.shape()) + "); max has no identity");
   }
   Shape out_shape = a.shape();
   out_shape[d] = 1;

@@ -86,9 +86,8 @@ Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
   Generator& g = gen != nullptr ? *gen : default_generator();
-  return host_tensor(shape, options, [&](std::int64_t, auto t) {
-    return static_cast<decltype(t)>(g.normal());
-  });
+  return host_tensor(shape, options,
+                     [&](std::int64_t, auto t) { return static_cast<decltype(t)>(g.normal()); });
 }
 
 template <class V>
@@ -103,8 +102,7 @@ Tensor from_values(const std::vector<V>& values, const Shape& shape, TensorOptio
   });
 }
 
-Tensor from_vector(const std::vector<double>& values, const Shape& shape,
-                   TensorOptions options) {
+Tensor from_vector(const std::vector<double>& values, const Shape& shape, TensorOptions options) {
   return from_values(values, shape, options);
 }
 
@@ -123,9 +121,8 @@ void flatten_nested(const NestedValues& node, const Shape& shape, int depth,
                     std::vector<double>& out) {
   if (depth == shape.size()) {
     if (!node.is_leaf()) {
-      throw ShapeError("tensor: nested lists are ragged (a list at depth " +
-                       std::to_string(depth) + " where shape " + to_string(shape) +
-                       " expects a number)");
+      throw ShapeError("tensor: nested lists are ragged (a list at depth " + std::to_string(depth) +
+                       " where shape " + to_string(shape) + " expects a number)");
     }
     out.push_back(node.value());
     return;

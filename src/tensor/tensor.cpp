@@ -26,8 +26,8 @@ const TensorData& Tensor::data() const {
 
 std::int64_t Tensor::size(std::int64_t dim) const {
   if (ndim() == 0) {
-    throw IndexError("size: a scalar (shape []) has no dims (asked for dim " +
-                     std::to_string(dim) + ")");
+    throw IndexError("size: a scalar (shape []) has no dims (asked for dim " + std::to_string(dim) +
+                     ")");
   }
   return shape()[wrap_dim(dim, ndim(), "size", shape())];
 }
@@ -103,9 +103,10 @@ bool Tensor::requires_grad() const { return data().defined() && impl_->requires_
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   if (!is_leaf()) {
-    throw Error("requires_grad_: only leaf tensors can change requires_grad (this one is the "
-                "output of " + grad_fn_name() + ", shape " + minitorch::to_string(shape()) +
-                "); use detach() first");
+    throw Error(
+        "requires_grad_: only leaf tensors can change requires_grad (this one is the "
+        "output of " +
+        grad_fn_name() + ", shape " + minitorch::to_string(shape()) + "); use detach() first");
   }
   impl_->requires_grad = requires_grad;
   return *this;
@@ -149,7 +150,8 @@ Tensor Tensor::to(Device device) const {
 
 void Tensor::check_in_place(const char* op) const {
   if (requires_grad() && is_grad_enabled()) {
-    throw Error(std::string(op) + ": a tensor that requires grad (shape " + minitorch::to_string(shape()) +
+    throw Error(std::string(op) + ": a tensor that requires grad (shape " +
+                minitorch::to_string(shape()) +
                 ") cannot be modified in place while grad mode is on; use NoGradGuard");
   }
 }
@@ -173,8 +175,8 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   } else {
     // Scale first so that a failed check below leaves this tensor untouched.
     ops::check_same_device_and_dtype(data(), other.data(), "add_");
-    TensorData scaled = ops::zip(BinaryOp::Mul, other.data(),
-                                 ops::scalar(alpha, dtype(), device()));
+    TensorData scaled =
+        ops::zip(BinaryOp::Mul, other.data(), ops::scalar(alpha, dtype(), device()));
     ops::zip_into(BinaryOp::Add, data(), scaled, impl_->data, "add_");
   }
   return *this;
@@ -182,8 +184,7 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
 
 Tensor& Tensor::mul_(double factor) {
   check_in_place("mul_");
-  ops::zip_into(BinaryOp::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data,
-                "mul_");
+  ops::zip_into(BinaryOp::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data, "mul_");
   return *this;
 }
 

@@ -33,7 +33,7 @@ Tensor scalar_like(double value, const Tensor& t) {
   auto bits = std::bit_cast<std::uint64_t>(value);
   std::size_t slot = static_cast<std::size_t>((bits ^ (bits >> 32) ^ (bits >> 47)) +
                                               static_cast<std::uint64_t>(t.dtype())) %
-                     kSlots;
+      kSlots;
   Entry& entry = cache[slot];
   if (!entry.tensor.defined() || entry.bits != bits || entry.dtype != t.dtype()) {
     entry = {bits, t.dtype(), Tensor(ops::scalar(value, t.dtype(), t.device()))};
@@ -72,11 +72,21 @@ Tensor Tensor::div(const Tensor& other) const {
   return autograd::binary(BinaryOp::Div, *this, other);
 }
 
-Tensor Tensor::lt(const Tensor& other) const { return autograd::binary(BinaryOp::Lt, *this, other); }
-Tensor Tensor::gt(const Tensor& other) const { return autograd::binary(BinaryOp::Gt, *this, other); }
-Tensor Tensor::le(const Tensor& other) const { return autograd::binary(BinaryOp::Le, *this, other); }
-Tensor Tensor::ge(const Tensor& other) const { return autograd::binary(BinaryOp::Ge, *this, other); }
-Tensor Tensor::eq(const Tensor& other) const { return autograd::binary(BinaryOp::Eq, *this, other); }
+Tensor Tensor::lt(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Lt, *this, other);
+}
+Tensor Tensor::gt(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Gt, *this, other);
+}
+Tensor Tensor::le(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Le, *this, other);
+}
+Tensor Tensor::ge(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Ge, *this, other);
+}
+Tensor Tensor::eq(const Tensor& other) const {
+  return autograd::binary(BinaryOp::Eq, *this, other);
+}
 Tensor Tensor::lt(double other) const { return lt(scalar_like(other, *this)); }
 Tensor Tensor::gt(double other) const { return gt(scalar_like(other, *this)); }
 Tensor Tensor::le(double other) const { return le(scalar_like(other, *this)); }
@@ -114,8 +124,8 @@ Tensor Tensor::mean(std::int64_t dim, bool keepdim) const {
 
 Tensor Tensor::max() const {
   if (numel() == 0) {
-    throw ShapeError("max: cannot reduce a tensor with 0 elements (shape " + minitorch::to_string(shape()) +
-                     "); max has no identity");
+    throw ShapeError("max: cannot reduce a tensor with 0 elements (shape " +
+                     minitorch::to_string(shape()) + "); max has no identity");
   }
   return flatten().max(0);
 }
@@ -134,17 +144,18 @@ Tensor Tensor::prod(std::int64_t dim, bool keepdim) const {
 
 Tensor Tensor::matmul(const Tensor& other) const {
   if (ndim() == 0 || other.ndim() == 0) {
-    throw ShapeError("matmul: both operands need at least 1 dim (shapes " + minitorch::to_string(shape()) +
-                     " and " + minitorch::to_string(other.shape()) + ")");
+    throw ShapeError("matmul: both operands need at least 1 dim (shapes " +
+                     minitorch::to_string(shape()) + " and " + minitorch::to_string(other.shape()) +
+                     ")");
   }
   ops::check_same_device_and_dtype(data(), other.data(), "matmul");
   std::int64_t k = shape()[ndim() - 1];
   std::int64_t other_k = other.shape()[other.ndim() == 1 ? 0 : other.ndim() - 2];
   if (k != other_k) {
     throw ShapeError("matmul: inner sizes differ for shapes " + minitorch::to_string(shape()) +
-                     " and " + minitorch::to_string(other.shape()) + " (a dim -1: " +
-                     std::to_string(k) + " vs b dim " + (other.ndim() == 1 ? "0" : "-2") + ": " +
-                     std::to_string(other_k) + ")");
+                     " and " + minitorch::to_string(other.shape()) +
+                     " (a dim -1: " + std::to_string(k) + " vs b dim " +
+                     (other.ndim() == 1 ? "0" : "-2") + ": " + std::to_string(other_k) + ")");
   }
   // numpy's rule for vectors: promote to a matrix, multiply, drop the added dim.
   if (ndim() == 1) {

@@ -150,8 +150,7 @@ std::string Tensor::to_string() const {
       out += ", size=" + minitorch::to_string(shape());
     }
   } else {
-    Printer printer{values.data(), shape(), strides_from_shape(shape()),
-                    numel() > kSummarizeOver};
+    Printer printer{values.data(), shape(), strides_from_shape(shape()), numel() > kSummarizeOver};
     std::vector<double> sample;
     printer.collect(0, 0, sample);
     printer.choose_format(sample);

@@ -21,9 +21,9 @@ TEST(Autograd, SimpleChainAndAccumulation) {
 
 TEST(Autograd, SharedSubgraphIsVisitedOnce) {
   Tensor x = scalar_tensor(3.0, {.dtype = kFloat64, .requires_grad = true});
-  Tensor a = x * x;       // 9
-  Tensor b = a + a;       // 18
-  Tensor c = b * a;       // 2 x^4
+  Tensor a = x * x;  // 9
+  Tensor b = a + a;  // 18
+  Tensor c = b * a;  // 2 x^4
   c.backward();
   EXPECT_DOUBLE_EQ(x.grad().item(), 8 * 27.0);  // d(2x^4)/dx = 8 x^3
 }

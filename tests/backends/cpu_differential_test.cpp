@@ -34,7 +34,7 @@ struct Config {
 
 std::string config_name(const ::testing::TestParamInfo<Config>& info) {
   return std::string(cpu::to_string(info.param.level)) + "_" + std::to_string(info.param.threads) +
-         "threads";
+      "threads";
 }
 
 class CpuDifferential : public ::testing::TestWithParam<Config> {
@@ -96,8 +96,8 @@ std::string compare_bits(const NdArray& got, const NdArray& want, DType dtype, s
     double g = got.values[i];
     double w = want.values[i];
     bool ok = ulp == 0 || dtype == kFloat64
-                  ? same_bits(g, w)
-                  : ulp_distance(static_cast<float>(g), static_cast<float>(w)) <= ulp;
+        ? same_bits(g, w)
+        : ulp_distance(static_cast<float>(g), static_cast<float>(w)) <= ulp;
     if (!ok) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "element %zu: got %.17g, reference %.17g", i, g, w);
@@ -112,8 +112,9 @@ ValueFn edge_values(double lo, double hi) {
   return [lo, hi](std::mt19937_64& rng) {
     double r = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
     if (r < 0.08) {
-      const double edges[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-40, -1e-40, 1e-310,
-                              88.5, -87.0, -103.5, 100.0, 1e30, -1e30, 0.625, -0.625, 9.5, 1.0};
+      const double edges[] = {0.0,    -0.0,   INFINITY, -INFINITY, NAN,    1e-40,
+                              -1e-40, 1e-310, 88.5,     -87.0,     -103.5, 100.0,
+                              1e30,   -1e30,  0.625,    -0.625,    9.5,    1.0};
       return edges[rng() % std::size(edges)];
     }
     return std::uniform_real_distribution<double>(lo, hi)(rng);
@@ -176,15 +177,14 @@ TEST_P(CpuDifferential, Map) {
     CaseGen gen(seed);
     for (int i = 0; i < kCases; ++i) {
       auto op = static_cast<UnaryOp>(i % kUnaryOpCount);
-      bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid ||
-                            op == UnaryOp::Tanh;
+      bool transcendental =
+          op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
       Sizes shape = case_shape(gen);
-      Operand x = gen.operand(shape, dtype, op == UnaryOp::Log ? edge_values(-1, 50)
-                                                               : edge_values(-20, 20));
-      SCOPED_TRACE(case_note(i, std::string(to_string(op)),
-                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
-                                 x.recipe,
-                             seed));
+      Operand x = gen.operand(shape, dtype,
+                              op == UnaryOp::Log ? edge_values(-1, 50) : edge_values(-20, 20));
+      SCOPED_TRACE(case_note(
+          i, std::string(to_string(op)),
+          std::string(to_string(dtype)) + " " + sizes_string(shape) + " " + x.recipe, seed));
       auto [got, want] = both([&] { return apply(op, x.tensor); });
       ASSERT_EQ(compare_bits(got, want, dtype, transcendental ? kTranscendentalUlp : 0), "");
     }
@@ -225,10 +225,9 @@ TEST_P(CpuDifferential, CopyAndFill) {
       Sizes shape = case_shape(gen);
       Operand x = gen.operand(shape, dtype, edge_values(-3, 3));
       int kind = i % 4;
-      SCOPED_TRACE(case_note(i, "copy kind " + std::to_string(kind),
-                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
-                                 x.recipe,
-                             seed + 2));
+      SCOPED_TRACE(case_note(
+          i, "copy kind " + std::to_string(kind),
+          std::string(to_string(dtype)) + " " + sizes_string(shape) + " " + x.recipe, seed + 2));
       DType other = dtype == kFloat32 ? kFloat64 : kFloat32;
       Dims order;
       for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
@@ -278,8 +277,10 @@ TEST_P(CpuDifferential, Reduce) {
       auto fold = static_cast<Fold>(i % 4);
       Sizes shape = case_shape(gen);
       bool everything = shape.empty() || gen.chance(0.2);
-      std::int64_t dim = everything ? 0 : gen.uniform_int(0, static_cast<std::int64_t>(shape.size()) - 1);
-      if (fold == Fold::Max && (everything ? numel_of(shape) == 0 : shape[static_cast<std::size_t>(dim)] == 0)) {
+      std::int64_t dim =
+          everything ? 0 : gen.uniform_int(0, static_cast<std::int64_t>(shape.size()) - 1);
+      if (fold == Fold::Max &&
+          (everything ? numel_of(shape) == 0 : shape[static_cast<std::size_t>(dim)] == 0)) {
         continue;  // max over nothing throws (tested elsewhere)
       }
       ValueFn values = fold == Fold::Prod ? ValueFn([](std::mt19937_64& rng) {
@@ -289,11 +290,11 @@ TEST_P(CpuDifferential, Reduce) {
                                           : uniform_values(-2, 2);
       Operand x = gen.operand(shape, dtype, values);
       const char* names[] = {"sum", "mean", "max", "prod"};
-      SCOPED_TRACE(case_note(i, names[static_cast<int>(fold)],
-                             std::string(to_string(dtype)) + " " + sizes_string(shape) +
-                                 (everything ? " everything " : " dim " + std::to_string(dim) + " ") +
-                                 x.recipe,
-                             seed + 3));
+      SCOPED_TRACE(case_note(
+          i, names[static_cast<int>(fold)],
+          std::string(to_string(dtype)) + " " + sizes_string(shape) +
+              (everything ? " everything " : " dim " + std::to_string(dim) + " ") + x.recipe,
+          seed + 3));
       auto run = [&] {
         const Tensor& t = x.tensor;
         switch (fold) {
@@ -352,10 +353,10 @@ TEST_P(CpuDifferential, Reduce) {
           return;
         }
         double tol = reduction_tolerance(dtype, n, static_cast<double>(mag)) +
-                     std::fabs(exact) * (dtype == kFloat32 ? 0x1p-24 : 0x1p-53);
+            std::fabs(exact) * (dtype == kFloat32 ? 0x1p-24 : 0x1p-53);
         if (!(fold == Fold::Mean && n == 0)) {
-          ASSERT_LE(std::fabs(g - exact), tol) << "output " << k - 1 << ": got " << g
-                                               << ", exact " << exact;
+          ASSERT_LE(std::fabs(g - exact), tol)
+              << "output " << k - 1 << ": got " << g << ", exact " << exact;
         }
       });
     }

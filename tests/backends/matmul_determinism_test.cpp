@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 #include <random>
+#include <vector>
 
 #include "backends/backend.h"
 #include "backends/cpu/matmul.h"
@@ -38,15 +38,15 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
     bool b_transposed;
   };
   const Shapes cases[] = {
-      {{301, 257}, {257, 129}, false},       // matmul_packed, edges in every dim
-      {{200, 700}, {129, 700}, true},        // packed, F-ordered b
-      {{20, 3001}, {3001, 40}, false},       // matmul_direct, long k
-      {{200, 10}, {10, 400}, false},         // the notebook's lowL
-      {{6, 33, 65}, {1, 65, 31}, false},     // batched, broadcast b
-      {{700, 600}, {600, 520}, false},       // several packed blocks along k
-      {{10, 256}, {256, 256}, true},         // matmul_dot: Linear's x @ W^T
-      {{33, 257}, {129, 257}, true},         // matmul_dot, edges in every dim, masked k tail
-      {{7, 1001}, {517, 1001}, true},        // matmul_dot, few rows, many column tasks
+      {{301, 257}, {257, 129}, false},  // matmul_packed, edges in every dim
+      {{200, 700}, {129, 700}, true},  // packed, F-ordered b
+      {{20, 3001}, {3001, 40}, false},  // matmul_direct, long k
+      {{200, 10}, {10, 400}, false},  // the notebook's lowL
+      {{6, 33, 65}, {1, 65, 31}, false},  // batched, broadcast b
+      {{700, 600}, {600, 520}, false},  // several packed blocks along k
+      {{10, 256}, {256, 256}, true},  // matmul_dot: Linear's x @ W^T
+      {{33, 257}, {129, 257}, true},  // matmul_dot, edges in every dim, masked k tail
+      {{7, 1001}, {517, 1001}, true},  // matmul_dot, few rows, many column tasks
   };
   for (DType dtype : {kFloat32, kFloat64}) {
     std::uint64_t seed = 1;
@@ -138,9 +138,7 @@ class MatmulProbe final : public Backend {
     cpu::matmul(a, b, out);
   }
   void fill(double value, TensorData& out) override { reference_backend().fill(value, out); }
-  void copy(const TensorData& in, TensorData& out) override {
-    reference_backend().copy(in, out);
-  }
+  void copy(const TensorData& in, TensorData& out) override { reference_backend().copy(in, out); }
 };
 
 MatmulProbe& probe() {
@@ -159,9 +157,10 @@ TEST(MatmulGradcheck, BatchedBroadcastMatmulThroughCpuKernel) {
   Generator gen(7);
   TensorOptions f64{.dtype = kFloat64};
   Tensor a = (rand({2, 1, 4, 3}, f64, &gen) * 2.0 - 1.0).detach().requires_grad_(true);
-  Tensor b = (rand({3, 5, 3}, f64, &gen) * 2.0 - 1.0).transpose(-1, -2).detach().requires_grad_(true);
-  GradcheckResult result = gradcheck(
-      [](const std::vector<Tensor>& in) { return in[0].matmul(in[1]); }, {a, b});
+  Tensor b =
+      (rand({3, 5, 3}, f64, &gen) * 2.0 - 1.0).transpose(-1, -2).detach().requires_grad_(true);
+  GradcheckResult result =
+      gradcheck([](const std::vector<Tensor>& in) { return in[0].matmul(in[1]); }, {a, b});
   EXPECT_TRUE(result.ok) << result.message;
 
   // Backward runs g @ b^T and a^T @ g on views of a's and b's own storage (no copies).
@@ -176,7 +175,7 @@ TEST(MatmulGradcheck, BatchedBroadcastMatmulThroughCpuKernel) {
   auto used = [&](const Tensor& t) {
     const void* s = t.data().storage().get();
     return std::find(p.operand_storages.begin(), p.operand_storages.end(), s) !=
-           p.operand_storages.end();
+        p.operand_storages.end();
   };
   EXPECT_TRUE(used(a)) << "a^T @ g did not reach the kernel as a view of a";
   EXPECT_TRUE(used(b)) << "g @ b^T did not reach the kernel as a view of b";

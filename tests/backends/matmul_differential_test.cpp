@@ -45,8 +45,8 @@ TensorData random_storage(const Shape& shape, DType dtype, Rng& rng) {
 // contiguous [cols, rows]), "sliced" (offset and step 2 in both matrix dims), "batch-last"
 // (batch dims innermost in memory). Batch dims in `broadcast` are expanded from size 1.
 TensorData make_operand(const Shape& batch, std::int64_t rows, std::int64_t cols,
-                        const std::string& layout, const std::vector<bool>& broadcast,
-                        DType dtype, Rng& rng) {
+                        const std::string& layout, const std::vector<bool>& broadcast, DType dtype,
+                        Rng& rng) {
   Shape base_batch = batch;
   for (int d = 0; d < batch.size(); ++d) {
     if (broadcast[static_cast<std::size_t>(d)]) {
@@ -69,7 +69,9 @@ TensorData make_operand(const Shape& batch, std::int64_t rows, std::int64_t cols
     Shape s = base_batch;
     s.push_back(2 * rows + 1);
     s.push_back(2 * cols + 3);
-    t = random_storage(s, dtype, rng).slice(nb, 1, 2 * rows + 1, 2).slice(nb + 1, 3, 2 * cols + 3, 2);
+    t = random_storage(s, dtype, rng)
+            .slice(nb, 1, 2 * rows + 1, 2)
+            .slice(nb + 1, 3, 2 * cols + 3, 2);
   } else {  // batch-last: memory order [rows, cols, batch...]
     Shape s;
     s.push_back(rows);
@@ -94,7 +96,8 @@ TensorData make_operand(const Shape& batch, std::int64_t rows, std::int64_t cols
 double element(const TensorData& t, const Index& idx) {
   return dispatch_dtype(t.dtype(), [&](auto v) {
     using T = decltype(v);
-    return static_cast<double>(t.storage_data<T>()[t.offset() + index_to_position(idx, t.strides())]);
+    return static_cast<double>(
+        t.storage_data<T>()[t.offset() + index_to_position(idx, t.strides())]);
   });
 }
 
@@ -106,9 +109,9 @@ struct Case {
 };
 
 Case make_case(Rng& rng, DType dtype, int index) {
-  static const std::vector<std::int64_t> kSizes = {0,  1,  2,  3,  4,  5,  7,   8,   13,  16,
-                                                   17, 24, 31, 32, 33, 47, 48,  63,  64,  65,
-                                                   96, 97, 127, 128, 129};
+  static const std::vector<std::int64_t> kSizes = {0,  1,  2,  3,  4,   5,   7,  8,  13,
+                                                   16, 17, 24, 31, 32,  33,  47, 48, 63,
+                                                   64, 65, 96, 97, 127, 128, 129};
   static const std::vector<std::string> kLayouts = {"C", "F", "sliced", "batch-last"};
   std::int64_t m = pick(rng, kSizes);
   std::int64_t k = pick(rng, kSizes);
@@ -140,10 +143,12 @@ Case make_case(Rng& rng, DType dtype, int index) {
   Case c;
   c.a = make_operand(batch, m, k, la, a_bcast, dtype, rng);
   c.b = make_operand(batch, k, n, lb, b_bcast, dtype, rng);
-  c.out = make_operand(batch, m, n, lo, std::vector<bool>(static_cast<std::size_t>(batch.size()), false), dtype, rng);
+  c.out =
+      make_operand(batch, m, n, lo,
+                   std::vector<bool>(static_cast<std::size_t>(batch.size()), false), dtype, rng);
   c.note = "case " + std::to_string(index) + " " + std::string(to_string(dtype)) + " batch " +
-           to_string(batch) + " m=" + std::to_string(m) + " k=" + std::to_string(k) +
-           " n=" + std::to_string(n) + " a " + la + " b " + lb + " out " + lo;
+      to_string(batch) + " m=" + std::to_string(m) + " k=" + std::to_string(k) +
+      " n=" + std::to_string(n) + " a " + la + " b " + lb + " out " + lo;
   return c;
 }
 
@@ -170,8 +175,8 @@ int count_mismatches(const Case& c, const TensorData& got, const TensorData& wan
     const double w = element(want, idx);
     if (!(std::fabs(g - w) <= tol)) {
       if (bad == 0) {
-        ADD_FAILURE() << c.note << ": element " << to_string(idx) << " got " << g << " want "
-                      << w << " (tolerance " << tol << ")";
+        ADD_FAILURE() << c.note << ": element " << to_string(idx) << " got " << g << " want " << w
+                      << " (tolerance " << tol << ")";
       }
       ++bad;
     }
@@ -267,8 +272,8 @@ TEST(MatmulDifferential, DotPathOnFOrderedB) {
             ASSERT_TRUE(cpu::set_matmul_isa(v.isa));
             Case run = c;
             run.note = std::string(to_string(dtype)) + " m=" + std::to_string(m) +
-                       " k=" + std::to_string(k) + " n=" + std::to_string(n) + " [" + v.isa +
-                       " " + v.name + "]";
+                " k=" + std::to_string(k) + " n=" + std::to_string(n) + " [" + v.isa + " " +
+                v.name + "]";
             cpu::matmul(c.a, c.b, c.out, cpu::MatmulOptions{v.path, true});
             const std::string_view path = primitive_report().path;
             if (v.path == cpu::MatmulPath::Dot && n > 1 && k > 1) {

@@ -31,7 +31,8 @@ TEST_P(ThreadPool, ChunksCoverTheRangeOnceWithFixedBounds) {
   };
   for (Range r : {Range{0, 1, 1}, Range{0, 1000, 7}, Range{5, 5, 3}, Range{-13, 1000, 64},
                   Range{0, 100000, 1000}, Range{3, 40, 100}, Range{0, 33, 0}}) {
-    std::vector<std::atomic<int>> hits(static_cast<std::size_t>(std::max<std::int64_t>(r.end - r.begin, 0)));
+    std::vector<std::atomic<int>> hits(
+        static_cast<std::size_t>(std::max<std::int64_t>(r.end - r.begin, 0)));
     std::atomic<bool> bad_bounds{false};
     std::int64_t grain = std::max<std::int64_t>(r.grain, 1);
     cpu::parallel_for(r.begin, r.end, r.grain, [&](std::int64_t b, std::int64_t e) {
@@ -116,9 +117,9 @@ TEST_P(ThreadPool, OpsReportTheirThreadsAndRunManySmallJobsQuickly) {
   for (int job = 0; job < kJobs; ++job) {
     cpu::parallel_for(0, GetParam(), 1, [&](std::int64_t b, std::int64_t e) { total += e - b; });
   }
-  double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-                  .count() /
-              kJobs;
+  double us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
+      kJobs;
   EXPECT_EQ(total.load(), static_cast<std::int64_t>(kJobs) * GetParam());
   std::printf("parallel_for with %d threads: %.2f us per job\n", GetParam(), us);
 }

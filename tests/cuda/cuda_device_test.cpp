@@ -37,10 +37,8 @@ TEST(CudaDevice, RoundTripAndFactories) {
   EXPECT_TRUE(z.device().is_cuda());
   EXPECT_EQ(z.dtype(), kFloat64);
   EXPECT_EQ(ones({3, 4}, {.device = Device::cuda()}).sum().item(), 12.0);
-  EXPECT_EQ(full({5}, 2.5, {.device = Device::cuda()}).to_vector(),
-            std::vector<double>(5, 2.5));
-  EXPECT_EQ(arange(4.0, {.device = Device::cuda()}).to_vector(),
-            (std::vector<double>{0, 1, 2, 3}));
+  EXPECT_EQ(full({5}, 2.5, {.device = Device::cuda()}).to_vector(), std::vector<double>(5, 2.5));
+  EXPECT_EQ(arange(4.0, {.device = Device::cuda()}).to_vector(), (std::vector<double>{0, 1, 2, 3}));
   Tensor r = randn({100}, {.device = Device::cuda()});
   EXPECT_TRUE(r.device().is_cuda());
   EXPECT_EQ(zeros({0, 3}, {.device = Device::cuda()}).numel(), 0);
@@ -100,7 +98,8 @@ TEST(CudaDevice, OutOfMemoryNamesRequestedAndFreeBytes) {
 
 std::vector<unsigned char> bits(const Tensor& t) {
   Tensor host = t.to(Device::cpu()).contiguous();
-  std::vector<unsigned char> out(static_cast<std::size_t>(host.numel() * element_size(host.dtype())));
+  std::vector<unsigned char> out(
+      static_cast<std::size_t>(host.numel() * element_size(host.dtype())));
   std::memcpy(out.data(), host.data().data_ptr(), out.size());
   return out;
 }

@@ -54,10 +54,10 @@ TEST(CudaDifferential, MapMatchesReference) {
   MT_REQUIRE_CUDA();
   std::uint64_t seed = test_seed();
   std::vector<UnaryCase> rows = {
-      {UnaryOp::Neg, any_values()},          {UnaryOp::Exp, any_values()},
-      {UnaryOp::Log, positive_values()},     {UnaryOp::Sigmoid, special_values()},
-      {UnaryOp::Relu, special_values()},     {UnaryOp::Tanh, special_values()},
-      {UnaryOp::Inv, positive_values()},     {UnaryOp::Abs, special_values()}};
+      {UnaryOp::Neg, any_values()},      {UnaryOp::Exp, any_values()},
+      {UnaryOp::Log, positive_values()}, {UnaryOp::Sigmoid, special_values()},
+      {UnaryOp::Relu, special_values()}, {UnaryOp::Tanh, special_values()},
+      {UnaryOp::Inv, positive_values()}, {UnaryOp::Abs, special_values()}};
   ASSERT_EQ(static_cast<int>(rows.size()), kUnaryOpCount);
   for (const UnaryCase& row : rows) {
     for (DType dtype : {kFloat32, kFloat64}) {
@@ -66,18 +66,26 @@ TEST(CudaDifferential, MapMatchesReference) {
         Sizes shape = gen.shape();
         Operand x = gen.operand(shape, dtype, row.values);
         std::string name(to_string(row.op));
-        SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " +
-                                            x.recipe, seed));
+        SCOPED_TRACE(case_note(
+            i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
         auto apply = [&](const Tensor& t) {
           switch (row.op) {
-            case UnaryOp::Neg: return t.neg();
-            case UnaryOp::Exp: return t.exp();
-            case UnaryOp::Log: return t.log();
-            case UnaryOp::Sigmoid: return t.sigmoid();
-            case UnaryOp::Relu: return t.relu();
-            case UnaryOp::Tanh: return t.tanh();
-            case UnaryOp::Inv: return t.inv();
-            case UnaryOp::Abs: return t.abs();
+            case UnaryOp::Neg:
+              return t.neg();
+            case UnaryOp::Exp:
+              return t.exp();
+            case UnaryOp::Log:
+              return t.log();
+            case UnaryOp::Sigmoid:
+              return t.sigmoid();
+            case UnaryOp::Relu:
+              return t.relu();
+            case UnaryOp::Tanh:
+              return t.tanh();
+            case UnaryOp::Inv:
+              return t.inv();
+            case UnaryOp::Abs:
+              return t.abs();
           }
           return t;
         };
@@ -99,16 +107,26 @@ struct BinaryCase {
 
 Tensor apply_binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   switch (op) {
-    case BinaryOp::Add: return a + b;
-    case BinaryOp::Sub: return a - b;
-    case BinaryOp::Mul: return a * b;
-    case BinaryOp::Div: return a / b;
-    case BinaryOp::Pow: return a.pow(b);
-    case BinaryOp::Lt: return a.lt(b);
-    case BinaryOp::Gt: return a.gt(b);
-    case BinaryOp::Le: return a.le(b);
-    case BinaryOp::Ge: return a.ge(b);
-    case BinaryOp::Eq: return a.eq(b);
+    case BinaryOp::Add:
+      return a + b;
+    case BinaryOp::Sub:
+      return a - b;
+    case BinaryOp::Mul:
+      return a * b;
+    case BinaryOp::Div:
+      return a / b;
+    case BinaryOp::Pow:
+      return a.pow(b);
+    case BinaryOp::Lt:
+      return a.lt(b);
+    case BinaryOp::Gt:
+      return a.gt(b);
+    case BinaryOp::Le:
+      return a.le(b);
+    case BinaryOp::Ge:
+      return a.ge(b);
+    case BinaryOp::Eq:
+      return a.eq(b);
   }
   return a;
 }
@@ -116,17 +134,16 @@ Tensor apply_binary(BinaryOp op, const Tensor& a, const Tensor& b) {
 TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
   MT_REQUIRE_CUDA();
   std::uint64_t seed = test_seed();
-  std::vector<BinaryCase> rows = {
-      {BinaryOp::Add, any_values(), any_values()},
-      {BinaryOp::Sub, any_values(), any_values()},
-      {BinaryOp::Mul, any_values(), any_values()},
-      {BinaryOp::Div, any_values(), uniform_values(0.1, 3)},
-      {BinaryOp::Pow, uniform_values(0.1, 3), any_values()},
-      {BinaryOp::Lt, tie_values(), tie_values()},
-      {BinaryOp::Gt, tie_values(), tie_values()},
-      {BinaryOp::Le, tie_values(), tie_values()},
-      {BinaryOp::Ge, tie_values(), tie_values()},
-      {BinaryOp::Eq, tie_values(), tie_values()}};
+  std::vector<BinaryCase> rows = {{BinaryOp::Add, any_values(), any_values()},
+                                  {BinaryOp::Sub, any_values(), any_values()},
+                                  {BinaryOp::Mul, any_values(), any_values()},
+                                  {BinaryOp::Div, any_values(), uniform_values(0.1, 3)},
+                                  {BinaryOp::Pow, uniform_values(0.1, 3), any_values()},
+                                  {BinaryOp::Lt, tie_values(), tie_values()},
+                                  {BinaryOp::Gt, tie_values(), tie_values()},
+                                  {BinaryOp::Le, tie_values(), tie_values()},
+                                  {BinaryOp::Ge, tie_values(), tie_values()},
+                                  {BinaryOp::Eq, tie_values(), tie_values()}};
   ASSERT_EQ(static_cast<int>(rows.size()), kBinaryOpCount);
   for (const BinaryCase& row : rows) {
     for (DType dtype : {kFloat32, kFloat64}) {
@@ -160,7 +177,7 @@ std::string compare_sum(const NdArray& got, const NdArray& want, const NdArray& 
     double atol = static_cast<double>(n + 1) * eps * magnitude.values[i] + 1e-300;
     if (!close(got.values[i], want.values[i], 2 * eps, atol)) {
       return "element " + std::to_string(i) + ": got " + std::to_string(got.values[i]) +
-             ", expected " + std::to_string(want.values[i]);
+          ", expected " + std::to_string(want.values[i]);
     }
   }
   return "";
@@ -192,13 +209,14 @@ TEST(CudaDifferential, ReduceMatchesReference) {
           }
         }
         Operand x = gen.operand(shape, dtype,
-                                op == ReduceOp::Max    ? special_values()
-                                : op == ReduceOp::Prod ? near_one
-                                                       : ValueFn{});
+                                op == ReduceOp::Max        ? special_values()
+                                    : op == ReduceOp::Prod ? near_one
+                                                           : ValueFn{});
         SCOPED_TRACE(case_note(i, std::string(to_string(op)),
                                dtype_name(dtype) + " " + sizes_string(shape) +
                                    (everything ? " all" : " dim " + std::to_string(dim)) + " " +
-                                   x.recipe, seed));
+                                   x.recipe,
+                               seed));
         auto apply = [&](const Tensor& t) {
           if (op == ReduceOp::Sum) {
             return everything ? t.sum() : t.sum(dim, true);
@@ -245,9 +263,10 @@ TEST(CudaDifferential, MatmulMatchesReference) {
       b_shape.insert(b_shape.end(), {k, n});
       Operand a = gen.operand(a_shape, dtype);
       Operand b = gen.operand(b_shape, dtype);
-      SCOPED_TRACE(case_note(i, "matmul", dtype_name(dtype) + " " + sizes_string(a_shape) + " (" +
-                                              a.recipe + ") @ " + sizes_string(b_shape) + " (" +
-                                              b.recipe + ")", seed));
+      SCOPED_TRACE(case_note(i, "matmul",
+                             dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
+                                 ") @ " + sizes_string(b_shape) + " (" + b.recipe + ")",
+                             seed));
       NdArray want = read(on_reference([&] { return a.tensor.matmul(b.tensor); }));
       NdArray mag = read(on_reference([&] { return a.tensor.abs().matmul(b.tensor.abs()); }));
       NdArray got = read_back(on_cuda(a.tensor).matmul(on_cuda(b.tensor)));
@@ -267,8 +286,8 @@ TEST(CudaDifferential, CopyAndFillMatchReference) {
     for (int i = 0; i < cuda_cases(); ++i) {
       Sizes shape = gen.shape();
       Operand x = gen.operand(shape, dtype);
-      SCOPED_TRACE(case_note(i, "copy", dtype_name(dtype) + " " + sizes_string(shape) + " " +
-                                            x.recipe, seed));
+      SCOPED_TRACE(case_note(i, "copy",
+                             dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
       Tensor gx = on_cuda(x.tensor);
       ASSERT_EQ(compare(read_back(gx.contiguous()), x.expected, 0, 0), "") << "contiguous";
       ASSERT_EQ(compare(read(gx.to(Device::cpu())), x.expected, 0, 0), "") << "to(cpu)";
@@ -308,8 +327,8 @@ TEST(CudaDifferential, LargeElementwiseLayouts) {
   for (DType dtype : {kFloat32, kFloat64}) {
     for (std::int64_t rows : {1, 33, 513}) {
       for (std::int64_t cols : {7, 31, 1025}) {
-        SCOPED_TRACE(dtype_name(dtype) + " [" + std::to_string(rows) + ", " +
-                     std::to_string(cols) + "]");
+        SCOPED_TRACE(dtype_name(dtype) + " [" + std::to_string(rows) + ", " + std::to_string(cols) +
+                     "]");
         Tensor a = random_cuda({rows, cols}, dtype, gen);
         Tensor bt = random_cuda({cols, rows}, dtype, gen).transpose(0, 1);
         Tensor row = random_cuda({cols}, dtype, gen);
@@ -323,13 +342,20 @@ TEST(CudaDifferential, LargeElementwiseLayouts) {
                     "")
               << what;
         };
-        check(a.exp(), [&] { return ca.exp(); }, "map contiguous");
-        check(a * bt, [&] { return ca * cbt; }, "zip transposed");
-        check(bt * bt, [&] { return cbt * cbt; }, "zip both transposed");
-        check(a + row, [&] { return ca + crow; }, "zip row broadcast");
-        check(a - col, [&] { return ca - ccol; }, "zip column broadcast");
-        check(bt.contiguous(), [&] { return cbt.contiguous(); }, "contiguous of a transpose");
-        check(bt.sigmoid(), [&] { return cbt.sigmoid(); }, "map transposed");
+        check(
+            a.exp(), [&] { return ca.exp(); }, "map contiguous");
+        check(
+            a * bt, [&] { return ca * cbt; }, "zip transposed");
+        check(
+            bt * bt, [&] { return cbt * cbt; }, "zip both transposed");
+        check(
+            a + row, [&] { return ca + crow; }, "zip row broadcast");
+        check(
+            a - col, [&] { return ca - ccol; }, "zip column broadcast");
+        check(
+            bt.contiguous(), [&] { return cbt.contiguous(); }, "contiguous of a transpose");
+        check(
+            bt.sigmoid(), [&] { return cbt.sigmoid(); }, "map transposed");
       }
     }
   }
@@ -360,10 +386,9 @@ TEST(CudaDifferential, LargeReductions) {
           Tensor t = x.transpose(0, 1);
           Tensor ct = cx.transpose(0, 1);
           NdArray want_t = read(on_reference([&] { return ct.sum(1 - dim, true); }));
-          EXPECT_EQ(compare_sum(read_back(t.sum(1 - dim, true)), want_t, read(on_reference([&] {
-                                  return ct.abs().sum(1 - dim, true);
-                                })),
-                                n, dtype),
+          EXPECT_EQ(compare_sum(read_back(t.sum(1 - dim, true)), want_t,
+                                read(on_reference([&] { return ct.abs().sum(1 - dim, true); })), n,
+                                dtype),
                     "")
               << "sum of a transpose";
         }
@@ -380,35 +405,35 @@ TEST(CudaDifferential, LargeMatmulLayouts) {
   };
   // Both block orders of the tiled kernel.
   for (const char* order : {"grouped", "rows"}) {
-  SCOPED_TRACE(std::string("MINITORCH_CUDA_MATMUL_ORDER=") + order);
-  setenv("MINITORCH_CUDA_MATMUL_ORDER", order, 1);
-  for (DType dtype : {kFloat32, kFloat64}) {
-    for (Dims3 d : {Dims3{129, 131, 257}, Dims3{256, 64, 128}, Dims3{127, 33, 513},
-                    Dims3{300, 1, 65}, Dims3{64, 100, 64}}) {
-      for (int layout = 0; layout < 4; ++layout) {
-        SCOPED_TRACE(dtype_name(dtype) + " m " + std::to_string(d.m) + " k " +
-                     std::to_string(d.k) + " n " + std::to_string(d.n) + " layout " +
-                     std::to_string(layout));
-        Tensor a = layout & 1 ? random_cuda({d.k, d.m}, dtype, gen).transpose(0, 1)
-                              : random_cuda({d.m, d.k}, dtype, gen);
-        Tensor b = layout & 2 ? random_cuda({d.n, d.k}, dtype, gen).transpose(0, 1)
-                              : random_cuda({d.k, d.n}, dtype, gen);
-        Tensor ca = a.to(Device::cpu());
-        Tensor cb = b.to(Device::cpu());
-        NdArray want = read(on_reference([&] { return ca.matmul(cb); }));
-        NdArray mag = read(on_reference([&] { return ca.abs().matmul(cb.abs()); }));
-        EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, d.k, dtype), "");
+    SCOPED_TRACE(std::string("MINITORCH_CUDA_MATMUL_ORDER=") + order);
+    setenv("MINITORCH_CUDA_MATMUL_ORDER", order, 1);
+    for (DType dtype : {kFloat32, kFloat64}) {
+      for (Dims3 d : {Dims3{129, 131, 257}, Dims3{256, 64, 128}, Dims3{127, 33, 513},
+                      Dims3{300, 1, 65}, Dims3{64, 100, 64}}) {
+        for (int layout = 0; layout < 4; ++layout) {
+          SCOPED_TRACE(dtype_name(dtype) + " m " + std::to_string(d.m) + " k " +
+                       std::to_string(d.k) + " n " + std::to_string(d.n) + " layout " +
+                       std::to_string(layout));
+          Tensor a = layout & 1 ? random_cuda({d.k, d.m}, dtype, gen).transpose(0, 1)
+                                : random_cuda({d.m, d.k}, dtype, gen);
+          Tensor b = layout & 2 ? random_cuda({d.n, d.k}, dtype, gen).transpose(0, 1)
+                                : random_cuda({d.k, d.n}, dtype, gen);
+          Tensor ca = a.to(Device::cpu());
+          Tensor cb = b.to(Device::cpu());
+          NdArray want = read(on_reference([&] { return ca.matmul(cb); }));
+          NdArray mag = read(on_reference([&] { return ca.abs().matmul(cb.abs()); }));
+          EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, d.k, dtype), "");
+        }
       }
+      // Batched with a broadcast batch dim.
+      Tensor a = random_cuda({3, 1, 130, 70}, dtype, gen);
+      Tensor b = random_cuda({2, 70, 66}, dtype, gen);
+      Tensor ca = a.to(Device::cpu());
+      Tensor cb = b.to(Device::cpu());
+      NdArray want = read(on_reference([&] { return ca.matmul(cb); }));
+      NdArray mag = read(on_reference([&] { return ca.abs().matmul(cb.abs()); }));
+      EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, 70, dtype), "") << "batched";
     }
-    // Batched with a broadcast batch dim.
-    Tensor a = random_cuda({3, 1, 130, 70}, dtype, gen);
-    Tensor b = random_cuda({2, 70, 66}, dtype, gen);
-    Tensor ca = a.to(Device::cpu());
-    Tensor cb = b.to(Device::cpu());
-    NdArray want = read(on_reference([&] { return ca.matmul(cb); }));
-    NdArray mag = read(on_reference([&] { return ca.abs().matmul(cb.abs()); }));
-    EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, 70, dtype), "") << "batched";
-  }
   }
   unsetenv("MINITORCH_CUDA_MATMUL_ORDER");
 }

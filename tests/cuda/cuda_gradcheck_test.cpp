@@ -64,27 +64,40 @@ std::vector<GradRow> rows() {
   };
   auto binary = [](const std::string& name, std::function<Tensor(const Tensor&, const Tensor&)> f,
                    double lo, double hi) {
-    return GradRow{name,
-                   [lo, hi](Generator& g) {
-                     return Inputs{values({3, 1}, g, lo, hi),
-                                   leaf(transposed(4, 2, g, lo, hi).select(1, 0))};
-                   },
-                   [f](const Inputs& in) { return f(in[0], in[1]); }};
+    return GradRow{
+        name,
+        [lo, hi](Generator& g) {
+          return Inputs{values({3, 1}, g, lo, hi), leaf(transposed(4, 2, g, lo, hi).select(1, 0))};
+        },
+        [f](const Inputs& in) { return f(in[0], in[1]); }};
   };
   return {
-      unary("neg", [](const Tensor& x) { return -x; }, -2, 2),
-      unary("exp", [](const Tensor& x) { return x.exp(); }, -2, 2),
-      unary("log", [](const Tensor& x) { return x.log(); }, 0.2, 3),
-      unary("sigmoid", [](const Tensor& x) { return x.sigmoid(); }, -4, 4),
-      unary("relu", [](const Tensor& x) { return x.relu(); }, -2, 2),
-      unary("tanh", [](const Tensor& x) { return x.tanh(); }, -2, 2),
-      unary("inv", [](const Tensor& x) { return x.inv(); }, 0.3, 3),
-      unary("abs", [](const Tensor& x) { return x.abs(); }, -2, 2),
-      binary("add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
-      binary("sub", [](const Tensor& a, const Tensor& b) { return a - b; }, -2, 2),
-      binary("mul", [](const Tensor& a, const Tensor& b) { return a * b; }, -2, 2),
-      binary("div", [](const Tensor& a, const Tensor& b) { return a / b; }, 0.3, 2),
-      binary("pow", [](const Tensor& a, const Tensor& b) { return a.pow(b); }, 0.3, 2),
+      unary(
+          "neg", [](const Tensor& x) { return -x; }, -2, 2),
+      unary(
+          "exp", [](const Tensor& x) { return x.exp(); }, -2, 2),
+      unary(
+          "log", [](const Tensor& x) { return x.log(); }, 0.2, 3),
+      unary(
+          "sigmoid", [](const Tensor& x) { return x.sigmoid(); }, -4, 4),
+      unary(
+          "relu", [](const Tensor& x) { return x.relu(); }, -2, 2),
+      unary(
+          "tanh", [](const Tensor& x) { return x.tanh(); }, -2, 2),
+      unary(
+          "inv", [](const Tensor& x) { return x.inv(); }, 0.3, 3),
+      unary(
+          "abs", [](const Tensor& x) { return x.abs(); }, -2, 2),
+      binary(
+          "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
+      binary(
+          "sub", [](const Tensor& a, const Tensor& b) { return a - b; }, -2, 2),
+      binary(
+          "mul", [](const Tensor& a, const Tensor& b) { return a * b; }, -2, 2),
+      binary(
+          "div", [](const Tensor& a, const Tensor& b) { return a / b; }, 0.3, 2),
+      binary(
+          "pow", [](const Tensor& a, const Tensor& b) { return a.pow(b); }, 0.3, 2),
       {"pow", [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},
       {"add", [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
@@ -101,9 +114,8 @@ std::vector<GradRow> rows() {
        [](const Inputs& in) { return in[0].prod(1, true) * 2.0 + in[0].prod(); }},
       {"prod",
        [](Generator&) {
-         return Inputs{leaf(from_vector(std::vector<double>{1.5, -0.7, 2.0, 0.0, 1.3, -0.4, 0.0,
-                                                            0.9, 0.0},
-                                        {3, 3}, kF64))};
+         return Inputs{leaf(from_vector(
+             std::vector<double>{1.5, -0.7, 2.0, 0.0, 1.3, -0.4, 0.0, 0.9, 0.0}, {3, 3}, kF64))};
        },
        [](const Inputs& in) { return in[0].prod(1) + in[0].transpose(0, 1).prod(0) * 0.5; }},
       {"matmul",
@@ -111,37 +123,84 @@ std::vector<GradRow> rows() {
          return Inputs{values({2, 1, 3, 4}, g), leaf(values({3, 2, 4}, g).transpose(1, 2))};
        },
        [](const Inputs& in) { return in[0].matmul(in[1]); }},
-      {"matmul", [](Generator& g) { return Inputs{values({3}, g), values({3, 4}, g), values({4}, g)}; },
+      {"matmul",
+       [](Generator& g) {
+         return Inputs{values({3}, g), values({3, 4}, g), values({4}, g)};
+       },
        [](const Inputs& in) { return in[0].matmul(in[1]) + in[1].matmul(in[2]).sum(); }},
-      {"matmul", [](Generator& g) { return Inputs{values({5, 70}, g), transposed(70, 66, g)}; },
+      {"matmul",
+       [](Generator& g) {
+         return Inputs{values({5, 70}, g), transposed(70, 66, g)};
+       },
        [](const Inputs& in) { return in[0].matmul(in[1]).sum(0); }},
-      {"permute", [](Generator& g) { return Inputs{values({2, 3, 4}, g)}; },
-       [](const Inputs& in) { return in[0].permute({2, 0, 1}) * 1.5; }},
-      {"transpose", [](Generator& g) { return Inputs{values({2, 3}, g)}; },
+      {"permute",
+       [](Generator& g) {
+         return Inputs{values({2, 3, 4}, g)};
+       },
+       [](const Inputs& in) {
+         return in[0].permute({2, 0, 1}) * 1.5;
+       }},
+      {"transpose",
+       [](Generator& g) {
+         return Inputs{values({2, 3}, g)};
+       },
        [](const Inputs& in) { return in[0].transpose(0, 1).exp(); }},
-      {"view", [](Generator& g) { return Inputs{values({2, 6}, g)}; },
-       [](const Inputs& in) { return in[0].view({3, -1}) * in[0].view({3, 4}); }},
+      {"view",
+       [](Generator& g) {
+         return Inputs{values({2, 6}, g)};
+       },
+       [](const Inputs& in) {
+         return in[0].view({3, -1}) * in[0].view({3, 4});
+       }},
       {"reshape", [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
-       [](const Inputs& in) { return in[0].reshape({2, 6}).exp(); }},
-      {"expand", [](Generator& g) { return Inputs{values({3, 1}, g)}; },
-       [](const Inputs& in) { return in[0].expand({2, 3, 4}) * 1.0; }},
-      {"slice", [](Generator& g) { return Inputs{values({7, 3}, g)}; },
+       [](const Inputs& in) {
+         return in[0].reshape({2, 6}).exp();
+       }},
+      {"expand",
+       [](Generator& g) {
+         return Inputs{values({3, 1}, g)};
+       },
+       [](const Inputs& in) {
+         return in[0].expand({2, 3, 4}) * 1.0;
+       }},
+      {"slice",
+       [](Generator& g) {
+         return Inputs{values({7, 3}, g)};
+       },
        [](const Inputs& in) { return in[0].slice(0, 1, 7, 2).exp(); }},
-      {"narrow", [](Generator& g) { return Inputs{values({3, 5}, g)}; },
+      {"narrow",
+       [](Generator& g) {
+         return Inputs{values({3, 5}, g)};
+       },
        [](const Inputs& in) { return in[0].narrow(1, 1, 3) * 2.0; }},
-      {"select", [](Generator& g) { return Inputs{values({3, 4}, g)}; },
+      {"select",
+       [](Generator& g) {
+         return Inputs{values({3, 4}, g)};
+       },
        [](const Inputs& in) { return in[0].select(1, -1) + in[0][0].sum(); }},
-      {"squeeze", [](Generator& g) { return Inputs{values({3, 1, 2}, g)}; },
+      {"squeeze",
+       [](Generator& g) {
+         return Inputs{values({3, 1, 2}, g)};
+       },
        [](const Inputs& in) { return in[0].squeeze() * in[0].squeeze(1); }},
-      {"unsqueeze", [](Generator& g) { return Inputs{values({3, 2}, g)}; },
+      {"unsqueeze",
+       [](Generator& g) {
+         return Inputs{values({3, 2}, g)};
+       },
        [](const Inputs& in) { return in[0].unsqueeze(1) * in[0].unsqueeze(-1); }},
       {"flatten", [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
        [](const Inputs& in) { return in[0].flatten().tanh(); }},
       {"contiguous", [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
        [](const Inputs& in) { return in[0].contiguous() * 2.0; }},
-      {"clone", [](Generator& g) { return Inputs{values({2, 3}, g)}; },
+      {"clone",
+       [](Generator& g) {
+         return Inputs{values({2, 3}, g)};
+       },
        [](const Inputs& in) { return in[0].clone().sigmoid(); }},
-      {"to_dtype", [](Generator& g) { return Inputs{values({2, 3}, g)}; },
+      {"to_dtype",
+       [](Generator& g) {
+         return Inputs{values({2, 3}, g)};
+       },
        [](const Inputs& in) { return in[0].to(kFloat32).to(kFloat64) * 3.0; },
        {.eps = 1e-2, .atol = 1e-5, .rtol = 1e-3}},
   };
@@ -185,7 +244,8 @@ TEST(CudaGradcheck, EveryDifferentiableOpHasACase) {
 TEST(CudaGradcheck, BackwardOfGpuLeavesStaysOnTheGpu) {
   MT_REQUIRE_CUDA();
   Generator gen(testing::test_seed());
-  Tensor w = rand({4, 3}, {.dtype = kFloat64, .device = Device::cuda(), .requires_grad = true}, &gen);
+  Tensor w =
+      rand({4, 3}, {.dtype = kFloat64, .device = Device::cuda(), .requires_grad = true}, &gen);
   Tensor x = rand({5, 4}, {.dtype = kFloat64, .device = Device::cuda()}, &gen);
   Tensor loss = x.matmul(w).sigmoid().sum();
   loss.backward();

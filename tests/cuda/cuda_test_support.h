@@ -23,11 +23,11 @@ inline bool cuda_available() {
   return available;
 }
 
-#define MT_REQUIRE_CUDA()                    \
-  do {                                       \
+#define MT_REQUIRE_CUDA() \
+  do { \
     if (!::minitorch::testing::cuda_available()) { \
-      GTEST_SKIP() << "no CUDA device";      \
-    }                                        \
+      GTEST_SKIP() << "no CUDA device"; \
+    } \
   } while (0)
 
 /// Random cases per primitive and dtype: MINITORCH_CUDA_CASES, default 1000 (the acceptance

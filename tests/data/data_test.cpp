@@ -87,8 +87,9 @@ TEST(Batches, EveryPointOncePerEpochInAFreshOrder) {
         seen.emplace_back(xs[2 * i], xs[2 * i + 1]);
         firsts.push_back(xs[2 * i]);
         // The label travels with its point.
-        auto row = static_cast<std::size_t>(
-            std::find(d.x.begin(), d.x.end(), xs[2 * i]) - d.x.begin()) / 2;
+        auto row =
+            static_cast<std::size_t>(std::find(d.x.begin(), d.x.end(), xs[2 * i]) - d.x.begin()) /
+            2;
         EXPECT_EQ(d.y[row], ys[i]);
       }
     }

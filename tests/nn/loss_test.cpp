@@ -66,8 +66,8 @@ TEST(Gradcheck, Losses) {
   Tensor y = (rand({5}, kF64, &gen).gt(0.5));
   Tensor logits = leaf(randn({4, 3}, kF64, &gen));
   Tensor classes = tensor({0.0, 2.0, 1.0, 2.0}, kF64);
-  EXPECT_TRUE(gradcheck([&](const std::vector<Tensor>& in) { return binary_cross_entropy(in[0], y); },
-                        {p}));
+  EXPECT_TRUE(gradcheck(
+      [&](const std::vector<Tensor>& in) { return binary_cross_entropy(in[0], y); }, {p}));
   EXPECT_TRUE(gradcheck(
       [&](const std::vector<Tensor>& in) { return binary_cross_entropy_with_logits(in[0], y); },
       {z}));

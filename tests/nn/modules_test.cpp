@@ -23,11 +23,11 @@ void expect_values(const Tensor& t, const std::vector<double>& want, double tol 
 class TwoLayer : public Module {
  public:
   TwoLayer() {
-    layers_ = register_module(
-        "layers", std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
-                      std::make_shared<Linear>(2, 3, LinearOptions{.dtype = kFloat64}),
-                      std::make_shared<ReLU>(), std::make_shared<Dropout>(0.5),
-                      std::make_shared<Linear>(3, 1, LinearOptions{.bias = false})}));
+    layers_ = register_module("layers",
+                              std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+                                  std::make_shared<Linear>(2, 3, LinearOptions{.dtype = kFloat64}),
+                                  std::make_shared<ReLU>(), std::make_shared<Dropout>(0.5),
+                                  std::make_shared<Linear>(3, 1, LinearOptions{.bias = false})}));
   }
   Tensor forward(const Tensor& x) override { return layers_->forward(x); }
 
@@ -165,10 +165,12 @@ TEST(Activation, ForwardValues) {
 TEST(Softmax, ForwardValuesAlongADim) {
   Tensor x = tensor({{1.0, 2.0, 3.0}, {0.0, 0.0, 0.0}}, kF64);
   double z = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
-  expect_values(Softmax(1)(x), {std::exp(1.0) / z, std::exp(2.0) / z, std::exp(3.0) / z,
-                                1.0 / 3, 1.0 / 3, 1.0 / 3});
-  expect_values(LogSoftmax(-1)(x), {1 - std::log(z), 2 - std::log(z), 3 - std::log(z),
-                                    -std::log(3.0), -std::log(3.0), -std::log(3.0)});
+  expect_values(
+      Softmax(1)(x),
+      {std::exp(1.0) / z, std::exp(2.0) / z, std::exp(3.0) / z, 1.0 / 3, 1.0 / 3, 1.0 / 3});
+  expect_values(LogSoftmax(-1)(x),
+                {1 - std::log(z), 2 - std::log(z), 3 - std::log(z), -std::log(3.0), -std::log(3.0),
+                 -std::log(3.0)});
   // Along dim 0 each column sums to 1.
   expect_values(functional::softmax(x, 0).sum(0), {1.0, 1.0, 1.0});
 }

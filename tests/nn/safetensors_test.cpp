@@ -28,10 +28,11 @@ class Net : public Module {
   explicit Net(DType dtype, std::uint64_t seed) {
     Generator gen(seed);
     layers_ = register_module(
-        "layers", std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
-                      std::make_shared<Linear>(2, 3, LinearOptions{.dtype = dtype, .generator = &gen}),
-                      std::make_shared<ReLU>(),
-                      std::make_shared<Linear>(3, 1, LinearOptions{.dtype = dtype, .generator = &gen})}));
+        "layers",
+        std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>{
+            std::make_shared<Linear>(2, 3, LinearOptions{.dtype = dtype, .generator = &gen}),
+            std::make_shared<ReLU>(),
+            std::make_shared<Linear>(3, 1, LinearOptions{.dtype = dtype, .generator = &gen})}));
   }
   Tensor forward(const Tensor& x) override { return layers_->forward(x); }
 
@@ -106,8 +107,11 @@ TEST(Safetensors, LoadErrors) {
   std::string path = temp_path("errors.safetensors");
   save_safetensors(path, {{"layers.0.weight", zeros({3, 2})}});
   EXPECT_THROW(load(net, path), Error);  // the other tensors are missing
-  save_safetensors(path, {{"layers.0.weight", zeros({2, 3})}, {"layers.0.bias", zeros({3})},
-                          {"layers.2.weight", zeros({1, 3})}, {"layers.2.bias", zeros({1})}});
+  save_safetensors(path,
+                   {{"layers.0.weight", zeros({2, 3})},
+                    {"layers.0.bias", zeros({3})},
+                    {"layers.2.weight", zeros({1, 3})},
+                    {"layers.2.bias", zeros({1})}});
   Tensor before = net.named_parameters()[1].second.clone();
   EXPECT_THROW(load(net, path), ShapeError);
   // Nothing was written by the failed load.

@@ -47,14 +47,19 @@ std::vector<UnaryRow> unary_rows() {
   };
   return {
       {"neg", [](const Tensor& t) { return -t; }, in_dtype([](auto x) { return -x; }), any},
-      {"exp", [](const Tensor& t) { return t.exp(); }, in_dtype([](auto x) { return std::exp(x); }), any},
-      {"log", [](const Tensor& t) { return t.log(); }, in_dtype([](auto x) { return std::log(x); }), positive},
+      {"exp", [](const Tensor& t) { return t.exp(); }, in_dtype([](auto x) { return std::exp(x); }),
+       any},
+      {"log", [](const Tensor& t) { return t.log(); }, in_dtype([](auto x) { return std::log(x); }),
+       positive},
       {"sigmoid", [](const Tensor& t) { return t.sigmoid(); }, in_dtype(sigmoid), with_specials},
       {"relu", [](const Tensor& t) { return t.relu(); },
        in_dtype([](auto x) { return x > 0 || x != x ? x : decltype(x)(0); }), with_specials},
-      {"tanh", [](const Tensor& t) { return t.tanh(); }, in_dtype([](auto x) { return std::tanh(x); }), with_specials},
-      {"inv", [](const Tensor& t) { return t.inv(); }, in_dtype([](auto x) { return decltype(x)(1) / x; }), positive},
-      {"abs", [](const Tensor& t) { return t.abs(); }, in_dtype([](auto x) { return std::fabs(x); }), with_specials},
+      {"tanh", [](const Tensor& t) { return t.tanh(); },
+       in_dtype([](auto x) { return std::tanh(x); }), with_specials},
+      {"inv", [](const Tensor& t) { return t.inv(); },
+       in_dtype([](auto x) { return decltype(x)(1) / x; }), positive},
+      {"abs", [](const Tensor& t) { return t.abs(); },
+       in_dtype([](auto x) { return std::fabs(x); }), with_specials},
       {"pow_scalar", [](const Tensor& t) { return t.pow(2.5); },
        in_dtype([](auto x) { return std::pow(x, decltype(x)(2.5)); }), positive},
       {"add_scalar", [](const Tensor& t) { return t + 1.5; },
@@ -66,7 +71,8 @@ std::vector<UnaryRow> unary_rows() {
       {"rdiv_scalar", [](const Tensor& t) { return 1.0 / t; },
        in_dtype([](auto x) { return decltype(x)(1) / x; }), positive},
       {"lt_scalar", [](const Tensor& t) { return t.lt(0.5); },
-       in_dtype([](auto x) { return x < decltype(x)(0.5) ? decltype(x)(1) : decltype(x)(0); }), any},
+       in_dtype([](auto x) { return x < decltype(x)(0.5) ? decltype(x)(1) : decltype(x)(0); }),
+       any},
   };
 }
 
@@ -80,8 +86,8 @@ TEST_P(MapProperty, MatchesScalarLoopOnRandomLayouts) {
       for (int i = 0; i < kCasesPerOp; ++i) {
         Sizes shape = gen.shape();
         Operand x = gen.operand(shape, dtype, row.values);
-        SCOPED_TRACE(case_note(i, row.name, dtype_name(dtype) + " " + sizes_string(shape) + " " +
-                                                x.recipe, seed));
+        SCOPED_TRACE(case_note(
+            i, row.name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
         Tensor y = row.op(x.tensor);
         NdArray want = x.expected;
         for (double& v : want.values) {
@@ -107,7 +113,8 @@ template <class F>
 std::function<double(double, double, DType)> in_dtype2(F f) {
   return [f](double a, double b, DType dtype) {
     if (dtype == kFloat32) {
-      return static_cast<double>(static_cast<float>(f(static_cast<float>(a), static_cast<float>(b))));
+      return static_cast<double>(
+          static_cast<float>(f(static_cast<float>(a), static_cast<float>(b))));
     }
     return f(a, b);
   };
@@ -144,7 +151,9 @@ std::vector<BinaryRow> binary_rows() {
       {"eq", [](const Tensor& a, const Tensor& b) { return a.eq(b); },
        [one](double a, double b, DType) { return one(a == b); }, ties, ties},
       {"is_close", [](const Tensor& a, const Tensor& b) { return a.is_close(b, 1e-5, 0.6); },
-       [one](double a, double b, DType) { return one(std::fabs(a - b) <= 0.6 + 1e-5 * std::fabs(b)); },
+       [one](double a, double b, DType) {
+         return one(std::fabs(a - b) <= 0.6 + 1e-5 * std::fabs(b));
+       },
        ties, ties},
   };
 }
@@ -162,9 +171,9 @@ TEST_P(ZipProperty, MatchesScalarLoopWithBroadcastingOnRandomLayouts) {
         Sizes b_shape = gen.chance(0.2) ? out : gen.broadcastable_to(out);
         Operand a = gen.operand(a_shape, dtype, row.a_values);
         Operand b = gen.operand(b_shape, dtype, row.b_values);
-        SCOPED_TRACE(case_note(i, row.name, dtype_name(dtype) + " " + sizes_string(a_shape) +
-                                                " (" + a.recipe + ") with " +
-                                                sizes_string(b_shape) + " (" + b.recipe + ")",
+        SCOPED_TRACE(case_note(i, row.name,
+                               dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
+                                   ") with " + sizes_string(b_shape) + " (" + b.recipe + ")",
                                seed));
         Sizes want_shape = broadcast_shape(a_shape, b_shape);
         NdArray wa = broadcast_to(a.expected, want_shape);
@@ -206,9 +215,10 @@ TEST_P(InPlaceProperty, WritesExactlyTheViewsElements) {
       NdArray other_full = broadcast_to(other.expected, view_want.shape);
       int which = static_cast<int>(gen.uniform_int(0, 3));
       const char* names[] = {"add_", "mul_", "copy_", "fill_"};
-      SCOPED_TRACE(case_note(i, names[which], dtype_name(dtype) + " base " +
-                                                  sizes_string(base_shape) + " other " +
-                                                  other.recipe, seed));
+      SCOPED_TRACE(case_note(
+          i, names[which],
+          dtype_name(dtype) + " base " + sizes_string(base_shape) + " other " + other.recipe,
+          seed));
       for (std::size_t k = 0; k < view_want.values.size(); ++k) {
         double v = view_want.values[k];
         double o = other_full.values[k];

@@ -25,9 +25,10 @@ TEST_P(MatmulProperty, MatchesTripleLoopWithBroadcastBatches) {
       b_shape.insert(b_shape.end(), {k, n});
       Operand a = gen.operand(a_shape, dtype);
       Operand b = gen.operand(b_shape, dtype);
-      SCOPED_TRACE(case_note(i, "matmul", dtype_name(dtype) + " " + sizes_string(a_shape) + " (" +
-                                              a.recipe + ") @ " + sizes_string(b_shape) + " (" +
-                                              b.recipe + ")", seed));
+      SCOPED_TRACE(case_note(i, "matmul",
+                             dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
+                                 ") @ " + sizes_string(b_shape) + " (" + b.recipe + ")",
+                             seed));
       Sizes a_batch(a_shape.begin(), a_shape.end() - 2);
       Sizes b_batch(b_shape.begin(), b_shape.end() - 2);
       Sizes out_shape = broadcast_shape(a_batch, b_batch);

@@ -42,7 +42,7 @@ inline std::string dtype_name(DType dtype) { return std::string(to_string(dtype)
 }  // namespace minitorch::testing
 
 // CPU-device backends only: the property tests make CPU tensors (tests/cuda covers CUDA).
-#define MT_INSTANTIATE_BACKENDS(Suite)                 \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite,           \
-                           ::testing::ValuesIn(::minitorch::available_backends( \
-                               ::minitorch::DeviceType::CPU)))
+#define MT_INSTANTIATE_BACKENDS(Suite) \
+  INSTANTIATE_TEST_SUITE_P( \
+      Backends, Suite, \
+      ::testing::ValuesIn(::minitorch::available_backends(::minitorch::DeviceType::CPU)))

@@ -20,9 +20,9 @@ NdArray reduce_dim(const NdArray& a, std::size_t dim, Kind kind, NdArray* abs_su
   NdArray out = NdArray::filled(out_shape, 0);
   *abs_sum = NdArray::filled(out_shape, 0);
   for_each_index(out_shape, [&](const Sizes& idx) {
-    long double acc = kind == Kind::Max    ? -std::numeric_limits<long double>::infinity()
-                      : kind == Kind::Prod ? 1
-                                           : 0;
+    long double acc = kind == Kind::Max ? -std::numeric_limits<long double>::infinity()
+        : kind == Kind::Prod            ? 1
+                                        : 0;
     long double mag = 0;
     bool nan = false;
     Sizes src = idx;
@@ -31,9 +31,9 @@ NdArray reduce_dim(const NdArray& a, std::size_t dim, Kind kind, NdArray* abs_su
       double v = a.at(src);
       nan = nan || std::isnan(v);
       mag += std::fabs(v);
-      acc = kind == Kind::Max    ? std::max(acc, static_cast<long double>(v))
-            : kind == Kind::Prod ? acc * v
-                                 : acc + v;
+      acc = kind == Kind::Max  ? std::max(acc, static_cast<long double>(v))
+          : kind == Kind::Prod ? acc * v
+                               : acc + v;
     }
     if (kind == Kind::Prod) {
       // A product of n terms is within about n ulp of the exact one, in any order.
@@ -75,8 +75,8 @@ std::string compare_reduction(const NdArray& got, const NdArray& want, const NdA
     double atol = static_cast<double>(n + 1) * eps * mag.values[i] + 1e-300;
     if (!close(got.values[i], want.values[i], 2 * eps, atol)) {
       return "element " + std::to_string(i) + ": got " + std::to_string(got.values[i]) +
-             ", expected " + std::to_string(want.values[i]) + " (tolerance " +
-             std::to_string(atol) + ")";
+          ", expected " + std::to_string(want.values[i]) + " (tolerance " + std::to_string(atol) +
+          ")";
     }
   }
   return "";
@@ -87,10 +87,10 @@ class ReduceProperty : public BackendTest {};
 TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
   std::uint64_t seed = test_seed();
   for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max, Kind::Prod}) {
-    const char* name = kind == Kind::Sum    ? "sum(dim)"
-                       : kind == Kind::Mean ? "mean(dim)"
-                       : kind == Kind::Max  ? "max(dim)"
-                                            : "prod(dim)";
+    const char* name = kind == Kind::Sum ? "sum(dim)"
+        : kind == Kind::Mean             ? "mean(dim)"
+        : kind == Kind::Max              ? "max(dim)"
+                                         : "prod(dim)";
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);
       for (int i = 0; i < kCasesPerOp; ++i) {
@@ -98,21 +98,25 @@ TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
         if (shape.empty()) {
           shape = {gen.uniform_int(1, 4)};
         }
-        auto dim = static_cast<std::size_t>(gen.uniform_int(0, static_cast<std::int64_t>(shape.size()) - 1));
+        auto dim = static_cast<std::size_t>(
+            gen.uniform_int(0, static_cast<std::int64_t>(shape.size()) - 1));
         if (kind == Kind::Max && shape[dim] == 0) {
           shape[dim] = 2;  // max over an empty dim throws: covered by the error tests
         }
         bool keepdim = gen.chance(0.5);
-        std::int64_t dim_arg = gen.chance(0.3) ? static_cast<std::int64_t>(dim) - static_cast<std::int64_t>(shape.size())
-                                               : static_cast<std::int64_t>(dim);
+        std::int64_t dim_arg = gen.chance(0.3)
+            ? static_cast<std::int64_t>(dim) - static_cast<std::int64_t>(shape.size())
+            : static_cast<std::int64_t>(dim);
         Operand x = gen.operand(shape, dtype, kind == Kind::Prod ? prod_values() : ValueFn{});
-        SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " dim " +
-                                            std::to_string(dim_arg) + (keepdim ? " keepdim " : " ") +
-                                            x.recipe, seed));
-        Tensor y = kind == Kind::Sum    ? x.tensor.sum(dim_arg, keepdim)
-                   : kind == Kind::Mean ? x.tensor.mean(dim_arg, keepdim)
-                   : kind == Kind::Max  ? x.tensor.max(dim_arg, keepdim)
-                                        : x.tensor.prod(dim_arg, keepdim);
+        SCOPED_TRACE(case_note(i, name,
+                               dtype_name(dtype) + " " + sizes_string(shape) + " dim " +
+                                   std::to_string(dim_arg) + (keepdim ? " keepdim " : " ") +
+                                   x.recipe,
+                               seed));
+        Tensor y = kind == Kind::Sum ? x.tensor.sum(dim_arg, keepdim)
+            : kind == Kind::Mean     ? x.tensor.mean(dim_arg, keepdim)
+            : kind == Kind::Max      ? x.tensor.max(dim_arg, keepdim)
+                                     : x.tensor.prod(dim_arg, keepdim);
         NdArray mag;
         NdArray want = reduce_dim(x.expected, dim, kind, &mag);
         if (!keepdim) {
@@ -129,10 +133,10 @@ TEST_P(ReduceProperty, OverOneDimMatchesLoops) {
 TEST_P(ReduceProperty, OverEverythingMatchesLoops) {
   std::uint64_t seed = test_seed();
   for (Kind kind : {Kind::Sum, Kind::Mean, Kind::Max, Kind::Prod}) {
-    const char* name = kind == Kind::Sum    ? "sum()"
-                       : kind == Kind::Mean ? "mean()"
-                       : kind == Kind::Max  ? "max()"
-                                            : "prod()";
+    const char* name = kind == Kind::Sum ? "sum()"
+        : kind == Kind::Mean             ? "mean()"
+        : kind == Kind::Max              ? "max()"
+                                         : "prod()";
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);
       for (int i = 0; i < kCasesPerOp; ++i) {
@@ -141,11 +145,12 @@ TEST_P(ReduceProperty, OverEverythingMatchesLoops) {
           shape = {2, 3};
         }
         Operand x = gen.operand(shape, dtype, kind == Kind::Prod ? prod_values() : ValueFn{});
-        SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
-        Tensor y = kind == Kind::Sum    ? x.tensor.sum()
-                   : kind == Kind::Mean ? x.tensor.mean()
-                   : kind == Kind::Max  ? x.tensor.max()
-                                        : x.tensor.prod();
+        SCOPED_TRACE(case_note(
+            i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
+        Tensor y = kind == Kind::Sum ? x.tensor.sum()
+            : kind == Kind::Mean     ? x.tensor.mean()
+            : kind == Kind::Max      ? x.tensor.max()
+                                     : x.tensor.prod();
         NdArray flat{{numel_of(shape)}, x.expected.values};
         NdArray mag;
         NdArray want = reduce_dim(flat, 0, kind, &mag);

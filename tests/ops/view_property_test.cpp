@@ -24,7 +24,8 @@ Sizes shape_with_numel(CaseGen& gen, std::int64_t n) {
         divisors.push_back(d);
       }
     }
-    std::int64_t d = divisors[static_cast<std::size_t>(gen.uniform_int(0, static_cast<std::int64_t>(divisors.size()) - 1))];
+    std::int64_t d = divisors[static_cast<std::size_t>(
+        gen.uniform_int(0, static_cast<std::int64_t>(divisors.size()) - 1))];
     out.push_back(d);
     n /= d;
     if (gen.chance(0.2)) {
@@ -57,13 +58,16 @@ std::size_t wrapped(std::int64_t dim, std::size_t rank) {
 
 std::vector<std::pair<std::string, ViewMaker>> view_rows() {
   return {
-      {"permute", [](CaseGen& gen, const Operand& x) {
+      {"permute",
+       [](CaseGen& gen, const Operand& x) {
          Sizes order(x.expected.shape.size());
          std::iota(order.begin(), order.end(), 0);
          std::shuffle(order.begin(), order.end(), gen.rng());
-         return ViewCase{x.tensor.permute(Dims(order)), permute(x.expected, order), sizes_string(order)};
+         return ViewCase{x.tensor.permute(Dims(order)), permute(x.expected, order),
+                         sizes_string(order)};
        }},
-      {"transpose", [](CaseGen& gen, const Operand& x) {
+      {"transpose",
+       [](CaseGen& gen, const Operand& x) {
          std::size_t rank = x.expected.shape.size();
          if (rank < 2) {
            return ViewCase{x.tensor.transpose(0, -1), x.expected, "rank < 2"};
@@ -76,12 +80,14 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          return ViewCase{x.tensor.transpose(d0, d1), permute(x.expected, order),
                          std::to_string(d0) + "," + std::to_string(d1)};
        }},
-      {"reshape", [](CaseGen& gen, const Operand& x) {
+      {"reshape",
+       [](CaseGen& gen, const Operand& x) {
          Sizes target = shape_with_numel(gen, x.expected.numel());
          NdArray want{target, x.expected.values};
          return ViewCase{x.tensor.reshape(Shape(target)), want, sizes_string(target)};
        }},
-      {"view", [](CaseGen& gen, const Operand& x) {
+      {"view",
+       [](CaseGen& gen, const Operand& x) {
          Sizes target = shape_with_numel(gen, x.expected.numel());
          NdArray want{target, x.expected.values};
          Tensor got;
@@ -94,7 +100,8 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          }
          return ViewCase{got, want, sizes_string(target)};
        }},
-      {"expand", [](CaseGen& gen, const Operand& x) {
+      {"expand",
+       [](CaseGen& gen, const Operand& x) {
          Sizes target = x.expected.shape;
          for (auto& s : target) {
            if (s == 1 && gen.chance(0.5)) {
@@ -104,9 +111,11 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          if (gen.chance(0.3)) {
            target.insert(target.begin(), gen.uniform_int(0, 3));
          }
-         return ViewCase{x.tensor.expand(Shape(target)), broadcast_to(x.expected, target), sizes_string(target)};
+         return ViewCase{x.tensor.expand(Shape(target)), broadcast_to(x.expected, target),
+                         sizes_string(target)};
        }},
-      {"slice", [](CaseGen& gen, const Operand& x) {
+      {"slice",
+       [](CaseGen& gen, const Operand& x) {
          std::size_t rank = x.expected.shape.size();
          if (rank == 0) {
            return ViewCase{x.tensor, x.expected, "scalar"};
@@ -117,15 +126,19 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          std::int64_t stop = gen.uniform_int(-size - 1, size + 2);
          std::int64_t step = gen.uniform_int(1, 3);
          // Python's slice rule, written out independently.
-         auto clamp = [size](std::int64_t i) { return std::clamp(i < 0 ? i + size : i, std::int64_t{0}, size); };
+         auto clamp = [size](std::int64_t i) {
+           return std::clamp(i < 0 ? i + size : i, std::int64_t{0}, size);
+         };
          std::int64_t b = clamp(start);
          std::int64_t e = clamp(stop);
          std::int64_t length = e > b ? (e - b + step - 1) / step : 0;
          return ViewCase{x.tensor.slice(dim, start, stop, step),
                          slice(x.expected, static_cast<int>(wrapped(dim, rank)), b, length, step),
-                         std::to_string(dim) + ":" + std::to_string(start) + ":" + std::to_string(stop) + ":" + std::to_string(step)};
+                         std::to_string(dim) + ":" + std::to_string(start) + ":" +
+                             std::to_string(stop) + ":" + std::to_string(step)};
        }},
-      {"narrow", [](CaseGen& gen, const Operand& x) {
+      {"narrow",
+       [](CaseGen& gen, const Operand& x) {
          std::size_t rank = x.expected.shape.size();
          if (rank == 0) {
            return ViewCase{x.tensor, x.expected, "scalar"};
@@ -134,11 +147,13 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          std::int64_t size = x.expected.shape[wrapped(dim, rank)];
          std::int64_t start = gen.uniform_int(0, size);
          std::int64_t length = gen.uniform_int(0, size - start);
-         return ViewCase{x.tensor.narrow(dim, start, length),
-                         slice(x.expected, static_cast<int>(wrapped(dim, rank)), start, length, 1),
-                         std::to_string(dim) + " " + std::to_string(start) + "+" + std::to_string(length)};
+         return ViewCase{
+             x.tensor.narrow(dim, start, length),
+             slice(x.expected, static_cast<int>(wrapped(dim, rank)), start, length, 1),
+             std::to_string(dim) + " " + std::to_string(start) + "+" + std::to_string(length)};
        }},
-      {"select", [](CaseGen& gen, const Operand& x) {
+      {"select",
+       [](CaseGen& gen, const Operand& x) {
          std::size_t rank = x.expected.shape.size();
          std::int64_t dim = rank == 0 ? 0 : some_dim(gen, rank);
          std::int64_t size = rank == 0 ? 0 : x.expected.shape[wrapped(dim, rank)];
@@ -147,11 +162,14 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          }
          std::int64_t index = gen.uniform_int(-size, size - 1);
          std::size_t d = wrapped(dim, rank);
-         NdArray want = slice(x.expected, static_cast<int>(d), index < 0 ? index + size : index, 1, 1);
+         NdArray want =
+             slice(x.expected, static_cast<int>(d), index < 0 ? index + size : index, 1, 1);
          want.shape.erase(want.shape.begin() + static_cast<std::ptrdiff_t>(d));
-         return ViewCase{x.tensor.select(dim, index), want, std::to_string(dim) + "[" + std::to_string(index) + "]"};
+         return ViewCase{x.tensor.select(dim, index), want,
+                         std::to_string(dim) + "[" + std::to_string(index) + "]"};
        }},
-      {"squeeze", [](CaseGen& gen, const Operand& x) {
+      {"squeeze",
+       [](CaseGen& gen, const Operand& x) {
          NdArray want = x.expected;
          std::size_t rank = want.shape.size();
          if (rank > 0 && gen.chance(0.5)) {
@@ -165,27 +183,32 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          std::erase(want.shape, 1);
          return ViewCase{x.tensor.squeeze(), want, "all"};
        }},
-      {"unsqueeze", [](CaseGen& gen, const Operand& x) {
+      {"unsqueeze",
+       [](CaseGen& gen, const Operand& x) {
          std::int64_t rank = static_cast<std::int64_t>(x.expected.shape.size());
          std::int64_t dim = gen.uniform_int(-rank - 1, rank);
          NdArray want = x.expected;
          want.shape.insert(want.shape.begin() + (dim < 0 ? dim + rank + 1 : dim), 1);
          return ViewCase{x.tensor.unsqueeze(dim), want, std::to_string(dim)};
        }},
-      {"flatten", [](CaseGen&, const Operand& x) {
+      {"flatten",
+       [](CaseGen&, const Operand& x) {
          return ViewCase{x.tensor.flatten(), NdArray{{x.expected.numel()}, x.expected.values}, ""};
        }},
-      {"contiguous", [](CaseGen&, const Operand& x) {
+      {"contiguous",
+       [](CaseGen&, const Operand& x) {
          Tensor got = x.tensor.contiguous();
          EXPECT_TRUE(got.is_contiguous());
          return ViewCase{got, x.expected, ""};
        }},
-      {"clone", [](CaseGen&, const Operand& x) {
+      {"clone",
+       [](CaseGen&, const Operand& x) {
          Tensor got = x.tensor.clone();
          EXPECT_FALSE(got.data().storage() == x.tensor.data().storage()) << "clone shares storage";
          return ViewCase{got, x.expected, ""};
        }},
-      {"to_dtype", [](CaseGen&, const Operand& x) {
+      {"to_dtype",
+       [](CaseGen&, const Operand& x) {
          DType other = x.tensor.dtype() == kFloat32 ? kFloat64 : kFloat32;
          NdArray want = x.expected;
          for (double& v : want.values) {
@@ -195,7 +218,8 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
          EXPECT_EQ(got.dtype(), other);
          return ViewCase{got, want, dtype_name(other)};
        }},
-      {"at", [](CaseGen& gen, const Operand& x) {
+      {"at",
+       [](CaseGen& gen, const Operand& x) {
          // Element reads by index (negative entries count from the end), checked one by one.
          Sizes idx;
          NdArray want = NdArray::filled({}, 0);
@@ -210,7 +234,8 @@ std::vector<std::pair<std::string, ViewMaker>> view_rows() {
            lib_idx.push_back(gen.chance(0.3) ? idx[i] - x.expected.shape[i] : idx[i]);
          }
          want.values = {x.expected.at(idx)};
-         return ViewCase{scalar_tensor(x.tensor.at(lib_idx), {.dtype = kFloat64}), want, to_string(lib_idx)};
+         return ViewCase{scalar_tensor(x.tensor.at(lib_idx), {.dtype = kFloat64}), want,
+                         to_string(lib_idx)};
        }},
   };
 }
@@ -226,7 +251,10 @@ TEST_P(ViewProperty, EveryViewMatchesLoopsAndLeavesItsInputAlone) {
         Sizes shape = gen.shape();
         Operand x = gen.operand(shape, dtype);
         ViewCase c = make(gen, x);
-        SCOPED_TRACE(case_note(i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe + " -> " + c.what, seed));
+        SCOPED_TRACE(case_note(
+            i, name,
+            dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe + " -> " + c.what,
+            seed));
         ASSERT_EQ(compare(read(c.got), c.want, 0, 0), "");
         ASSERT_EQ(compare(read(x.tensor), x.expected, 0, 0), "") << "input changed";
       }

@@ -13,8 +13,7 @@ constexpr TensorOptions kF64 = {.dtype = kFloat64};
 
 // A parameter p with gradient g (set by backward of sum(p * g)).
 Tensor param(std::vector<double> values) {
-  return from_vector(values, {static_cast<std::int64_t>(values.size())}, kF64)
-      .requires_grad_(true);
+  return from_vector(values, {static_cast<std::int64_t>(values.size())}, kF64).requires_grad_(true);
 }
 
 void set_grad(Tensor& p, const std::vector<double>& g) {

@@ -36,7 +36,8 @@ Sizes CaseGen::shape(int max_rank, std::int64_t max_size) {
 }
 
 Sizes CaseGen::broadcastable_to(const Sizes& out) {
-  auto drop = static_cast<std::size_t>(chance(0.3) ? uniform_int(0, static_cast<std::int64_t>(out.size())) : 0);
+  auto drop = static_cast<std::size_t>(
+      chance(0.3) ? uniform_int(0, static_cast<std::int64_t>(out.size())) : 0);
   Sizes shape(out.begin() + static_cast<std::ptrdiff_t>(drop), out.end());
   for (auto& size : shape) {
     if (chance(0.3)) {

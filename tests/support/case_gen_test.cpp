@@ -29,8 +29,8 @@ TEST(CaseGen, OperandsMatchTheirExpectationsAndCoverAllLayouts) {
   }
   EXPECT_TRUE(saw_zero);
   EXPECT_TRUE(saw_scalar);
-  for (const char* recipe : {"contiguous", "sliced", "permuted", "expanded",
-                             "expanded permuted sliced"}) {
+  for (const char* recipe :
+       {"contiguous", "sliced", "permuted", "expanded", "expanded permuted sliced"}) {
     EXPECT_TRUE(recipes.count(recipe)) << recipe;
   }
 }

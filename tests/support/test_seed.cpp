@@ -10,8 +10,8 @@ std::uint64_t test_seed() {
 }
 
 std::string seed_note(std::uint64_t seed) {
-  return "seed " + std::to_string(seed) + " (rerun with MINITORCH_TEST_SEED=" +
-         std::to_string(seed) + ")";
+  return "seed " + std::to_string(seed) +
+      " (rerun with MINITORCH_TEST_SEED=" + std::to_string(seed) + ")";
 }
 
 }  // namespace minitorch::testing

@@ -15,9 +15,13 @@ struct Snapshot {
   std::vector<double> values;
   bool requires_grad;
   explicit Snapshot(const Tensor& t)
-      : shape(t.shape()), strides(t.strides()), values(t.to_vector()), requires_grad(t.requires_grad()) {}
+      : shape(t.shape()),
+        strides(t.strides()),
+        values(t.to_vector()),
+        requires_grad(t.requires_grad()) {}
   bool operator==(const Snapshot& o) const {
-    return shape == o.shape && strides == o.strides && values == o.values && requires_grad == o.requires_grad;
+    return shape == o.shape && strides == o.strides && values == o.values &&
+        requires_grad == o.requires_grad;
   }
 };
 
@@ -50,12 +54,17 @@ TEST(Errors, ShapesThatDoNotBroadcast) {
   Tensor a = ones({3, 4}, {.requires_grad = true});
   Tensor b = ones({5});
   expect_error<ShapeError>([&] { (void)(a + b); },
-                           {"zip(add): shapes [3, 4] and [5] do not broadcast (dim -1: 4 vs 5)"}, {a, b});
+                           {"zip(add): shapes [3, 4] and [5] do not broadcast (dim -1: 4 vs 5)"},
+                           {a, b});
   expect_error<ShapeError>([&] { (void)(a * b); }, {"zip(mul)", "[3, 4]", "[5]"}, {a, b});
   Tensor c = zeros({3, 4});
   expect_error<ShapeError>([&] { c.add_(ones({2, 4})); }, {"add_", "[3, 4]", "[2, 4]"}, {c});
   expect_error<ShapeError>([&] { c.copy_(ones({4, 4})); }, {"copy_", "[4, 4]", "[3, 4]"}, {c});
-  expect_error<ShapeError>([&] { (void)a.expand({2, 5, 4}); }, {"expand", "[3, 4]", "[2, 5, 4]", "dim 1"}, {a});
+  expect_error<ShapeError>(
+      [&] {
+        (void)a.expand({2, 5, 4});
+      },
+      {"expand", "[3, 4]", "[2, 5, 4]", "dim 1"}, {a});
 }
 
 TEST(Errors, DimOutOfRange) {
@@ -71,29 +80,50 @@ TEST(Errors, DimOutOfRange) {
 
 TEST(Errors, BadPermutation) {
   Tensor a = ones({2, 3, 4});
-  expect_error<ShapeError>([&] { (void)a.permute({0, 0, 1}); },
-                           {"permute", "[0, 0, 1]", "[2, 3, 4]", "dim 0 repeats"}, {a});
-  expect_error<ShapeError>([&] { (void)a.permute({1, 0}); }, {"permute", "[1, 0]", "[2, 3, 4]"}, {a});
-  expect_error<IndexError>([&] { (void)a.permute({0, 1, 3}); }, {"permute", "dim 3", "[2, 3, 4]"}, {a});
+  expect_error<ShapeError>(
+      [&] {
+        (void)a.permute({0, 0, 1});
+      },
+      {"permute", "[0, 0, 1]", "[2, 3, 4]", "dim 0 repeats"}, {a});
+  expect_error<ShapeError>(
+      [&] {
+        (void)a.permute({1, 0});
+      },
+      {"permute", "[1, 0]", "[2, 3, 4]"}, {a});
+  expect_error<IndexError>(
+      [&] {
+        (void)a.permute({0, 1, 3});
+      },
+      {"permute", "dim 3", "[2, 3, 4]"}, {a});
 }
 
 TEST(Errors, NonViewableView) {
   Tensor a = ones({2, 3}).transpose(0, 1);
   expect_error<ShapeError>([&] { (void)a.view({6}); },
                            {"view", "[6]", "[3, 2]", "strides [1, 3]", "reshape"}, {a});
-  expect_error<ShapeError>([&] { (void)a.view({4, 2}); }, {"view", "[4, 2]", "[3, 2]", "6 elements"}, {a});
-  expect_error<ShapeError>([&] { (void)a.reshape({-1, -1}); }, {"reshape", "[-1, -1]", "[3, 2]"}, {a});
+  expect_error<ShapeError>(
+      [&] {
+        (void)a.view({4, 2});
+      },
+      {"view", "[4, 2]", "[3, 2]", "6 elements"}, {a});
+  expect_error<ShapeError>(
+      [&] {
+        (void)a.reshape({-1, -1});
+      },
+      {"reshape", "[-1, -1]", "[3, 2]"}, {a});
 }
 
 TEST(Errors, MatmulInnerSizeMismatch) {
   Tensor a = ones({2, 3}, {.requires_grad = true});
   Tensor b = ones({4, 5});
-  expect_error<ShapeError>([&] { (void)a.matmul(b); },
-                           {"matmul: inner sizes differ for shapes [2, 3] and [4, 5] (a dim -1: 3 vs b dim -2: 4)"},
-                           {a, b});
+  expect_error<ShapeError>(
+      [&] { (void)a.matmul(b); },
+      {"matmul: inner sizes differ for shapes [2, 3] and [4, 5] (a dim -1: 3 vs b dim -2: 4)"},
+      {a, b});
   Tensor c = ones({2, 2, 3});
   Tensor d = ones({3, 3, 5});
-  expect_error<ShapeError>([&] { (void)c.matmul(d); }, {"matmul", "[2, 2, 3]", "[3, 3, 5]", "batch"}, {c, d});
+  expect_error<ShapeError>([&] { (void)c.matmul(d); },
+                           {"matmul", "[2, 2, 3]", "[3, 3, 5]", "batch"}, {c, d});
   Tensor s = scalar_tensor(1.0);
   expect_error<ShapeError>([&] { (void)s.matmul(b); }, {"matmul", "[]", "[4, 5]"}, {s, b});
 }
@@ -101,19 +131,29 @@ TEST(Errors, MatmulInnerSizeMismatch) {
 TEST(Errors, DtypeMismatch) {
   Tensor a = ones({2}, {.dtype = kFloat32});
   Tensor b = ones({2}, {.dtype = kFloat64});
-  expect_error<DTypeError>([&] { (void)(a + b); }, {"zip(add)", "float32", "float64", "[2]"}, {a, b});
-  expect_error<DTypeError>([&] { (void)a.matmul(ones({2, 2}, {.dtype = kFloat64})); },
-                           {"matmul", "float32", "float64", "[2]", "[2, 2]"}, {a});
+  expect_error<DTypeError>([&] { (void)(a + b); }, {"zip(add)", "float32", "float64", "[2]"},
+                           {a, b});
+  expect_error<DTypeError>(
+      [&] {
+        (void)a.matmul(ones({2, 2}, {.dtype = kFloat64}));
+      },
+      {"matmul", "float32", "float64", "[2]", "[2, 2]"}, {a});
   expect_error<DTypeError>([&] { a.add_(b); }, {"add_", "float32", "float64"}, {a, b});
-  expect_error<DTypeError>([&] { (void)a.data_ptr<double>(); }, {"data_ptr", "float64", "float32", "[2]"}, {a});
+  expect_error<DTypeError>([&] { (void)a.data_ptr<double>(); },
+                           {"data_ptr", "float64", "float32", "[2]"}, {a});
 }
 
 TEST(Errors, IndexOutOfRange) {
   Tensor a = arange(6).view({2, 3});
   expect_error<IndexError>([&] { (void)a.at({2, 0}); }, {"at", "[2, 0]", "[2, 3]", "dim 0"}, {a});
-  expect_error<IndexError>([&] { a.set({0, -4}, 1.0); }, {"set", "[0, -4]", "[2, 3]", "dim 1"}, {a});
+  expect_error<IndexError>(
+      [&] {
+        a.set({0, -4}, 1.0);
+      },
+      {"set", "[0, -4]", "[2, 3]", "dim 1"}, {a});
   expect_error<IndexError>([&] { (void)a.at({1}); }, {"at", "[1]", "[2, 3]"}, {a});
-  expect_error<IndexError>([&] { (void)a.select(1, 3); }, {"select", "index 3", "dim 1", "[2, 3]"}, {a});
+  expect_error<IndexError>([&] { (void)a.select(1, 3); }, {"select", "index 3", "dim 1", "[2, 3]"},
+                           {a});
   expect_error<IndexError>([&] { (void)a[5]; }, {"select", "index 5", "[2, 3]"}, {a});
   expect_error<IndexError>([&] { (void)a.narrow(1, 2, 2); }, {"narrow", "dim 1", "[2, 3]"}, {a});
 }

@@ -20,23 +20,21 @@ constexpr std::int64_t kCheapGrain = 32768;
 constexpr std::int64_t kCostlyGrain = 4096;
 
 bool is_costly(UnaryOp op) {
-  return op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid ||
-         op == UnaryOp::Tanh;
+  return op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
 }
 
 void report(LoopPath path, bool simd, std::int64_t units, std::int64_t grain) {
-  std::string_view isa =
-      simd && path != LoopPath::Odometer && path != LoopPath::TransposeBlocked
-          ? to_string(simd_level())
-          : "scalar";
+  std::string_view isa = simd && path != LoopPath::Odometer && path != LoopPath::TransposeBlocked
+      ? to_string(simd_level())
+      : "scalar";
   primitive_report() = PrimitiveReport{to_string(path), isa, threads_for(0, units, grain)};
 }
 
 // Runs an elementwise loop over plan: vector_row(offsets, n, inner strides) for paths whose
 // inner strides are 0 or 1, element(offsets) otherwise.
 template <class VectorRow, class Element>
-void run_elementwise(const LoopPlan& plan, std::int64_t min_grain, bool simd,
-                     VectorRow vector_row, Element element) {
+void run_elementwise(const LoopPlan& plan, std::int64_t min_grain, bool simd, VectorRow vector_row,
+                     Element element) {
   int tile_dim = 0;
   LoopPath path = choose_path(plan, &tile_dim);
   if (path == LoopPath::TransposeBlocked) {
@@ -66,9 +64,8 @@ void run_elementwise(const LoopPlan& plan, std::int64_t min_grain, bool simd,
     return;
   }
   parallel_for(0, plan.numel, grain, [&](std::int64_t begin, std::int64_t end) {
-    walk_rows(plan, begin, end, [&](const std::int64_t* offsets, std::int64_t n) {
-      vector_row(offsets, n);
-    });
+    walk_rows(plan, begin, end,
+              [&](const std::int64_t* offsets, std::int64_t n) { vector_row(offsets, n); });
   });
 }
 
@@ -197,9 +194,8 @@ class CpuBackend final : public Backend {
 
   void copy(const TensorData& in, TensorData& out) override {
     dispatch_dtype(in.dtype(), [&](auto in_t) {
-      dispatch_dtype(out.dtype(), [&](auto out_t) {
-        copy_typed<decltype(in_t), decltype(out_t)>(in, out);
-      });
+      dispatch_dtype(out.dtype(),
+                     [&](auto out_t) { copy_typed<decltype(in_t), decltype(out_t)>(in, out); });
     });
   }
 };

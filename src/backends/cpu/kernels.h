@@ -38,13 +38,13 @@ struct Kernels {
   /// out[i] = op(in[i * in_step]) for i < n; in_step is 0 or 1.
   void (*map)(UnaryOp op, const T* in, std::int64_t in_step, T* out, std::int64_t n);
   /// out[i] = op(a[i * a_step], b[i * b_step]) for i < n; steps are 0 or 1.
-  void (*zip)(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
-              T* out, std::int64_t n);
+  void (*zip)(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step, T* out,
+              std::int64_t n);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
   /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.
-  void (*reduce_rows)(ReduceOp op, const T* in, std::int64_t row_stride, std::int64_t rows,
-                      T* out, std::int64_t cols);
+  void (*reduce_rows)(ReduceOp op, const T* in, std::int64_t row_stride, std::int64_t rows, T* out,
+                      std::int64_t cols);
 };
 
 struct KernelTable {

@@ -40,11 +40,11 @@ inline LoopPlan make_plan(const TensorData& out, const TensorData* a = nullptr,
 }
 
 enum class LoopPath : std::uint8_t {
-  Contiguous,       // one flat run, every operand stride 1
+  Contiguous,  // one flat run, every operand stride 1
   ScalarBroadcast,  // one flat run, inputs stride 0 or 1, at least one 0
   InnerContiguous,  // runs along the inner dim, strides 0 or 1 there
-  TransposeBlocked, // an input is contiguous along another dim: walk 2-D tiles
-  Odometer,         // anything else: strided scalar runs
+  TransposeBlocked,  // an input is contiguous along another dim: walk 2-D tiles
+  Odometer,  // anything else: strided scalar runs
 };
 
 std::string_view to_string(LoopPath path);

@@ -212,19 +212,19 @@ void matmul_batched(const TensorData& a, const TensorData& b, TensorData& out,
     MatView<T> cv{out_base + o_pos, m, n, out.strides()[nd - 2], out.strides()[nd - 1]};
     return matmul_matrix(av, bv, cv, opts);
   };
-  PrimitiveReport report{"matmul_direct", choice_for(T{}).available ? choice_for(T{}).kernels.isa
-                                                                    : "scalar", 1};
+  PrimitiveReport report{"matmul_direct",
+                         choice_for(T{}).available ? choice_for(T{}).kernels.isa : "scalar", 1};
   if (batches == 0) {
     primitive_report() = report;
     return;
   }
   const std::int64_t fma = m * n * k;
-  if (options.threaded && batches >= 2 && fma < kDirectMaxFma &&
-      batches * fma >= kThreadedMinFma) {
+  if (options.threaded && batches >= 2 && fma < kDirectMaxFma && batches * fma >= kThreadedMinFma) {
     // Many small matrices: one thread per matrix, each computed exactly as it would be alone.
     MatmulOptions serial = options;
     serial.threaded = false;
-    const std::int64_t grain = std::max<std::int64_t>(1, kThreadedMinFma / std::max<std::int64_t>(1, fma));
+    const std::int64_t grain =
+        std::max<std::int64_t>(1, kThreadedMinFma / std::max<std::int64_t>(1, fma));
     std::string_view first_path;  // written by batch 0's task only, read after the join
     parallel_for(0, batches, grain, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t batch = begin; batch < end; ++batch) {

@@ -19,7 +19,7 @@ enum class MatmulPath { Auto, Packed, Direct, Dot, Strided };
 struct MatmulOptions {
   /// Direct falls back to Packed where b.cs != 1; Dot where a.cs != 1 or b.rs != 1.
   MatmulPath path = MatmulPath::Auto;
-  bool threaded = true;                ///< false: everything on the calling thread
+  bool threaded = true;  ///< false: everything on the calling thread
 };
 void matmul(const TensorData& a, const TensorData& b, TensorData& out,
             const MatmulOptions& options);

@@ -34,8 +34,8 @@ void matmul_direct(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
       for (std::int64_t jt = g * per_group; jt < jt_end; ++jt) {
         const std::int64_t j = jt * nr;
         const int nr_here = static_cast<int>(std::min(nr, n - j));
-        kernels.direct(k, a.data + i * a.rs, a.rs, a.cs, b.data + j, b.rs,
-                       c.data + i * c.rs + j, c.rs, mr_here, nr_here, false);
+        kernels.direct(k, a.data + i * a.rs, a.rs, a.cs, b.data + j, b.rs, c.data + i * c.rs + j,
+                       c.rs, mr_here, nr_here, false);
       }
     }
   };

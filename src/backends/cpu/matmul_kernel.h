@@ -14,9 +14,9 @@ namespace minitorch::cpu {
 /// A element (i, p) is a[i * a_rs + p * a_ks]; B element (p, j) is b[p * b_ks + j] (unit
 /// stride along n); C element (i, j) is c[i * c_rs + j]. Requires 1 <= mr <= MR, 1 <= nr <= NR.
 template <class T>
-using MatmulKernelFn = void (*)(std::int64_t kc, const T* a, std::int64_t a_rs,
-                                std::int64_t a_ks, const T* b, std::int64_t b_ks, T* c,
-                                std::int64_t c_rs, int mr, int nr, bool accumulate);
+using MatmulKernelFn = void (*)(std::int64_t kc, const T* a, std::int64_t a_rs, std::int64_t a_ks,
+                                const T* b, std::int64_t b_ks, T* c, std::int64_t c_rs, int mr,
+                                int nr, bool accumulate);
 
 /// C[0:mr, 0:nr] = s with s = sum over p < k of A[i, p] * B[p, j], each term an FMA into
 /// lane p % W of a vector accumulator (p increasing), the W lanes then added by a fixed tree.
@@ -25,23 +25,23 @@ using MatmulKernelFn = void (*)(std::int64_t kc, const T* a, std::int64_t a_rs,
 /// 1 <= nr <= dot_nr. Rows past mr and columns past nr are never read.
 template <class T>
 using MatmulDotFn = void (*)(std::int64_t k, const T* a, std::int64_t a_rs, const T* b,
-                             std::int64_t b_cs, T* c, std::int64_t c_rs, std::int64_t c_cs,
-                             int mr, int nr);
+                             std::int64_t b_cs, T* c, std::int64_t c_rs, std::int64_t c_cs, int mr,
+                             int nr);
 
 /// The kernels of one instruction set for one dtype and the block sizes that suit them.
 template <class T>
 struct MatmulKernels {
   std::string_view isa;  ///< "avx512", "avx2"
-  int mr;                ///< rows of the register tile
-  int nr;                ///< columns of the register tile (a multiple of the vector width)
-  std::int64_t kc;       ///< depth of a packed block (k)
-  std::int64_t mc;       ///< rows of A per packed block (multiple of mr)
-  std::int64_t nc;       ///< columns of B per packed block (multiple of nr)
+  int mr;  ///< rows of the register tile
+  int nr;  ///< columns of the register tile (a multiple of the vector width)
+  std::int64_t kc;  ///< depth of a packed block (k)
+  std::int64_t mc;  ///< rows of A per packed block (multiple of mr)
+  std::int64_t nc;  ///< columns of B per packed block (multiple of nr)
   /// A packed as kc steps of mr values (a_rs = 1, a_ks = mr), B as kc rows of nr.
   MatmulKernelFn<T> packed;
   /// Any a strides, any b row stride; rows past mr and columns past nr are never read.
   MatmulKernelFn<T> direct;
-  int lanes;   ///< vector width in elements
+  int lanes;  ///< vector width in elements
   int dot_mr;  ///< rows of A per dot tile
   int dot_nr;  ///< columns of B per dot tile
   /// Dot products of rows of A with columns of B, both read in place along k.
@@ -67,8 +67,8 @@ struct MatView {
 /// Packs width <= w_max rows (or columns) of a panel for the kernels: dst[p * w_max + i] =
 /// src[i * s_w + p * s_k] for p < kc, zeros for width <= i < w_max. See matmul_pack.cpp.
 template <class T>
-void matmul_pack_panel(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k,
-                       std::int64_t width, std::int64_t kc, int w_max);
+void matmul_pack_panel(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k, std::int64_t width,
+                       std::int64_t kc, int w_max);
 
 /// c = a @ b by packed panels and cache blocks (matmul_packed.cpp). c.cs must be 1, k >= 1.
 /// threaded: split blocks over parallel_for (the split never depends on the thread count).

@@ -71,10 +71,17 @@ bool matmul_kernels_avx2(MatmulKernels<float>& kernels) {
   if (!supported()) {
     return false;
   }
-  kernels = {"avx2", kRows, 16, 256, 96, 2048,
+  kernels = {"avx2",
+             kRows,
+             16,
+             256,
+             96,
+             2048,
              &microkernel::packed<Avx2Float, kRows, 2>,
              &microkernel::direct<Avx2Float, kRows, 2>,
-             Avx2Float::W, kDotRows, kDotCols,
+             Avx2Float::W,
+             kDotRows,
+             kDotCols,
              &microkernel::dot<Avx2Float, kDotRows, kDotCols>};
   return true;
 }
@@ -83,10 +90,17 @@ bool matmul_kernels_avx2(MatmulKernels<double>& kernels) {
   if (!supported()) {
     return false;
   }
-  kernels = {"avx2", kRows, 8, 256, 96, 1024,
+  kernels = {"avx2",
+             kRows,
+             8,
+             256,
+             96,
+             1024,
              &microkernel::packed<Avx2Double, kRows, 2>,
              &microkernel::direct<Avx2Double, kRows, 2>,
-             Avx2Double::W, kDotRows, kDotCols,
+             Avx2Double::W,
+             kDotRows,
+             kDotCols,
              &microkernel::dot<Avx2Double, kDotRows, kDotCols>};
   return true;
 }

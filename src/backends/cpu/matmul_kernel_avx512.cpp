@@ -56,8 +56,8 @@ constexpr int kDotCols = 4;
 
 bool supported() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("fma");
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("fma");
 }
 
 }  // namespace
@@ -66,10 +66,17 @@ bool matmul_kernels_avx512(MatmulKernels<float>& kernels) {
   if (!supported()) {
     return false;
   }
-  kernels = {"avx512", kRows, 32, 256, 96, 2048,
+  kernels = {"avx512",
+             kRows,
+             32,
+             256,
+             96,
+             2048,
              &microkernel::packed<Avx512Float, kRows, 2>,
              &microkernel::direct<Avx512Float, kRows, 2>,
-             Avx512Float::W, kDotRows, kDotCols,
+             Avx512Float::W,
+             kDotRows,
+             kDotCols,
              &microkernel::dot<Avx512Float, kDotRows, kDotCols>};
   return true;
 }
@@ -78,10 +85,17 @@ bool matmul_kernels_avx512(MatmulKernels<double>& kernels) {
   if (!supported()) {
     return false;
   }
-  kernels = {"avx512", kRows, 16, 256, 96, 1024,
+  kernels = {"avx512",
+             kRows,
+             16,
+             256,
+             96,
+             1024,
              &microkernel::packed<Avx512Double, kRows, 2>,
              &microkernel::direct<Avx512Double, kRows, 2>,
-             Avx512Double::W, kDotRows, kDotCols,
+             Avx512Double::W,
+             kDotRows,
+             kDotCols,
              &microkernel::dot<Avx512Double, kDotRows, kDotCols>};
   return true;
 }

@@ -14,9 +14,9 @@ namespace minitorch::cpu::microkernel {
 // Isa provides: T, V, W (lanes), zero(), load(p), load_mask(p, lanes), store(p, v),
 // store_mask(p, v, lanes), bcast(p), add(a, b), fma(a, b, c) = a * b + c.
 template <class Isa, int MR, int NV, bool kPacked, bool kFullN>
-inline void tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs,
-                 std::int64_t a_ks, const typename Isa::T* b, std::int64_t b_ks,
-                 typename Isa::T* c, std::int64_t c_rs, int mr, int nr, bool accumulate) {
+inline void tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
+                 const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
+                 int mr, int nr, bool accumulate) {
   using T = typename Isa::T;
   using V = typename Isa::V;
   constexpr int W = Isa::W;

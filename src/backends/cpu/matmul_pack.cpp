@@ -11,8 +11,8 @@
 namespace minitorch::cpu {
 
 template <class T>
-void matmul_pack_panel(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k,
-                       std::int64_t width, std::int64_t kc, int w_max) {
+void matmul_pack_panel(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k, std::int64_t width,
+                       std::int64_t kc, int w_max) {
   const std::int64_t w = w_max;
   if (s_w == 1) {
     for (std::int64_t p = 0; p < kc; ++p) {

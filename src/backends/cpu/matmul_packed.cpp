@@ -94,13 +94,13 @@ void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
           for (std::int64_t t = begin; t < end; ++t) {
             if (t < b_panels) {
               const std::int64_t j = t * nr;
-              matmul_pack_panel(bt + t * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs,
-                                b.rs, std::min<std::int64_t>(nr, nc - j), kc, nr);
+              matmul_pack_panel(bt + t * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs, b.rs,
+                                std::min<std::int64_t>(nr, nc - j), kc, nr);
             } else {
               const std::int64_t panel = t - b_panels;
               const std::int64_t i = panel * mr;
-              matmul_pack_panel(at + panel * kc * mr, a.data + (ic + i) * a.rs + pc * a.cs,
-                                a.rs, a.cs, std::min<std::int64_t>(mr, mb - i), kc, mr);
+              matmul_pack_panel(at + panel * kc * mr, a.data + (ic + i) * a.rs + pc * a.cs, a.rs,
+                                a.cs, std::min<std::int64_t>(mr, mb - i), kc, mr);
             }
           }
         });

@@ -136,9 +136,8 @@ template <class V, int kPredicate>
 void zip_compare(const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
                  Elem<V>* out, std::int64_t n) {
   using T = Elem<V>;
-  zip_vec<V>(
-      [](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); }, a,
-      a_step, b, b_step, out, n);
+  zip_vec<V>([](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); },
+             a, a_step, b, b_step, out, n);
 }
 
 template <class V>
@@ -246,8 +245,8 @@ Elem<V> reduce_leaf(const Elem<V>* x, std::int64_t n) {
   }
   for (std::int64_t v = 0; v < kVecs && i + v * kL < n; ++v) {
     std::int64_t left = n - i - v * kL;
-    V tail = left >= kL ? V::load(x + i + v * kL)
-                        : V::load_partial_or(x + i + v * kL, left, identity);
+    V tail =
+        left >= kL ? V::load(x + i + v * kL) : V::load_partial_or(x + i + v * kL, left, identity);
     acc[v] = R::combine(acc[v], tail);
   }
   alignas(64) T lanes[static_cast<std::size_t>(kK)];
@@ -324,8 +323,8 @@ void reduce_rows_pairwise(const Elem<V>* in, std::int64_t row_stride, std::int64
 }
 
 template <class V>
-void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
-                        std::int64_t rows, Elem<V>* out, std::int64_t cols) {
+void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride, std::int64_t rows,
+                        Elem<V>* out, std::int64_t cols) {
   switch (op) {
     case ReduceOp::Sum:
       return reduce_rows_pairwise<V, SumV>(in, row_stride, rows, out, cols);

@@ -36,9 +36,7 @@ struct VecF {
     return {_mm512_maskz_loadu_ps(tail_mask(n), p)};
   }
   void store(float* p) const { _mm512_storeu_ps(p, v); }
-  void store_partial(float* p, std::int64_t n) const {
-    _mm512_mask_storeu_ps(p, tail_mask(n), v);
-  }
+  void store_partial(float* p, std::int64_t n) const { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
   /// The first n lanes from p, the rest fill.
   static VecF load_partial_or(const float* p, std::int64_t n, float fill) {
     return {_mm512_mask_loadu_ps(_mm512_set1_ps(fill), tail_mask(n), p)};
@@ -60,9 +58,7 @@ struct VecD {
     return {_mm512_maskz_loadu_pd(tail_mask(n), p)};
   }
   void store(double* p) const { _mm512_storeu_pd(p, v); }
-  void store_partial(double* p, std::int64_t n) const {
-    _mm512_mask_storeu_pd(p, tail_mask(n), v);
-  }
+  void store_partial(double* p, std::int64_t n) const { _mm512_mask_storeu_pd(p, tail_mask(n), v); }
   static VecD load_partial_or(const double* p, std::int64_t n, double fill) {
     return {_mm512_mask_loadu_pd(_mm512_set1_pd(fill), tail_mask(n), p)};
   }

@@ -23,7 +23,7 @@ const DeviceInfo& device_info() {
     if (error != cudaSuccess) {
       result.count = 0;
       result.why_none = std::string("cudaGetDeviceCount: ") + cudaGetErrorName(error) + ": " +
-                        cudaGetErrorString(error);
+          cudaGetErrorString(error);
       cudaGetLastError();
     } else if (result.count == 0) {
       result.why_none = "cudaGetDeviceCount found 0 devices";

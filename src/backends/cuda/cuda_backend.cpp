@@ -101,9 +101,8 @@ class CudaBackend final : public Backend {
       packed = TensorData::empty(in.shape(), out.dtype(), in.device());
       cuda::launch_copy(in, packed, context);
     }
-    TensorData host = out.is_contiguous() ? out
-                                          : TensorData::empty(out.shape(), out.dtype(),
-                                                              Device::cpu());
+    TensorData host =
+        out.is_contiguous() ? out : TensorData::empty(out.shape(), out.dtype(), Device::cpu());
     MT_CUDA_CHECK(cudaMemcpy(host.data_ptr(), packed.data_ptr(),
                              static_cast<std::size_t>(nbytes_of(packed)), cudaMemcpyDeviceToHost),
                   context);

@@ -33,10 +33,10 @@ void check_launch(const char* kernel, const OpContext& context);
 }  // namespace minitorch::cuda
 
 // The macro exists to stringify the call; the context expression is evaluated only on failure.
-#define MT_CUDA_CHECK(call, context)                                  \
-  do {                                                                \
-    cudaError_t mt_cuda_error_ = (call);                              \
-    if (mt_cuda_error_ != cudaSuccess) {                              \
+#define MT_CUDA_CHECK(call, context) \
+  do { \
+    cudaError_t mt_cuda_error_ = (call); \
+    if (mt_cuda_error_ != cudaSuccess) { \
       ::minitorch::cuda::throw_cuda_error(mt_cuda_error_, #call, context); \
-    }                                                                 \
+    } \
   } while (0)

@@ -41,8 +41,7 @@ struct Divider {
       ++result.shift;
     }
     std::uint64_t one = 1;
-    result.magic = static_cast<std::uint32_t>(
-        ((one << 32) * ((one << result.shift) - d)) / d + 1);
+    result.magic = static_cast<std::uint32_t>(((one << 32) * ((one << result.shift) - d)) / d + 1);
     return result;
   }
   __device__ __forceinline__ std::uint32_t div(std::uint32_t n) const {
@@ -356,10 +355,11 @@ void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged&
     blocks *= m.sizes[d];
     ++g.nrest;
   }
-  primitive_report() = PrimitiveReport{"cuda_tiled", "cuda", static_cast<int>(std::min<std::int64_t>(
-                                                                 blocks * kTile * kTileRows, 1 << 30))};
-  elementwise_tiled<NIN, kT0, kT1><<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows)>>>(
-      fn, out, in0, in1, g);
+  primitive_report() = PrimitiveReport{
+      "cuda_tiled", "cuda",
+      static_cast<int>(std::min<std::int64_t>(blocks * kTile * kTileRows, 1 << 30))};
+  elementwise_tiled<NIN, kT0, kT1>
+      <<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows)>>>(fn, out, in0, in1, g);
   check_launch("elementwise_tiled", context);
 }
 

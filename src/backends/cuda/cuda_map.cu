@@ -24,7 +24,8 @@ struct Convert {
 void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context) {
   dispatch_dtype(out.dtype(), [&](auto t) {
     using T = decltype(t);
-    dispatch_unary(op, [&](auto fn) { run_elementwise<1, T, T, T>(fn, out, &in, nullptr, context); });
+    dispatch_unary(op,
+                   [&](auto fn) { run_elementwise<1, T, T, T>(fn, out, &in, nullptr, context); });
   });
 }
 

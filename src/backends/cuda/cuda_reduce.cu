@@ -117,7 +117,7 @@ __global__ void __launch_bounds__(kBlock)
                      std::int64_t row_stride, std::int64_t out_stride) {
   int lane = static_cast<int>(threadIdx.x) % kWarp;
   std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * (kBlock / kWarp) +
-                     static_cast<int>(threadIdx.x) / kWarp;
+      static_cast<int>(threadIdx.x) / kWarp;
   T acc = Fn::template identity<T>();
   if (row < rows) {
     acc = fold_range<T, Fn, kVec>(fn, in + row * row_stride, 0, len, lane, kWarp);
@@ -139,7 +139,7 @@ __global__ void __launch_bounds__(kBlock)
   std::int64_t begin = c * chunk;
   std::int64_t end = begin + chunk < len ? begin + chunk : len;
   T acc = fold_range<T, Fn, kVec>(fn, in + row * row_stride, begin, end,
-                                   static_cast<int>(threadIdx.x), kBlock);
+                                  static_cast<int>(threadIdx.x), kBlock);
   acc = block_fold(fn, acc);
   if (threadIdx.x == 0) {
     out[row * out_stride + c] = acc;
@@ -277,8 +277,8 @@ void report(const char* path, std::int64_t threads) {
 }
 
 template <class T, class Fn>
-void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len,
-          std::int64_t row_stride, std::int64_t out_stride, const OpContext& context) {
+void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std::int64_t row_stride,
+          std::int64_t out_stride, const OpContext& context) {
   constexpr int V = 16 / sizeof(T);
   bool vec = len % V == 0 && row_stride % V == 0 && aligned(in, 16);
   // Few long rows: split each into chunks so that the grid fills the GPU. The split depends
@@ -291,11 +291,11 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len,
     report("cuda_reduce_split", chunks * nrows * kBlock);
     auto grid = static_cast<unsigned>(chunks * nrows);
     if (vec) {
-      reduce_rows_block<T, Fn, true><<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride,
-                                                       chunks, chunk, chunks);
+      reduce_rows_block<T, Fn, true>
+          <<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     } else {
-      reduce_rows_block<T, Fn, false><<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride,
-                                                        chunks, chunk, chunks);
+      reduce_rows_block<T, Fn, false>
+          <<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     }
     check_launch("reduce_rows_block", context);
     rows<T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, context);
@@ -305,11 +305,11 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len,
     auto grid = static_cast<unsigned>(ceil_div(nrows, kBlock / kWarp));
     report("cuda_reduce_warp_inner", grid * kBlock);
     if (vec) {
-      reduce_rows_warp<T, Fn, true><<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride,
-                                                      out_stride);
+      reduce_rows_warp<T, Fn, true>
+          <<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride, out_stride);
     } else {
-      reduce_rows_warp<T, Fn, false><<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride,
-                                                       out_stride);
+      reduce_rows_warp<T, Fn, false>
+          <<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride, out_stride);
     }
     check_launch("reduce_rows_warp", context);
     return;
@@ -318,11 +318,11 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len,
   report("cuda_reduce_block_inner", nrows * kBlock);
   auto grid = static_cast<unsigned>(nrows);
   if (vec) {
-    reduce_rows_block<T, Fn, true><<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride, len,
-                                                     1);
+    reduce_rows_block<T, Fn, true>
+        <<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   } else {
-    reduce_rows_block<T, Fn, false><<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride,
-                                                      len, 1);
+    reduce_rows_block<T, Fn, false>
+        <<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   }
   check_launch("reduce_rows_block", context);
 }
@@ -341,20 +341,21 @@ void cols(Fn fn, const T* in, T* out, std::int64_t outer, std::int64_t len, std:
     // Pass 1 writes partial[o, split, c]; pass 2 folds the splits in order.
     Workspace partial(outer * splits * inner * static_cast<std::int64_t>(sizeof(T)));
     report("cuda_reduce_cols_split", blocks * splits * kWarp * kColRows);
-    reduce_cols<T, Fn><<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)),
-                         block>>>(fn, in, partial.as<T>(), inner, len, rows_per_split, in_outer,
-                                  in_row, in_col, splits * inner, 1, inner);
+    reduce_cols<T, Fn>
+        <<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)), block>>>(
+            fn, in, partial.as<T>(), inner, len, rows_per_split, in_outer, in_row, in_col,
+            splits * inner, 1, inner);
     check_launch("reduce_cols", context);
-    reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block>>>(
-        fn, partial.as<T>(), out, inner, splits, splits, splits * inner, inner, 1, out_outer,
-        out_col, 0);
+    reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block>>>(fn, partial.as<T>(), out, inner,
+                                                                 splits, splits, splits * inner,
+                                                                 inner, 1, out_outer, out_col, 0);
     check_launch("reduce_cols", context);
     return;
   }
   report("cuda_reduce_cols", blocks * kWarp * kColRows);
   reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block>>>(
-      fn, in, out, inner, len, std::max<std::int64_t>(len, 1), in_outer, in_row, in_col,
-      out_outer, out_col, 0);
+      fn, in, out, inner, len, std::max<std::int64_t>(len, 1), in_outer, in_row, in_col, out_outer,
+      out_col, 0);
   check_launch("reduce_cols", context);
 }
 
@@ -378,8 +379,7 @@ void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpCont
 }
 
 template <class T, class Fn>
-void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out,
-                  const OpContext& context) {
+void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const OpContext& context) {
   if (out.numel() == 0) {
     report("cuda_empty", 0);
     return;
@@ -392,8 +392,7 @@ void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out,
   std::int64_t s_r = len <= 1 ? 1 : in.strides()[dim];
   if (outer.ok && inner.ok && len > 0) {
     if (inner.size == 1 && s_r == 1) {
-      rows<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
-                  context);
+      rows<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride, context);
       return;
     }
     if (inner.size > 1 && inner.in_stride == 1) {
@@ -403,8 +402,7 @@ void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out,
     }
     if (inner.size == 1 && outer.size > 1 && outer.in_stride == 1) {
       // A transposed input: the kept dim is the unit-stride one, so fold across columns.
-      cols<T, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
-                  context);
+      cols<T, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride, context);
       return;
     }
   }

@@ -156,9 +156,8 @@ class ReferenceBackend final : public Backend {
   void copy(const TensorData& in, TensorData& out) override {
     report_reference();
     dispatch_dtype(in.dtype(), [&](auto in_t) {
-      dispatch_dtype(out.dtype(), [&](auto out_t) {
-        copy_loop<decltype(in_t), decltype(out_t)>(in, out);
-      });
+      dispatch_dtype(out.dtype(),
+                     [&](auto out_t) { copy_loop<decltype(in_t), decltype(out_t)>(in, out); });
     });
   }
 };
