@@ -22,7 +22,12 @@ void matmul_direct(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
   const std::int64_t row_tiles = (m + mr - 1) / mr;
   const std::int64_t col_tiles = (n + nr - 1) / nr;
   // Column groups of about 256 columns keep a group's B rows within L1/L2 for small k.
-  const std::int64_t per_group = std::max<std::int64_t>(1, 256 / nr);
+  // Threaded and large enough to pay for waking a worker (>= 512K multiply-adds), groups
+  // of 64 columns give short-and-wide products (m <= mr) several tasks. Each tile sums all
+  // of k itself, so the grouping never changes a result bit.
+  const bool split_finely = threaded && m * n * k >= (std::int64_t{1} << 19);
+  const std::int64_t group_width = split_finely ? 64 : 256;
+  const std::int64_t per_group = std::max<std::int64_t>(1, group_width / nr);
   const std::int64_t col_groups = (col_tiles + per_group - 1) / per_group;
   const std::int64_t tasks = row_tiles * col_groups;
   auto body = [&](std::int64_t begin, std::int64_t end) {
