@@ -1,213 +1,24 @@
 // gradcheck for every differentiable op (float64, eps 1e-6, atol 1e-5, rtol 1e-3), with
-// broadcast and non-contiguous inputs. The table must cover differentiable_ops().
+// broadcast and non-contiguous inputs, from the shared table in tests/support. The table must
+// cover differentiable_ops().
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <set>
 
 #include "minitorch/minitorch.h"
+#include "support/gradcheck_rows.h"
 #include "support/test_seed.h"
 
 namespace minitorch {
 namespace {
 
-using Inputs = std::vector<Tensor>;
-
-struct GradRow {
-  std::string op;  // a name from differentiable_ops()
-  std::string layout;  // what the case exercises
-  std::function<Inputs(Generator&)> inputs;
-  std::function<Tensor(const Inputs&)> fn;
-  GradcheckOptions options = {};
-};
-
-constexpr TensorOptions kF64 = {.dtype = kFloat64};
-
-Tensor leaf(Tensor t) { return t.detach().requires_grad_(true); }
-
-// Values in [lo, hi) with |x| >= 0.1 so kinks (relu, abs) stay out of the eps-ball.
-Tensor values(const Shape& shape, Generator& gen, double lo = -2.0, double hi = 2.0) {
-  Tensor t = rand(shape, kF64, &gen) * (hi - lo) + lo;
-  Tensor near_zero = t.abs().lt(0.1);
-  return leaf(t + near_zero * 0.3);
-}
-
-// A non-contiguous leaf: the transpose of a [cols, rows] tensor.
-Tensor transposed(std::int64_t rows, std::int64_t cols, Generator& gen, double lo = -2.0,
-                  double hi = 2.0) {
-  return leaf(values({cols, rows}, gen, lo, hi).transpose(0, 1));
-}
-
-// A sliced leaf with an offset and step 2.
-Tensor strided(std::int64_t rows, std::int64_t cols, Generator& gen) {
-  return leaf(values({rows * 2 + 1, cols}, gen).slice(0, 1, rows * 2 + 1, 2));
-}
-
-std::vector<GradRow> rows() {
-  auto unary = [](const std::string& name, std::function<Tensor(const Tensor&)> f, double lo,
-                  double hi) {
-    return GradRow{name, "transposed",
-                   [lo, hi](Generator& g) { return Inputs{transposed(3, 4, g, lo, hi)}; },
-                   [f](const Inputs& in) { return f(in[0]); }};
-  };
-  auto binary = [](const std::string& name, std::function<Tensor(const Tensor&, const Tensor&)> f,
-                   double lo, double hi) {
-    return GradRow{
-        name, "broadcast [3, 1] with a strided [4]",
-        [lo, hi](Generator& g) {
-          return Inputs{values({3, 1}, g, lo, hi), leaf(transposed(4, 2, g, lo, hi).select(1, 0))};
-        },
-        [f](const Inputs& in) { return f(in[0], in[1]); }};
-  };
-  return {
-      unary(
-          "neg", [](const Tensor& x) { return -x; }, -2, 2),
-      unary(
-          "exp", [](const Tensor& x) { return x.exp(); }, -2, 2),
-      unary(
-          "log", [](const Tensor& x) { return x.log(); }, 0.2, 3),
-      unary(
-          "sigmoid", [](const Tensor& x) { return x.sigmoid(); }, -4, 4),
-      unary(
-          "relu", [](const Tensor& x) { return x.relu(); }, -2, 2),
-      unary(
-          "tanh", [](const Tensor& x) { return x.tanh(); }, -2, 2),
-      unary(
-          "inv", [](const Tensor& x) { return x.inv(); }, 0.3, 3),
-      unary(
-          "abs", [](const Tensor& x) { return x.abs(); }, -2, 2),
-      binary(
-          "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
-      binary(
-          "sub", [](const Tensor& a, const Tensor& b) { return a - b; }, -2, 2),
-      binary(
-          "mul", [](const Tensor& a, const Tensor& b) { return a * b; }, -2, 2),
-      binary(
-          "div", [](const Tensor& a, const Tensor& b) { return a / b; }, 0.3, 2),
-      binary(
-          "pow", [](const Tensor& a, const Tensor& b) { return a.pow(b); }, 0.3, 2),
-      {"pow", "scalar exponent, strided",
-       [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
-       [](const Inputs& in) { return in[0].pow(1.7); }},
-      {"add", "scalar operands on both sides",
-       [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
-       [](const Inputs& in) { return (2.0 - in[0]) * 3.0 + 1.0 / (in[0] * in[0] + 1.0); }},
-      {"sum", "over dim 0 of a transposed input",
-       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
-       [](const Inputs& in) { return in[0].sum(0); }},
-      {"sum", "over everything, keepdim over -1",
-       [](Generator& g) { return Inputs{strided(3, 4, g)}; },
-       [](const Inputs& in) { return in[0].sum() + in[0].sum(-1, true).sum(); }},
-      {"mean", "over dim 1 and everything",
-       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
-       [](const Inputs& in) { return in[0].mean(1) * in[0].mean(); }},
-      {"max", "over dim 1 and everything", [](Generator& g) { return Inputs{transposed(3, 5, g)}; },
-       [](const Inputs& in) { return in[0].max(1, true) * 2.0 + in[0].max(); }},
-      {"prod", "over dim 1 of a transposed input and everything",
-       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
-       [](const Inputs& in) { return in[0].prod(1, true) * 2.0 + in[0].prod(); }},
-      {"prod", "rows with no, one and two zeros (the product of the others)",
-       [](Generator&) {
-         return Inputs{leaf(from_vector(
-             std::vector<double>{1.5, -0.7, 2.0, 0.0, 1.3, -0.4, 0.0, 0.9, 0.0}, {3, 3}, kF64))};
-       },
-       [](const Inputs& in) { return in[0].prod(1) + in[0].transpose(0, 1).prod(0) * 0.5; }},
-      {"matmul", "batched with broadcast batch dims, transposed operand",
-       [](Generator& g) {
-         return Inputs{values({2, 1, 3, 4}, g), leaf(values({3, 2, 4}, g).transpose(1, 2))};
-       },
-       [](const Inputs& in) { return in[0].matmul(in[1]); }},
-      {"matmul", "F-ordered left operand (a transposed view)",
-       [](Generator& g) {
-         return Inputs{transposed(3, 4, g), values({4, 2}, g)};
-       },
-       [](const Inputs& in) { return in[0].matmul(in[1]); }},
-      {"matmul", "vector @ matrix and matrix @ vector",
-       [](Generator& g) {
-         return Inputs{values({3}, g), values({3, 4}, g), values({4}, g)};
-       },
-       [](const Inputs& in) { return in[0].matmul(in[1]) + in[1].matmul(in[2]).sum(); }},
-      {"permute", "rank 3",
-       [](Generator& g) {
-         return Inputs{values({2, 3, 4}, g)};
-       },
-       [](const Inputs& in) {
-         return in[0].permute({2, 0, 1}) * 1.5;
-       }},
-      {"transpose", "",
-       [](Generator& g) {
-         return Inputs{values({2, 3}, g)};
-       },
-       [](const Inputs& in) { return in[0].transpose(0, 1).exp(); }},
-      {"view", "",
-       [](Generator& g) {
-         return Inputs{values({2, 6}, g)};
-       },
-       [](const Inputs& in) {
-         return in[0].view({3, -1}) * in[0].view({3, 4});
-       }},
-      {"reshape", "of a non-contiguous input (copies)",
-       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
-       [](const Inputs& in) {
-         return in[0].reshape({2, 6}).exp();
-       }},
-      {"expand", "",
-       [](Generator& g) {
-         return Inputs{values({3, 1}, g)};
-       },
-       [](const Inputs& in) {
-         return in[0].expand({2, 3, 4}) * 1.0;
-       }},
-      {"slice", "step 2 with offset",
-       [](Generator& g) {
-         return Inputs{values({7, 3}, g)};
-       },
-       [](const Inputs& in) { return in[0].slice(0, 1, 7, 2).exp(); }},
-      {"narrow", "",
-       [](Generator& g) {
-         return Inputs{values({3, 5}, g)};
-       },
-       [](const Inputs& in) { return in[0].narrow(1, 1, 3) * 2.0; }},
-      {"select", "negative index",
-       [](Generator& g) {
-         return Inputs{values({3, 4}, g)};
-       },
-       [](const Inputs& in) { return in[0].select(1, -1) + in[0][0].sum(); }},
-      {"squeeze", "",
-       [](Generator& g) {
-         return Inputs{values({3, 1, 2}, g)};
-       },
-       [](const Inputs& in) { return in[0].squeeze() * in[0].squeeze(1); }},
-      {"unsqueeze", "",
-       [](Generator& g) {
-         return Inputs{values({3, 2}, g)};
-       },
-       [](const Inputs& in) { return in[0].unsqueeze(1) * in[0].unsqueeze(-1); }},
-      {"flatten", "", [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
-       [](const Inputs& in) { return in[0].flatten().tanh(); }},
-      {"contiguous", "", [](Generator& g) { return Inputs{transposed(2, 3, g)}; },
-       [](const Inputs& in) { return in[0].contiguous() * 2.0; }},
-      {"clone", "",
-       [](Generator& g) {
-         return Inputs{values({2, 3}, g)};
-       },
-       [](const Inputs& in) { return in[0].clone().sigmoid(); }},
-      // A float32 hop rounds x to 24 bits, far coarser than eps = 1e-6, so this one case
-      // uses eps = 1e-2 (exact for this linear function up to float32 rounding).
-      {"to_dtype",
-       "float64 -> float32 -> float64 keeps the gradient",
-       [](Generator& g) {
-         return Inputs{values({2, 3}, g)};
-       },
-       [](const Inputs& in) { return in[0].to(kFloat32).to(kFloat64) * 3.0; },
-       {.eps = 1e-2, .atol = 1e-5, .rtol = 1e-3}},
-  };
-}
+using testing::GradRow;
+using testing::Inputs;
 
 TEST(Gradcheck, EveryDifferentiableOpPasses) {
   std::uint64_t seed = testing::test_seed();
   Generator gen(seed);
-  for (const GradRow& row : rows()) {
+  for (const GradRow& row : testing::gradcheck_rows()) {
     SCOPED_TRACE(row.op + " (" + row.layout + "); " + testing::seed_note(seed));
     Inputs inputs = row.inputs(gen);
     GradcheckResult result = gradcheck(row.fn, inputs, row.options);
@@ -217,7 +28,7 @@ TEST(Gradcheck, EveryDifferentiableOpPasses) {
 
 TEST(Gradcheck, EveryDifferentiableOpHasACase) {
   std::set<std::string> covered;
-  for (const GradRow& row : rows()) {
+  for (const GradRow& row : testing::gradcheck_rows()) {
     covered.insert(row.op);
   }
   for (const std::string& op : differentiable_ops()) {
@@ -228,7 +39,7 @@ TEST(Gradcheck, EveryDifferentiableOpHasACase) {
 TEST(Gradcheck, CatchesAWrongGradient) {
   Generator gen(1);
   // d/dx (x * stop_grad(x)) is x for autograd but 2x numerically.
-  Inputs inputs = {values({3}, gen)};
+  Inputs inputs = {testing::gradcheck_values({3}, gen)};
   GradcheckResult result =
       gradcheck([](const Inputs& in) { return in[0] * in[0].detach(); }, inputs);
   EXPECT_FALSE(result.ok);
