@@ -12,6 +12,7 @@
 #include "bench_ops.h"
 #include "minitorch/build_config.h"
 #include "minitorch/minitorch.h"
+#include "minitorch/profiler.h"
 
 namespace minitorch::cli {
 namespace {
@@ -56,19 +57,6 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-std::string human_time(double ns) {
-  if (ns < 1e3) {
-    return fixed(ns, 0) + " ns";
-  }
-  if (ns < 1e6) {
-    return fixed(ns / 1e3, 2) + " us";
-  }
-  if (ns < 1e9) {
-    return fixed(ns / 1e6, 2) + " ms";
-  }
-  return fixed(ns / 1e9, 2) + " s";
-}
-
 std::string json_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -82,30 +70,6 @@ std::string json_string(const std::string& text) {
     }
   }
   return out + "\"";
-}
-
-// Columns padded to their widest cell; the first `left` columns left-aligned.
-std::string render(const std::vector<std::vector<std::string>>& rows, std::size_t left) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      width[c] = std::max(width[c], row[c].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      std::string pad(width[c] - row[c].size(), ' ');
-      line += (c == 0 ? "" : "  ") + (c < left ? row[c] + pad : pad + row[c]);
-    }
-    while (!line.empty() && line.back() == ' ') {
-      line.pop_back();
-    }
-    out += line + "\n";
-  }
-  return out;
 }
 
 }  // namespace
@@ -176,13 +140,13 @@ std::string format_bench_text(const BenchRun& run) {
                   "best", "stream", "ratio", "reps"});
   for (const BenchRow& r : run.rows) {
     rows.push_back({r.name, r.dtype, size_label(r.elements), std::to_string(r.threads_requested),
-                    std::to_string(r.threads_used), r.path, r.isa, human_time(r.timing.median_ns),
-                    human_time(r.timing.min_ns), fixed(r.gb_per_s(), 2),
-                    fixed(r.best_gb_per_s(), 2),
+                    std::to_string(r.threads_used), r.path, r.isa,
+                    format_duration(r.timing.median_ns), format_duration(r.timing.min_ns),
+                    fixed(r.gb_per_s(), 2), fixed(r.best_gb_per_s(), 2),
                     r.stream_kernel + " " + fixed(r.stream_gb_per_s, 1), fixed(r.ratio(), 2),
                     std::to_string(r.timing.reps)});
   }
-  return out + render(rows, 3);
+  return out + format_table(rows, 3);
 }
 
 std::string format_bench_json(const BenchRun& run) {

@@ -114,6 +114,12 @@ std::string format_profile_table(const std::vector<ProfileRecord>& records,
 /// One row per ProfileTotal: calls, total and mean time, share of the time, GB/s.
 std::string format_profile_summary(const std::vector<ProfileTotal>& totals);
 
+/// "950 ns", "12.34 us", "4.56 ms", "1.23 s": how the tables here and the benches print time.
+std::string format_duration(double ns);
+/// Text columns padded to their widest cell, two spaces apart, the first `left` columns
+/// left-aligned and the rest right-aligned; one line per row, trailing spaces trimmed.
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left);
+
 /// Chrome trace JSON ("X" events, microseconds; opens in Perfetto or chrome://tracing).
 void write_chrome_trace(std::ostream& out, const std::vector<ProfileRecord>& records);
 /// The same into a file; throws Error when it cannot be written.

@@ -21,20 +21,6 @@ std::string format(const char* fmt, double value) {
   return buffer;
 }
 
-// 950 ns, 12.3 us, 4.56 ms, 1.23 s.
-std::string human_time(double ns) {
-  if (ns < 1e3) {
-    return format("%.0f ns", ns);
-  }
-  if (ns < 1e6) {
-    return format("%.2f us", ns / 1e3);
-  }
-  if (ns < 1e9) {
-    return format("%.2f ms", ns / 1e6);
-  }
-  return format("%.2f s", ns / 1e9);
-}
-
 // Decimal units, as GB/s is: 512 B, 4.1 kB, 16.8 MB, 1.07 GB.
 std::string human_bytes(double bytes) {
   if (bytes < 1e3) {
@@ -51,31 +37,6 @@ std::string human_bytes(double bytes) {
 
 double rate(std::int64_t bytes, std::int64_t ns) {
   return ns > 0 ? static_cast<double>(bytes) / static_cast<double>(ns) : 0.0;
-}
-
-// Columns padded to their widest cell; the first `left` columns left-aligned, the rest right.
-std::string render(const std::vector<std::vector<std::string>>& rows, std::size_t left) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      width[c] = std::max(width[c], row[c].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      std::string pad(width[c] - row[c].size(), ' ');
-      line += c == 0 ? "" : "  ";
-      line += c < left ? row[c] + pad : pad + row[c];
-    }
-    while (!line.empty() && line.back() == ' ') {
-      line.pop_back();
-    }
-    out += line + "\n";
-  }
-  return out;
 }
 
 std::string label(PrimitiveKind kind, std::string_view op) {
@@ -100,6 +61,43 @@ void write_json_string(std::ostream& out, std::string_view text) {
 }
 
 }  // namespace
+
+std::string format_duration(double ns) {
+  if (ns < 1e3) {
+    return format("%.0f ns", ns);
+  }
+  if (ns < 1e6) {
+    return format("%.2f us", ns / 1e3);
+  }
+  if (ns < 1e9) {
+    return format("%.2f ms", ns / 1e6);
+  }
+  return format("%.2f s", ns / 1e9);
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      width[c] = std::max(width[c], row[c].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      std::string pad(width[c] - row[c].size(), ' ');
+      line += c == 0 ? "" : "  ";
+      line += c < left ? row[c] + pad : pad + row[c];
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    out += line + "\n";
+  }
+  return out;
+}
 
 std::string_view to_string(PrimitiveKind kind) {
   switch (kind) {
@@ -170,13 +168,14 @@ std::string format_profile_table(const std::vector<ProfileRecord>& records,
     rows.push_back({r.name(), std::string(to_string(r.dtype)), r.shapes(), std::string(r.path),
                     std::string(r.isa), std::to_string(r.threads), std::to_string(r.elements),
                     human_bytes(static_cast<double>(r.bytes)),
-                    human_time(static_cast<double>(r.duration_ns)), format("%.2f", r.gb_per_s())});
+                    format_duration(static_cast<double>(r.duration_ns)),
+                    format("%.2f", r.gb_per_s())});
     double bw = reference_for(r.kind, reference);
     if (with_bw) {
       rows.back().push_back(bw > 0.0 ? format("%.0f%%", 100.0 * r.gb_per_s() / bw) : "-");
     }
   }
-  return render(rows, 5);
+  return format_table(rows, 5);
 }
 
 std::string format_profile_summary(const std::vector<ProfileTotal>& totals) {
@@ -196,14 +195,14 @@ std::string format_profile_summary(const std::vector<ProfileTotal>& totals) {
         all_ns > 0 ? 100.0 * static_cast<double>(t.duration_ns) / static_cast<double>(all_ns) : 0.0;
     rows.push_back({label(t.kind, t.op), std::string(to_string(t.dtype)), std::string(t.path),
                     std::string(t.isa), std::to_string(t.threads), std::to_string(t.calls),
-                    human_time(static_cast<double>(t.duration_ns)), format("%.1f%%", share),
-                    human_time(mean), std::to_string(t.elements),
+                    format_duration(static_cast<double>(t.duration_ns)), format("%.1f%%", share),
+                    format_duration(mean), std::to_string(t.elements),
                     human_bytes(static_cast<double>(t.bytes)),
                     format("%.2f", rate(t.bytes, t.duration_ns))});
   }
   rows.push_back({"total", "", "", "", "", std::to_string(calls),
-                  human_time(static_cast<double>(all_ns)), "", "", "", "", ""});
-  return render(rows, 4);
+                  format_duration(static_cast<double>(all_ns)), "", "", "", "", ""});
+  return format_table(rows, 4);
 }
 
 void write_chrome_trace(std::ostream& out, const std::vector<ProfileRecord>& records) {
