@@ -44,6 +44,7 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
       {{200, 10}, {10, 400}, false},  // the notebook's lowL
       {{6, 33, 65}, {1, 65, 31}, false},  // batched, broadcast b
       {{700, 600}, {600, 520}, false},  // several packed blocks along k
+      {{200, 1000}, {400, 1000}, true},  // packed split into row or column parts, edge tiles
       {{10, 256}, {256, 256}, true},  // matmul_dot: Linear's x @ W^T
       {{33, 257}, {129, 257}, true},  // matmul_dot, edges in every dim, masked k tail
       {{7, 1001}, {517, 1001}, true},  // matmul_dot, few rows, many column tasks
@@ -86,10 +87,11 @@ TEST(MatmulDeterminism, TileHeightDoesNotChangeBits) {
     cpu::MatmulPath path;
     bool b_transposed;
   };
-  const Variant variants[] = {{"avx512", cpu::MatmulPath::Direct, false},
-                              {"avx512", cpu::MatmulPath::Dot, true},
-                              {"avx2", cpu::MatmulPath::Direct, false},
-                              {"avx2", cpu::MatmulPath::Dot, true}};
+  const Variant variants[] = {
+      {"avx512", cpu::MatmulPath::Direct, false}, {"avx512", cpu::MatmulPath::Dot, true},
+      {"avx512", cpu::MatmulPath::Packed, false}, {"avx512", cpu::MatmulPath::Packed, true},
+      {"avx2", cpu::MatmulPath::Direct, false},   {"avx2", cpu::MatmulPath::Dot, true},
+      {"avx2", cpu::MatmulPath::Packed, false}};
   for (DType dtype : {kFloat32, kFloat64}) {
     TensorData a = random_data({13, 301}, dtype, 11);
     for (const Variant& v : variants) {
@@ -106,8 +108,23 @@ TEST(MatmulDeterminism, TileHeightDoesNotChangeBits) {
         cpu::matmul(a.slice(0, i, i + 1, 1), b, row, cpu::MatmulOptions{v.path, true});
         const auto* whole = static_cast<const char*>(all.data_ptr()) + i * std::int64_t(row_bytes);
         EXPECT_EQ(std::memcmp(whole, row.data_ptr(), row_bytes), 0)
-            << to_string(dtype) << " " << v.isa << " row " << i
-            << (v.b_transposed ? " dot" : " direct");
+            << to_string(dtype) << " " << v.isa << " row " << i << " path "
+            << static_cast<int>(v.path) << (v.b_transposed ? " F-ordered b" : "");
+      }
+      // Narrow tiles (one column, one vector) give the same bits as the full-width ones.
+      for (std::int64_t j = 0; j < 37; ++j) {
+        TensorData col = TensorData::empty({13, 1}, dtype, Device::cpu());
+        cpu::matmul(a, b.slice(1, j, j + 1, 1), col, cpu::MatmulOptions{v.path, true});
+        for (std::int64_t i = 0; i < 13; ++i) {
+          const auto size = static_cast<std::size_t>(element_size(dtype));
+          const auto* whole = static_cast<const char*>(all.data_ptr()) +
+              (i * 37 + j) * static_cast<std::int64_t>(size);
+          const auto* single =
+              static_cast<const char*>(col.data_ptr()) + i * static_cast<std::int64_t>(size);
+          EXPECT_EQ(std::memcmp(whole, single, size), 0)
+              << to_string(dtype) << " " << v.isa << " column " << j << " row " << i << " path "
+              << static_cast<int>(v.path);
+        }
       }
     }
     cpu::set_matmul_isa("");

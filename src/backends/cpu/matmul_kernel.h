@@ -28,15 +28,20 @@ using MatmulDotFn = void (*)(std::int64_t k, const T* a, std::int64_t a_rs, cons
                              std::int64_t b_cs, T* c, std::int64_t c_rs, std::int64_t c_cs, int mr,
                              int nr);
 
+/// Packs a panel for the packed kernel: see matmul_pack_panel.
+template <class T>
+using MatmulPackFn = void (*)(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k,
+                              std::int64_t width, std::int64_t kc, int w_max);
+
 /// The kernels of one instruction set for one dtype and the block sizes that suit them.
 template <class T>
 struct MatmulKernels {
   std::string_view isa;  ///< "avx512", "avx2"
-  int mr;  ///< rows of the register tile
-  int nr;  ///< columns of the register tile (a multiple of the vector width)
+  int mr;  ///< rows of the `direct` register tile
+  int nr;  ///< columns of the `direct` tile (a multiple of the vector width)
   std::int64_t kc;  ///< depth of a packed block (k)
-  std::int64_t mc;  ///< rows of A per packed block (multiple of mr)
-  std::int64_t nc;  ///< columns of B per packed block (multiple of nr)
+  std::int64_t mc;  ///< rows of A per packed block (multiple of packed_mr)
+  std::int64_t nc;  ///< columns of B per packed block (multiple of packed_nr)
   /// A packed as kc steps of mr values (a_rs = 1, a_ks = mr), B as kc rows of nr.
   MatmulKernelFn<T> packed;
   /// Any a strides, any b row stride; rows past mr and columns past nr are never read.
@@ -46,6 +51,10 @@ struct MatmulKernels {
   int dot_nr;  ///< columns of B per dot tile
   /// Dot products of rows of A with columns of B, both read in place along k.
   MatmulDotFn<T> dot;
+  /// Packs panels of A and B for `packed`.
+  MatmulPackFn<T> pack;
+  int packed_mr;  ///< rows of the `packed` tile (its A panels' height)
+  int packed_nr;  ///< columns of the `packed` tile (its B panels' width)
 };
 
 /// Fills kernels when this CPU and build support the instruction set; false otherwise.
@@ -69,6 +78,12 @@ struct MatView {
 template <class T>
 void matmul_pack_panel(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k, std::int64_t width,
                        std::int64_t kc, int w_max);
+
+/// matmul_pack_panel with the transposing case (s_k == 1) vectorised; needs AVX2
+/// (matmul_pack_avx2.cpp). Writes exactly what matmul_pack_panel writes.
+template <class T>
+void matmul_pack_panel_avx2(T* dst, const T* src, std::int64_t s_w, std::int64_t s_k,
+                            std::int64_t width, std::int64_t kc, int w_max);
 
 /// c = a @ b by packed panels and cache blocks (matmul_packed.cpp). c.cs must be 1, k >= 1.
 /// threaded: split blocks over parallel_for (the split never depends on the thread count).

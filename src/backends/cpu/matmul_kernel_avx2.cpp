@@ -82,7 +82,10 @@ bool matmul_kernels_avx2(MatmulKernels<float>& kernels) {
              Avx2Float::W,
              kDotRows,
              kDotCols,
-             &microkernel::dot<Avx2Float, kDotRows, kDotCols>};
+             &microkernel::dot<Avx2Float, kDotRows, kDotCols>,
+             &matmul_pack_panel_avx2<float>,
+             kRows,
+             16};
   return true;
 }
 
@@ -101,7 +104,10 @@ bool matmul_kernels_avx2(MatmulKernels<double>& kernels) {
              Avx2Double::W,
              kDotRows,
              kDotCols,
-             &microkernel::dot<Avx2Double, kDotRows, kDotCols>};
+             &microkernel::dot<Avx2Double, kDotRows, kDotCols>,
+             &matmul_pack_panel_avx2<double>,
+             kRows,
+             8};
   return true;
 }
 

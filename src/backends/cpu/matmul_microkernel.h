@@ -40,8 +40,8 @@ inline void tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, s
   }
   if constexpr (kPacked) {
     for (std::int64_t p = 0; p < kc; ++p) {
-      const T* bp = b + p * (NV * W);
-      const T* ap = a + p * MR;
+      const T* bp = b + p * b_ks;
+      const T* ap = a + p * a_ks;
       V bv[static_cast<std::size_t>(NV)];
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) {
@@ -98,10 +98,26 @@ inline void tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, s
   }
 }
 
+// Edge tiles run smaller instances: a short one (mr <= MR - 2) the next even height >= mr,
+// a narrow one (nr <= W) one vector column, so that m = 10 computes 10 rows, not 12, and a
+// part of C split off at a vector boundary wastes no FMAs. Every C element gets the same FMA
+// chain in any tile shape. Packed panels keep their full strides (a_ks = MR, b_ks = NV * W).
 template <class Isa, int MR, int NV>
 void packed(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
             const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
             int mr, int nr, bool accumulate) {
+  if constexpr (MR > 2) {
+    if (mr <= MR - 2) {
+      packed<Isa, MR - 2, NV>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
+  if constexpr (NV > 1) {
+    if (nr <= Isa::W) {
+      packed<Isa, MR, 1>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
   if (nr == NV * Isa::W) {
     tile<Isa, MR, NV, true, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
   } else {
@@ -109,8 +125,6 @@ void packed(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::i
   }
 }
 
-// A short edge tile (mr <= MR - 2) runs the instance of the next even height >= mr, so that
-// m = 10 computes 10 rows, not 12. Every C element gets the same FMA chain in any tile height.
 template <class Isa, int MR, int NV>
 void direct(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
             const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
@@ -118,6 +132,12 @@ void direct(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::i
   if constexpr (MR > 2) {
     if (mr <= MR - 2) {
       direct<Isa, MR - 2, NV>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
+  if constexpr (NV > 1) {
+    if (nr <= Isa::W) {
+      direct<Isa, MR, 1>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
       return;
     }
   }

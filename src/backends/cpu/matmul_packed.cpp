@@ -1,10 +1,11 @@
-// matmul_packed: Goto/BLIS-style blocking. For each column block jc (nc columns), row block
-// ic (mb rows) and depth block pc (kc): phase 1 packs B~ (kc x nc, in nr-wide panels) and
-// A~ (mb x kc, in mr-tall panels), one panel per task; phase 2 computes C tiles, one task
-// per (row group x column group) of micro-panels; inside a task the B micro-panel stays in
-// L1 while A micro-panels stream from L2. Tasks never split k, and block sizes depend only
-// on (m, n, k, dtype, ISA), so every C element gets the same sums in the same order for any
-// number of threads.
+// matmul_packed: Goto/BLIS-style blocking. For each column block jc (nc columns) and depth
+// block pc (kc), B~ (kc x nc, in nr-wide panels) is packed once; then for each row group ic
+// (mc rows) A~ (mc x kc, in mr-tall panels, sized for L2) is packed and multiplied by every B~
+// micro-panel, the A~ micro-panels streaming from L2. Threads split C, not k (Note [Packed
+// split]); block sizes depend only on (dtype, ISA), so every C element gets the same sums in
+// the same order for any number of threads.
+#include <xmmintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -36,96 +37,213 @@ struct Scratch {
   }
 };
 
-// Splits `count` micro-panels into groups of at most `max_per_group`, as evenly as possible.
-struct Groups {
-  std::int64_t count;
-  std::int64_t per;  // panels per group (the last may have fewer)
-  Groups(std::int64_t panels, std::int64_t max_per_group) {
-    count = std::max<std::int64_t>(1, ceil_div(panels, max_per_group));
-    per = std::max<std::int64_t>(1, ceil_div(panels, count));
-    count = ceil_div(panels, per);
-  }
+// Note [Pack prefetch]: packing reads its source from memory at well below the bandwidth
+// the kernels leave idle, so while the kernels compute k block pc, the driver asks for the
+// source lines of block pc + kc into L2, a few between consecutive tiles. A strided
+// region: `count` runs of `run_bytes` contiguous bytes, `stride` bytes apart.
+struct Region {
+  const char* base = nullptr;
+  std::int64_t count = 0;
+  std::int64_t stride = 0;
+  std::int64_t run_bytes = 0;
 };
 
-void run(bool threaded, std::int64_t tasks, std::int64_t grain,
-         const std::function<void(std::int64_t, std::int64_t)>& fn) {
-  if (threaded && tasks > 1) {
-    parallel_for(0, tasks, grain, fn);
-  } else {
-    fn(0, tasks);
+// The source of a (rows x cols) block of a matrix with strides (rs, cs), as contiguous runs
+// along whichever stride is 1; empty when neither is.
+template <class T>
+Region region_of(const T* data, std::int64_t rows, std::int64_t cols, std::int64_t rs,
+                 std::int64_t cs) {
+  constexpr auto kElem = static_cast<std::int64_t>(sizeof(T));
+  const char* base = reinterpret_cast<const char*>(data);
+  if (cs == 1) {
+    return {base, rows, rs * kElem, cols * kElem};
   }
+  if (rs == 1) {
+    return {base, cols, cs * kElem, rows * kElem};
+  }
+  return {};
+}
+
+// Walks the cache lines of two regions, issuing `per_call` L2 prefetches per call.
+class Prefetcher {
+ public:
+  Prefetcher(Region first, Region second, std::int64_t calls) : regions_{first, second} {
+    const std::int64_t lines = lines_of(first) + lines_of(second);
+    per_call_ = calls > 0 ? (lines + calls - 1) / calls : lines;
+  }
+
+  void step() {
+    for (std::int64_t left = per_call_; left > 0 && r_ < 2;) {
+      const Region& reg = regions_[r_];
+      if (run_ >= reg.count) {
+        ++r_;
+        run_ = 0;
+        offset_ = 0;
+        continue;
+      }
+      _mm_prefetch(reg.base + run_ * reg.stride + offset_, _MM_HINT_T1);
+      --left;
+      offset_ += 64;
+      if (offset_ >= reg.run_bytes) {
+        offset_ = 0;
+        ++run_;
+      }
+    }
+  }
+
+ private:
+  static std::int64_t lines_of(const Region& r) { return r.count * ((r.run_bytes + 63) / 64); }
+
+  Region regions_[2];
+  std::int64_t per_call_ = 0;
+  int r_ = 0;
+  std::int64_t run_ = 0;
+  std::int64_t offset_ = 0;
+};
+
+// One thread's share: c = a @ b by the serial Goto loop nest, packing its own panels: B~
+// (kc x nc) once per (jc, pc), A~ (mc x kc, L2-sized) just before the row group uses it.
+template <class T>
+void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
+                   MatView<T> c) {
+  const std::int64_t m = c.rows;
+  const std::int64_t n = c.cols;
+  const std::int64_t k = a.cols;
+  const int mr = kernels.packed_mr;
+  const int nr = kernels.packed_nr;
+  const std::int64_t mc = std::min(kernels.mc, ceil_div(m, mr) * mr);
+  const std::int64_t nc_max = kernels.nc;
+  const std::int64_t kc_alloc = std::min(k, kernels.kc);
+  thread_local Scratch scratch;
+  const auto b_elems = static_cast<std::size_t>(kc_alloc * ceil_div(std::min(n, nc_max), nr) * nr);
+  const auto a_elems = static_cast<std::size_t>(kc_alloc * mc);
+  T* bt = static_cast<T*>(scratch.get((a_elems + b_elems) * sizeof(T)));
+  T* at = bt + b_elems;
+  auto a_rows = [&](std::int64_t i0, std::int64_t pc, std::int64_t kc) {
+    return region_of(a.data + i0 * a.rs + pc * a.cs, std::min(mc, m - i0), kc, a.rs, a.cs);
+  };
+
+  for (std::int64_t jc = 0; jc < n; jc += nc_max) {
+    const std::int64_t nc = std::min(nc_max, n - jc);
+    const std::int64_t b_panels = ceil_div(nc, nr);
+    for (std::int64_t pc = 0; pc < k; pc += kernels.kc) {
+      const std::int64_t kc = std::min(kernels.kc, k - pc);
+      const std::int64_t next_pc = pc + kc;
+      const std::int64_t next_kc = std::min(kernels.kc, k - next_pc);
+      const bool accumulate = pc > 0;
+      for (std::int64_t jp = 0; jp < b_panels; ++jp) {
+        const std::int64_t j = jp * nr;
+        kernels.pack(bt + jp * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs, b.rs,
+                     std::min<std::int64_t>(nr, nc - j), kc, nr);
+      }
+      for (std::int64_t ic = 0; ic < m; ic += mc) {
+        const std::int64_t mb = std::min(mc, m - ic);
+        const std::int64_t a_panels = ceil_div(mb, mr);
+        for (std::int64_t ip = 0; ip < a_panels; ++ip) {
+          const std::int64_t i = ip * mr;
+          kernels.pack(at + ip * kc * mr, a.data + (ic + i) * a.rs + pc * a.cs, a.rs, a.cs,
+                       std::min<std::int64_t>(mr, mb - i), kc, mr);
+        }
+        // While this row group computes, fetch what is packed next (Note [Pack prefetch]).
+        Prefetcher prefetch = ic + mc < m
+            ? Prefetcher(a_rows(ic + mc, pc, kc), {}, a_panels * b_panels)
+            : next_kc > 0
+            ? Prefetcher(region_of(b.data + next_pc * b.rs + jc * b.cs, next_kc, nc, b.rs, b.cs),
+                         a_rows(0, next_pc, next_kc), a_panels * b_panels)
+            : Prefetcher({}, {}, 1);
+        for (std::int64_t jp = 0; jp < b_panels; ++jp) {
+          const std::int64_t j = jp * nr;
+          const int nr_here = static_cast<int>(std::min<std::int64_t>(nr, nc - j));
+          for (std::int64_t ip = 0; ip < a_panels; ++ip) {
+            const std::int64_t i = ip * mr;
+            const int mr_here = static_cast<int>(std::min<std::int64_t>(mr, mb - i));
+            kernels.packed(kc, at + ip * kc * mr, 1, mr, bt + jp * kc * nr, nr,
+                           c.data + (ic + i) * c.rs + jc + j, c.rs, mr_here, nr_here, accumulate);
+            prefetch.step();
+          }
+        }
+      }
+    }
+  }
+}
+
+// Start of part t of `parts` covering [0, len) in multiples of `unit`, as even as possible.
+std::int64_t part_start(std::int64_t len, std::int64_t parts, std::int64_t unit, std::int64_t t) {
+  if (t >= parts) {
+    return len;
+  }
+  const std::int64_t units = ceil_div(len, unit);
+  return std::min(len, units * t / parts * unit);
+}
+
+// Micro-kernel work of a part, in full tiles per k step: short and narrow edge tiles run
+// smaller kernels (matmul_microkernel.h), so they cost their even height and vector width.
+double tile_cost(std::int64_t rows, std::int64_t cols, int mr, int nr, int lanes) {
+  const std::int64_t row_rest = rows % mr;
+  const std::int64_t col_rest = cols % nr;
+  const double row_tiles = static_cast<double>(rows / mr) +
+      static_cast<double>(row_rest + row_rest % 2) / static_cast<double>(mr);
+  const double col_tiles = static_cast<double>(cols / nr) +
+      static_cast<double>(ceil_div(col_rest, lanes) * lanes) / static_cast<double>(nr);
+  return row_tiles * col_tiles;
 }
 
 }  // namespace
 
+// Note [Packed split]: threads share nothing. C is cut into a grid of parts (rows in
+// multiples of 2, columns in multiples of a vector, balanced by micro-kernel work), and each
+// part runs packed_serial on its own rows of A and columns of B, so one pool call covers the
+// product and no thread waits for another between k blocks. The price is packing: a column
+// split packs A once per column part, a row split packs B once per row part; the grid is
+// chosen to keep the busiest part's work plus packing small. Every C element gets the same
+// k blocks in the same order wherever it is computed.
 template <class T>
 void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
                    MatView<T> c, bool threaded) {
   const std::int64_t m = c.rows;
   const std::int64_t n = c.cols;
   const std::int64_t k = a.cols;
-  const int mr = kernels.mr;
-  const int nr = kernels.nr;
-  // Rows of A packed per round: enough to keep A~ a few MiB (L3), a multiple of mr.
-  constexpr auto kElem = static_cast<std::int64_t>(sizeof(T));
-  const std::int64_t mb_max = ceil_div((std::int64_t{4} << 20) / (kernels.kc * kElem), mr) * mr;
-  const std::int64_t nc_max = kernels.nc;
-  const std::int64_t nc_alloc = ceil_div(std::min(n, nc_max), nr) * nr;
-  const std::int64_t mb_alloc = ceil_div(std::min(m, mb_max), mr) * mr;
-  const std::int64_t kc_alloc = std::min(k, kernels.kc);
-  thread_local Scratch scratch;
-  const std::size_t b_elems = static_cast<std::size_t>(kc_alloc * nc_alloc);
-  const std::size_t a_elems = static_cast<std::size_t>(kc_alloc * mb_alloc);
-  T* bt = static_cast<T*>(scratch.get((a_elems + b_elems) * sizeof(T)));
-  T* at = bt + b_elems;
-
-  for (std::int64_t jc = 0; jc < n; jc += nc_max) {
-    const std::int64_t nc = std::min(nc_max, n - jc);
-    const std::int64_t b_panels = ceil_div(nc, nr);
-    const Groups col_groups(b_panels, std::max<std::int64_t>(1, 512 / nr));
-    for (std::int64_t ic = 0; ic < m; ic += mb_max) {
-      const std::int64_t mb = std::min(mb_max, m - ic);
-      const std::int64_t a_panels = ceil_div(mb, mr);
-      const Groups row_groups(a_panels, kernels.mc / mr);
-      for (std::int64_t pc = 0; pc < k; pc += kernels.kc) {
-        const std::int64_t kc = std::min(kernels.kc, k - pc);
-        const bool accumulate = pc > 0;
-        run(threaded, a_panels + b_panels, 4, [&](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t t = begin; t < end; ++t) {
-            if (t < b_panels) {
-              const std::int64_t j = t * nr;
-              matmul_pack_panel(bt + t * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs, b.rs,
-                                std::min<std::int64_t>(nr, nc - j), kc, nr);
-            } else {
-              const std::int64_t panel = t - b_panels;
-              const std::int64_t i = panel * mr;
-              matmul_pack_panel(at + panel * kc * mr, a.data + (ic + i) * a.rs + pc * a.cs, a.rs,
-                                a.cs, std::min<std::int64_t>(mr, mb - i), kc, mr);
-            }
-          }
-        });
-        const std::int64_t tasks = row_groups.count * col_groups.count;
-        run(threaded, tasks, 1, [&](std::int64_t begin, std::int64_t end) {
-          for (std::int64_t t = begin; t < end; ++t) {
-            const std::int64_t gj = t / row_groups.count;
-            const std::int64_t gi = t % row_groups.count;
-            const std::int64_t jp_end = std::min(b_panels, (gj + 1) * col_groups.per);
-            const std::int64_t ip_end = std::min(a_panels, (gi + 1) * row_groups.per);
-            for (std::int64_t jp = gj * col_groups.per; jp < jp_end; ++jp) {
-              const std::int64_t j = jp * nr;
-              const int nr_here = static_cast<int>(std::min<std::int64_t>(nr, nc - j));
-              for (std::int64_t ip = gi * row_groups.per; ip < ip_end; ++ip) {
-                const std::int64_t i = ip * mr;
-                const int mr_here = static_cast<int>(std::min<std::int64_t>(mr, mb - i));
-                kernels.packed(kc, at + ip * kc * mr, 1, mr, bt + jp * kc * nr, nr,
-                               c.data + (ic + i) * c.rs + jc + j, c.rs, mr_here, nr_here,
-                               accumulate);
-              }
-            }
-          }
-        });
+  const std::int64_t threads = threaded ? num_threads() : 1;
+  // Cost of a (tm x tn) grid, in full tiles per k step: the largest part's tiles plus its
+  // packing (about 1/32 of a tile per row or column packed, measured on AVX-512).
+  std::int64_t tm = 1;
+  std::int64_t tn = 1;
+  double best = -1;
+  for (std::int64_t rows = 1; rows <= threads; ++rows) {
+    const std::int64_t cols = threads / rows;
+    if (threads % rows != 0 || ceil_div(m, 2) < rows || ceil_div(n, kernels.lanes) < cols) {
+      continue;
+    }
+    const std::int64_t part_m = part_start(m, rows, 2, 1);
+    const std::int64_t part_n = part_start(n, cols, kernels.lanes, 1);
+    const std::int64_t big_m = std::max(part_m, m - part_start(m, rows, 2, rows - 1));
+    const std::int64_t big_n = std::max(part_n, n - part_start(n, cols, kernels.lanes, cols - 1));
+    const double cost =
+        tile_cost(big_m, big_n, kernels.packed_mr, kernels.packed_nr, kernels.lanes) +
+        static_cast<double>(big_m + big_n) / 32.0;
+    if (best < 0 || cost < best) {
+      best = cost;
+      tm = rows;
+      tn = cols;
+    }
+  }
+  auto part = [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t t = begin; t < end; ++t) {
+      const std::int64_t i0 = part_start(m, tm, 2, t / tn);
+      const std::int64_t i1 = part_start(m, tm, 2, t / tn + 1);
+      const std::int64_t j0 = part_start(n, tn, kernels.lanes, t % tn);
+      const std::int64_t j1 = part_start(n, tn, kernels.lanes, t % tn + 1);
+      if (i1 > i0 && j1 > j0) {
+        packed_serial(kernels, MatView<const T>{a.data + i0 * a.rs, i1 - i0, k, a.rs, a.cs},
+                      MatView<const T>{b.data + j0 * b.cs, k, j1 - j0, b.rs, b.cs},
+                      MatView<T>{c.data + i0 * c.rs + j0, i1 - i0, j1 - j0, c.rs, 1});
       }
     }
+  };
+  if (tm * tn > 1) {
+    parallel_for(0, tm * tn, 1, part);
+  } else {
+    part(0, 1);
   }
 }
 
