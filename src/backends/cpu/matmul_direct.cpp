@@ -30,11 +30,17 @@ void matmul_direct(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
   const std::int64_t per_group = std::max<std::int64_t>(1, group_width / nr);
   const std::int64_t col_groups = (col_tiles + per_group - 1) / per_group;
   const std::int64_t tasks = row_tiles * col_groups;
+  // Row tiles of even, nearly equal heights (at most mr): m = 20 runs as 10 + 10, not 12 + 8,
+  // so two threads get equal work. The height never changes a bit of the result.
+  const std::int64_t row_pairs = (m + 1) / 2;
+  auto row_start = [&](std::int64_t tile) {
+    return tile >= row_tiles ? m : std::min(m, row_pairs * tile / row_tiles * 2);
+  };
   auto body = [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t t = begin; t < end; ++t) {
-      const std::int64_t i = (t / col_groups) * mr;
+      const std::int64_t i = row_start(t / col_groups);
       const std::int64_t g = t % col_groups;
-      const int mr_here = static_cast<int>(std::min(mr, m - i));
+      const int mr_here = static_cast<int>(row_start(t / col_groups + 1) - i);
       const std::int64_t jt_end = std::min(col_tiles, (g + 1) * per_group);
       for (std::int64_t jt = g * per_group; jt < jt_end; ++jt) {
         const std::int64_t j = jt * nr;
