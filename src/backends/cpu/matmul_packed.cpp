@@ -4,8 +4,6 @@
 // micro-panel, the A~ micro-panels streaming from L2. Threads split C, not k (Note [Packed
 // split]); block sizes depend only on (dtype, ISA), so every C element gets the same sums in
 // the same order for any number of threads.
-#include <xmmintrin.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -38,9 +36,10 @@ struct Scratch {
 };
 
 // Note [Pack prefetch]: packing reads its source from memory at well below the bandwidth
-// the kernels leave idle, so while the kernels compute k block pc, the driver asks for the
-// source lines of block pc + kc into L2, a few between consecutive tiles. A strided
-// region: `count` runs of `run_bytes` contiguous bytes, `stride` bytes apart.
+// the kernels leave idle, so while a row group computes, the driver asks for the source
+// lines that are packed next (the next row group's A, or the next k block's B and first A
+// row group) into L2, a few between consecutive tiles. A strided region: `count` runs of
+// `run_bytes` contiguous bytes, `stride` bytes apart.
 struct Region {
   const char* base = nullptr;
   std::int64_t count = 0;
@@ -81,7 +80,7 @@ class Prefetcher {
         offset_ = 0;
         continue;
       }
-      _mm_prefetch(reg.base + run_ * reg.stride + offset_, _MM_HINT_T1);
+      __builtin_prefetch(reg.base + run_ * reg.stride + offset_, 0, 2);  // to L2
       --left;
       offset_ += 64;
       if (offset_ >= reg.run_bytes) {
