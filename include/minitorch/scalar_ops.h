@@ -114,6 +114,25 @@ struct Div {
     return a / b;
   }
 };
+// a + alpha * b, the update of the optimisers (Backend::add_scaled). The product is rounded
+// before the sum on every backend (no FMA), so all of them give the same bits: host code that
+// runs this functor is built without -mfma, the CPU's SIMD kernel keeps the two apart
+// (simd_kernels.h), and device code says so with the _rn intrinsics.
+template <class T>
+struct AddScaled {
+  T alpha;
+  MT_HOST_DEVICE T operator()(T a, T b) const {
+#if defined(__CUDA_ARCH__)
+    if constexpr (sizeof(T) == 4) {
+      return __fadd_rn(a, __fmul_rn(alpha, b));
+    } else {
+      return __dadd_rn(a, __dmul_rn(alpha, b));
+    }
+#else
+    return a + alpha * b;
+#endif
+  }
+};
 struct Pow {
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {

@@ -169,7 +169,8 @@ class Tensor {
   Tensor& zero_() { return fill_(0.0); }
   /// Copies src (broadcast to this shape, any dtype) into this tensor.
   Tensor& copy_(const Tensor& src);
-  /// this += alpha * other.
+  /// this += alpha * other, in one pass (alpha * other is rounded to the dtype before the
+  /// sum, never fused into an FMA, so every backend gives the same bits).
   Tensor& add_(const Tensor& other, double alpha = 1.0);
   Tensor& mul_(double factor);
 

@@ -21,6 +21,11 @@ class Backend {
   virtual void map(UnaryOp op, const TensorData& in, TensorData& out) = 0;
   /// out[i] = op(a[i], b[i]); a and b have out's shape.
   virtual void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) = 0;
+  /// out[i] = a[i] + alpha * b[i], the product rounded before the sum (scalar::AddScaled);
+  /// a and b have out's shape. A zip with a scalar factor: the optimisers' update in one
+  /// pass instead of a zip(mul) into a temporary and a zip(add).
+  virtual void add_scaled(const TensorData& a, double alpha, const TensorData& b,
+                          TensorData& out) = 0;
   /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's
   /// convention). An empty dim gives op's identity.
   virtual void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) = 0;

@@ -71,8 +71,12 @@ TensorData zip(BinaryOp op, const TensorData& a, const TensorData& b) {
   return out;
 }
 
-void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
-              const char* name) {
+namespace {
+
+// The checks of an in-place zip: devices, dtypes, out's shape the broadcast of a's and b's,
+// out writable. Returns that shape.
+Shape check_zip_into(const TensorData& a, const TensorData& b, const TensorData& out,
+                     const char* name) {
   check_same_device_and_dtype(a, b, name);
   check_same_device_and_dtype(a, out, name);
   Shape shape = shape_broadcast(a.shape(), b.shape(), name);
@@ -82,8 +86,23 @@ void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData&
                      " differs from the in-place output's shape " + to_string(out.shape()));
   }
   check_writable(out, name);
+  return shape;
+}
+
+}  // namespace
+
+void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
+              const char* name) {
+  Shape shape = check_zip_into(a, b, out, name);
   profile::PrimitiveTimer timer(op, a, b, out);
   backend_for(out.device()).zip(op, a.expand(shape), b.expand(shape), out);
+}
+
+void add_scaled_into(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
+                     const char* name) {
+  Shape shape = check_zip_into(a, b, out, name);
+  profile::PrimitiveTimer timer("add_scaled", a, b, out);
+  backend_for(out.device()).add_scaled(a.expand(shape), alpha, b.expand(shape), out);
 }
 
 }  // namespace minitorch::ops

@@ -20,6 +20,9 @@ TensorData zip(BinaryOp op, const TensorData& a, const TensorData& b);
 /// or b position-for-position. Throws ShapeError when out has self-overlapping elements.
 void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
               const char* name);
+/// out = a + alpha * b (Backend::add_scaled), in place like zip_into.
+void add_scaled_into(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
+                     const char* name);
 
 /// Folds dim with op; the result keeps dim as size 1 (the lecture's convention).
 /// A scalar reduces to itself. Max over an empty dim throws ShapeError.

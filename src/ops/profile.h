@@ -33,6 +33,13 @@ class PrimitiveTimer {
       start(PrimitiveKind::Zip, to_string(op), &a, &b, out, -1);
     }
   }
+  /// A zip that is not a BinaryOp (add_scaled).
+  PrimitiveTimer(std::string_view zip_name, const TensorData& a, const TensorData& b,
+                 const TensorData& out) {
+    if (profiling_enabled()) [[unlikely]] {
+      start(PrimitiveKind::Zip, zip_name, &a, &b, out, -1);
+    }
+  }
   PrimitiveTimer(ReduceOp op, const TensorData& in, int dim, const TensorData& out) {
     if (profiling_enabled()) [[unlikely]] {
       start(PrimitiveKind::Reduce, to_string(op), &in, nullptr, out, dim);

@@ -173,11 +173,7 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   if (alpha == 1.0) {
     ops::zip_into(BinaryOp::Add, data(), other.data(), impl_->data, "add_");
   } else {
-    // Scale first so that a failed check below leaves this tensor untouched.
-    ops::check_same_device_and_dtype(data(), other.data(), "add_");
-    TensorData scaled =
-        ops::zip(BinaryOp::Mul, other.data(), ops::scalar(alpha, dtype(), device()));
-    ops::zip_into(BinaryOp::Add, data(), scaled, impl_->data, "add_");
+    ops::add_scaled_into(data(), alpha, other.data(), impl_->data, "add_");
   }
   return *this;
 }

@@ -216,6 +216,27 @@ TEST_P(CpuDifferential, Zip) {
   }
 }
 
+// add_(other, alpha) reaches Backend::add_scaled: a + alpha * b, product rounded first.
+TEST_P(CpuDifferential, AddScaled) {
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed + 5);
+    for (int i = 0; i < kCases / 4; ++i) {
+      Sizes shape = case_shape(gen);
+      Sizes b_shape = gen.chance(0.5) ? shape : gen.broadcastable_to(shape);
+      Operand a = gen.operand(shape, dtype, edge_values(-5, 5));
+      Operand b = gen.operand(b_shape, dtype, edge_values(-5, 5));
+      const double alpha = gen.chance(0.5) ? -0.3 : 1.7e-3;
+      SCOPED_TRACE(case_note(i, "add_scaled",
+                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
+                                 a.recipe + " with " + sizes_string(b_shape) + " " + b.recipe,
+                             seed + 5));
+      auto [got, want] = both([&] { return a.tensor.clone().add_(b.tensor, alpha); });
+      ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
+    }
+  }
+}
+
 // contiguous() of views, dtype conversion, copy_ into a permuted destination, fill_.
 TEST_P(CpuDifferential, CopyAndFill) {
   std::uint64_t seed = test_seed();

@@ -144,6 +144,10 @@ class MatmulProbe final : public Backend {
   void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
     reference_backend().zip(op, a, b, out);
   }
+  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
+                  TensorData& out) override {
+    reference_backend().add_scaled(a, alpha, b, out);
+  }
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
     reference_backend().reduce(op, in, dim, out);
   }

@@ -166,6 +166,30 @@ TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
   }
 }
 
+// add_(other, alpha) runs Backend::add_scaled; the device rounds the product before the sum
+// (no FMA), so the bits equal the reference's.
+TEST(CudaDifferential, AddScaledMatchesReferenceBitwise) {
+  MT_REQUIRE_CUDA();
+  std::uint64_t seed = test_seed();
+  for (DType dtype : {kFloat32, kFloat64}) {
+    CaseGen gen(seed + 3);
+    for (int i = 0; i < cuda_cases(); ++i) {
+      Sizes out = gen.shape();
+      Sizes b_shape = gen.chance(0.5) ? out : gen.broadcastable_to(out);
+      Operand a = gen.operand(out, dtype, any_values());
+      Operand b = gen.operand(b_shape, dtype, any_values());
+      SCOPED_TRACE(case_note(i, "add_scaled",
+                             dtype_name(dtype) + " " + sizes_string(out) + " with " +
+                                 sizes_string(b_shape) + " (" + b.recipe + ")",
+                             seed + 3));
+      NdArray want =
+          read(on_reference([&] { return a.tensor.clone().add_(b.tensor, -0.3); }));
+      NdArray got = read_back(on_cuda(a.tensor).clone().add_(on_cuda(b.tensor), -0.3));
+      ASSERT_EQ(compare(got, want, 0, 0), "");
+    }
+  }
+}
+
 // Sum or max over a dim, or over everything: |got - want| <= (n + 1) eps sum|x|.
 std::string compare_sum(const NdArray& got, const NdArray& want, const NdArray& magnitude,
                         std::int64_t n, DType dtype) {

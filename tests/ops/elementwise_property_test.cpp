@@ -222,13 +222,15 @@ TEST_P(InPlaceProperty, WritesExactlyTheViewsElements) {
       for (std::size_t k = 0; k < view_want.values.size(); ++k) {
         double v = view_want.values[k];
         double o = other_full.values[k];
-        double results[] = {round_to(dtype, v + round_to(dtype, 0.5 * o)), round_to(dtype, v * 3.0),
+        // alpha = -0.3 is inexact in both dtypes, so an FMA (one rounding) would show.
+        const double alpha = round_to(dtype, -0.3);
+        double results[] = {round_to(dtype, v + round_to(dtype, alpha * o)), round_to(dtype, v * 3.0),
                             o, 7.0};
         view_want.values[k] = results[which];
       }
       switch (which) {
         case 0:
-          view.add_(other.tensor, 0.5);
+          view.add_(other.tensor, -0.3);
           break;
         case 1:
           view.mul_(3.0);

@@ -113,6 +113,28 @@ void zip_typed(BinaryOp op, const TensorData& a, const TensorData& b, TensorData
   });
 }
 
+template <class T>
+void add_scaled_typed(const TensorData& a, double alpha, const TensorData& b, TensorData& out) {
+  LoopPlan plan = make_plan(out, &a, &b);
+  if (plan.numel == 0) {
+    primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
+    return;
+  }
+  const T* pa = static_cast<const T*>(a.data_ptr());
+  const T* pb = static_cast<const T*>(b.data_ptr());
+  T* dst = static_cast<T*>(out.data_ptr());
+  const Kernels<T>& kernels = active_kernels().get<T>();
+  const std::int64_t a_step = plan.inner_stride(1);
+  const std::int64_t b_step = plan.inner_stride(2);
+  const scalar::AddScaled<T> fn{static_cast<T>(alpha)};
+  run_elementwise(
+      plan, kCheapGrain, true,
+      [&](const std::int64_t* o, std::int64_t n) {
+        kernels.add_scaled(pa + o[1], a_step, fn.alpha, pb + o[2], b_step, dst + o[0], n);
+      },
+      [&](const std::int64_t* o) { dst[o[0]] = fn(pa[o[1]], pb[o[2]]); });
+}
+
 template <class In, class Out>
 void copy_typed(const TensorData& in, TensorData& out) {
   LoopPlan plan = make_plan(out, &in);
@@ -178,6 +200,12 @@ class CpuBackend final : public Backend {
 
   void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
     dispatch_dtype(out.dtype(), [&](auto t) { zip_typed<decltype(t)>(op, a, b, out); });
+  }
+
+  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
+                  TensorData& out) override {
+    dispatch_dtype(out.dtype(),
+                   [&](auto t) { add_scaled_typed<decltype(t)>(a, alpha, b, out); });
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {

@@ -40,6 +40,9 @@ struct Kernels {
   /// out[i] = op(a[i * a_step], b[i * b_step]) for i < n; steps are 0 or 1.
   void (*zip)(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step, T* out,
               std::int64_t n);
+  /// out[i] = a[i * a_step] + alpha * b[i * b_step] (scalar::AddScaled) for i < n.
+  void (*add_scaled)(const T* a, std::int64_t a_step, T alpha, const T* b, std::int64_t b_step,
+                     T* out, std::int64_t n);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
   /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.

@@ -29,6 +29,15 @@ void zip_scalar(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::i
   });
 }
 
+template <class T>
+void add_scaled_scalar(const T* a, std::int64_t a_step, T alpha, const T* b, std::int64_t b_step,
+                       T* out, std::int64_t n) {
+  const scalar::AddScaled<T> fn{alpha};
+  for (std::int64_t i = 0; i < n; ++i) {
+    out[i] = fn(a[i * a_step], b[i * b_step]);
+  }
+}
+
 template <class T, class Fn>
 T reduce_leaf(Fn fn, const T* x, std::int64_t n) {
   constexpr std::int64_t kK = kReduceLanes<T>;
@@ -91,7 +100,8 @@ void reduce_rows_scalar(ReduceOp op, const T* in, std::int64_t row_stride, std::
 
 template <class T>
 Kernels<T> scalar_kernels_for() {
-  return {&map_scalar<T>, &zip_scalar<T>, &reduce_block_scalar<T>, &reduce_rows_scalar<T>};
+  return {&map_scalar<T>, &zip_scalar<T>, &add_scaled_scalar<T>, &reduce_block_scalar<T>,
+          &reduce_rows_scalar<T>};
 }
 
 SimdLevel detect_level() {

@@ -175,6 +175,23 @@ void zip_kernel(BinaryOp op, const Elem<V>* a, std::int64_t a_step, const Elem<V
   }
 }
 
+// The product is rounded before the sum, as in scalar::AddScaled. GCC contracts a vector
+// multiply and add into an FMA in C++ (-ffp-contract=fast is its C++ default, and this file
+// has -mfma), so the empty asm hides the product from it: the result must stay bitwise equal
+// to the reference backend's.
+template <class V>
+void add_scaled_kernel(const Elem<V>* a, std::int64_t a_step, Elem<V> alpha, const Elem<V>* b,
+                       std::int64_t b_step, Elem<V>* out, std::int64_t n) {
+  const V scale = V::set1(alpha);
+  zip_vec<V>(
+      [scale](V x, V y) {
+        V product = scale * y;
+        asm("" : "+v"(product.v));
+        return x + product;
+      },
+      a, a_step, b, b_step, out, n);
+}
+
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------
 
 struct SumV {
@@ -337,7 +354,8 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&map_kernel<V>, &zip_kernel<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
+  return {&map_kernel<V>, &zip_kernel<V>, &add_scaled_kernel<V>, &reduce_block_kernel<V>,
+          &reduce_rows_kernel<V>};
 }
 
 }  // namespace

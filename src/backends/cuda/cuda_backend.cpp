@@ -32,6 +32,12 @@ class CudaBackend final : public Backend {
     cuda::launch_zip(op, a, b, out, OpContext{"zip", to_string(op), &a, &b, &out});
   }
 
+  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
+                  TensorData& out) override {
+    cuda::check_device(out.device(), "add_scaled");
+    cuda::launch_add_scaled(a, alpha, b, out, OpContext{"zip", "add_scaled", &a, &b, &out});
+  }
+
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
     cuda::check_device(out.device(), "reduce");
     cuda::launch_reduce(op, in, dim, out, OpContext{"reduce", to_string(op), &in, nullptr, &out});

@@ -12,6 +12,8 @@ namespace minitorch::cuda {
 void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context);
 void launch_zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
                 const OpContext& context);
+void launch_add_scaled(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
+                       const OpContext& context);
 void launch_fill(double value, TensorData& out, const OpContext& context);
 /// Same-device copy with any layouts and a dtype conversion.
 void launch_copy(const TensorData& in, TensorData& out, const OpContext& context);

@@ -126,6 +126,15 @@ class ReferenceBackend final : public Backend {
     });
   }
 
+  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
+                  TensorData& out) override {
+    report_reference();
+    dispatch_dtype(out.dtype(), [&](auto t) {
+      using T = decltype(t);
+      zip_loop<T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, a, b, out);
+    });
+  }
+
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
     report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
