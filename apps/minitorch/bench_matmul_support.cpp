@@ -1,8 +1,9 @@
 // The FMA-loop peak, product verification, the OpenBLAS peer and the JSON/SVG writers of
-// `minitorch bench matmul`. OpenBLAS is a benchmark peer only: it is linked into the CLI
-// (MT_HAVE_OPENBLAS), never into the library.
+// `minitorch bench matmul`. OpenBLAS is a benchmark peer only: the bench loads it with dlopen
+// when it runs (Note [OpenBLAS on demand]); neither the library nor the program links it.
 #include "bench_matmul_support.h"
 
+#include <dlfcn.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -14,10 +15,6 @@
 #include <random>
 #include <set>
 #include <thread>
-
-#ifdef MT_HAVE_OPENBLAS
-#include <cblas.h>
-#endif
 
 namespace minitorch::cli::matmul_bench {
 namespace {
@@ -183,17 +180,64 @@ bool verify_product(const TensorData& a, const TensorData& b, const TensorData& 
   return true;
 }
 
+namespace {
+
+// Note [OpenBLAS on demand]
+// Linked into the program, OpenBLAS starts its thread pool when the program loads, and those
+// threads spin (sched_yield) for about 0.1 s: every `minitorch train` paid for it, and with
+// two threads our pool's worker shared its core with them. So `bench matmul` opens the
+// library itself, the first time it asks for it, and finds the CBLAS entry points by name.
+// The enum values are the CBLAS standard's (cblas.h: CblasRowMajor 101, CblasNoTrans 111,
+// CblasTrans 112).
+constexpr int kCblasRowMajor = 101;
+constexpr int kCblasNoTrans = 111;
+constexpr int kCblasTrans = 112;
+
+struct OpenBlas {
+  void (*set_num_threads)(int) = nullptr;
+  void (*sgemm)(int, int, int, int, int, int, float, const float*, int, const float*, int, float,
+                float*, int) = nullptr;
+  void (*dgemm)(int, int, int, int, int, int, double, const double*, int, const double*, int,
+                double, double*, int) = nullptr;
+};
+
+template <class Fn>
+void find_symbol(void* library, const char* name, Fn& fn) {
+  fn = reinterpret_cast<Fn>(dlsym(library, name));
+}
+
+const OpenBlas& openblas() {
+  static const OpenBlas loaded = [] {
+    OpenBlas blas;
+    void* library = nullptr;
+    for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
+      if ((library = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) {
+        break;
+      }
+    }
+    if (library != nullptr) {  // never closed: its threads live until the program exits
+      find_symbol(library, "openblas_set_num_threads", blas.set_num_threads);
+      find_symbol(library, "cblas_sgemm", blas.sgemm);
+      find_symbol(library, "cblas_dgemm", blas.dgemm);
+    }
+    return blas;
+  }();
+  return loaded;
+}
+
+}  // namespace
+
 bool have_openblas() {
-#ifdef MT_HAVE_OPENBLAS
-  return true;
-#else
-  return false;
-#endif
+  const OpenBlas& blas = openblas();
+  return blas.set_num_threads != nullptr && blas.sgemm != nullptr && blas.dgemm != nullptr;
 }
 
 void openblas_matmul(const TensorData& a, const TensorData& b, TensorData& c, int threads) {
-#ifdef MT_HAVE_OPENBLAS
-  openblas_set_num_threads(threads);
+  const OpenBlas& blas = openblas();
+  if (!have_openblas()) {
+    return;
+  }
+  blas.set_num_threads(threads);
   const int m = static_cast<int>(c.shape()[0]);
   const int n = static_cast<int>(c.shape()[1]);
   const int k = static_cast<int>(a.shape()[1]);
@@ -201,24 +245,18 @@ void openblas_matmul(const TensorData& a, const TensorData& b, TensorData& c, in
   const bool b_c = b.strides()[1] == 1;
   const int lda = static_cast<int>(a_c ? a.strides()[0] : a.strides()[1]);
   const int ldb = static_cast<int>(b_c ? b.strides()[0] : b.strides()[1]);
-  const auto ta = a_c ? CblasNoTrans : CblasTrans;
-  const auto tb = b_c ? CblasNoTrans : CblasTrans;
+  const int ta = a_c ? kCblasNoTrans : kCblasTrans;
+  const int tb = b_c ? kCblasNoTrans : kCblasTrans;
   const int ldc = static_cast<int>(c.strides()[0]);
   if (c.dtype() == kFloat32) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, static_cast<const float*>(a.data_ptr()),
-                std::max(1, lda), static_cast<const float*>(b.data_ptr()), std::max(1, ldb), 0.0f,
-                static_cast<float*>(c.data_ptr()), std::max(1, ldc));
+    blas.sgemm(kCblasRowMajor, ta, tb, m, n, k, 1.0f, static_cast<const float*>(a.data_ptr()),
+               std::max(1, lda), static_cast<const float*>(b.data_ptr()), std::max(1, ldb), 0.0f,
+               static_cast<float*>(c.data_ptr()), std::max(1, ldc));
   } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, static_cast<const double*>(a.data_ptr()),
-                std::max(1, lda), static_cast<const double*>(b.data_ptr()), std::max(1, ldb), 0.0,
-                static_cast<double*>(c.data_ptr()), std::max(1, ldc));
+    blas.dgemm(kCblasRowMajor, ta, tb, m, n, k, 1.0, static_cast<const double*>(a.data_ptr()),
+               std::max(1, lda), static_cast<const double*>(b.data_ptr()), std::max(1, ldb), 0.0,
+               static_cast<double*>(c.data_ptr()), std::max(1, ldc));
   }
-#else
-  (void)a;
-  (void)b;
-  (void)c;
-  (void)threads;
-#endif
 }
 
 void write_json(const std::string& path, const std::vector<Row>& rows, double peak32_1,

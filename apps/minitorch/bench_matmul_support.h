@@ -1,5 +1,6 @@
 // Pieces of `minitorch bench matmul` beside the driver (bench_matmul.cpp): the FMA-loop peak,
-// product verification, the OpenBLAS peer (only where MT_HAVE_OPENBLAS), JSON and SVG output.
+// product verification, the OpenBLAS peer (loaded at run time where installed), JSON and SVG
+// output.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@ double measure_peak_gflops(bool f64, int threads);
 bool verify_product(const TensorData& a, const TensorData& b, const TensorData& c,
                     std::string& why);
 
-/// True when the bench was built with OpenBLAS.
+/// True when libopenblas could be loaded (the first call loads it).
 bool have_openblas();
 /// c = a @ b by cblas_sgemm/cblas_dgemm on `threads` threads; a, b C- or F-ordered 2-D.
 void openblas_matmul(const TensorData& a, const TensorData& b, TensorData& c, int threads);

@@ -35,7 +35,7 @@ constexpr bool kCacheEnabled = false;
 #else
 constexpr bool kCacheEnabled = true;
 #endif
-constexpr std::int64_t kMinLargeBlock = std::int64_t{64} << 10;   // 64 KiB
+constexpr std::int64_t kMinLargeBlock = std::int64_t{64} << 10;  // 64 KiB
 constexpr std::int64_t kMaxCachedBytes = std::int64_t{256} << 20;  // 256 MiB per thread
 
 std::int64_t rounded_size(std::int64_t nbytes) {

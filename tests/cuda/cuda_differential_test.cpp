@@ -182,8 +182,7 @@ TEST(CudaDifferential, AddScaledMatchesReferenceBitwise) {
                              dtype_name(dtype) + " " + sizes_string(out) + " with " +
                                  sizes_string(b_shape) + " (" + b.recipe + ")",
                              seed + 3));
-      NdArray want =
-          read(on_reference([&] { return a.tensor.clone().add_(b.tensor, -0.3); }));
+      NdArray want = read(on_reference([&] { return a.tensor.clone().add_(b.tensor, -0.3); }));
       NdArray got = read_back(on_cuda(a.tensor).clone().add_(on_cuda(b.tensor), -0.3));
       ASSERT_EQ(compare(got, want, 0, 0), "");
     }

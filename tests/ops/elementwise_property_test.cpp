@@ -224,8 +224,8 @@ TEST_P(InPlaceProperty, WritesExactlyTheViewsElements) {
         double o = other_full.values[k];
         // alpha = -0.3 is inexact in both dtypes, so an FMA (one rounding) would show.
         const double alpha = round_to(dtype, -0.3);
-        double results[] = {round_to(dtype, v + round_to(dtype, alpha * o)), round_to(dtype, v * 3.0),
-                            o, 7.0};
+        double results[] = {round_to(dtype, v + round_to(dtype, alpha * o)),
+                            round_to(dtype, v * 3.0), o, 7.0};
         view_want.values[k] = results[which];
       }
       switch (which) {

@@ -204,8 +204,7 @@ class CpuBackend final : public Backend {
 
   void add_scaled(const TensorData& a, double alpha, const TensorData& b,
                   TensorData& out) override {
-    dispatch_dtype(out.dtype(),
-                   [&](auto t) { add_scaled_typed<decltype(t)>(a, alpha, b, out); });
+    dispatch_dtype(out.dtype(), [&](auto t) { add_scaled_typed<decltype(t)>(a, alpha, b, out); });
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
