@@ -1,12 +1,18 @@
 // The CPU allocator: 64-byte-aligned blocks from aligned_alloc, with a per-thread cache of
-// freed blocks. See Note [CPU block cache].
+// freed blocks (Note [CPU block cache]); blocks of 2 MiB and more on transparent huge pages
+// (Note [Huge pages]).
 #include "core/cpu_allocator.h"
 
 #include <array>
 #include <bit>
 #include <cstdlib>
 #include <new>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +43,28 @@ constexpr bool kCacheEnabled = true;
 #endif
 constexpr std::int64_t kMinLargeBlock = std::int64_t{64} << 10;  // 64 KiB
 constexpr std::int64_t kMaxCachedBytes = std::int64_t{256} << 20;  // 256 MiB per thread
+
+// Note [Huge pages]
+// Linux backs memory with 4 KiB pages unless a region asks for transparent huge pages (THP
+// "madvise" mode, the common default). A matmul that packs its operands from memory walks
+// them with strides of hundreds of KiB, and on 4 KiB pages every row is a TLB miss: the
+// notebook's highL product (20x10000 @ 10000x40, float64, 2 threads) took 453 us; with its
+// operands on 2 MiB pages, 350 us. So blocks of at least kHugeBlock bytes are 2 MiB aligned,
+// rounded up to whole 2 MiB pages (at most 50% more, for a block just above 2 MiB) and
+// marked MADV_HUGEPAGE, as PyTorch's CPU allocator does. MINITORCH_HUGEPAGES=0 turns it off.
+constexpr std::int64_t kHugeBlock = std::int64_t{2} << 20;
+
+bool huge_pages_wanted() {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  static const bool wanted = [] {
+    const char* env = std::getenv("MINITORCH_HUGEPAGES");
+    return env == nullptr || std::string_view(env) != "0";
+  }();
+  return wanted;
+#else
+  return false;
+#endif
+}
 
 std::int64_t rounded_size(std::int64_t nbytes) {
   // aligned_alloc needs a multiple of the alignment; 0 bytes still gets a real block so
@@ -110,10 +138,32 @@ BlockCache& block_cache() {
 }
 
 // The size actually allocated for a request of nbytes: small requests are rounded up to
-// their class, so that any block of a class can serve any request of that class.
+// their class, so that any block of a class can serve any request of that class; huge ones
+// to whole huge pages.
 std::int64_t block_size(std::int64_t nbytes) {
   const std::int64_t size = rounded_size(nbytes);
-  return size < kMinLargeBlock ? small_class_size(small_class(size)) : size;
+  if (size < kMinLargeBlock) {
+    return small_class_size(small_class(size));
+  }
+  if (size >= kHugeBlock && huge_pages_wanted()) {
+    return (size + kHugeBlock - 1) / kHugeBlock * kHugeBlock;
+  }
+  return size;
+}
+
+void* allocate_block(std::int64_t size) {
+  if (size >= kHugeBlock && huge_pages_wanted()) {
+    void* ptr =
+        std::aligned_alloc(static_cast<std::size_t>(kHugeBlock), static_cast<std::size_t>(size));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (ptr != nullptr) {
+      madvise(ptr, static_cast<std::size_t>(size), MADV_HUGEPAGE);  // a hint: failure is fine
+    }
+#endif
+    return ptr;
+  }
+  return std::aligned_alloc(static_cast<std::size_t>(Storage::kAlignment),
+                            static_cast<std::size_t>(size));
 }
 
 void* take_cached(std::int64_t size) {
@@ -162,8 +212,7 @@ class CpuAllocator final : public Allocator {
         return block;
       }
     }
-    void* ptr = std::aligned_alloc(static_cast<std::size_t>(Storage::kAlignment),
-                                   static_cast<std::size_t>(size));
+    void* ptr = allocate_block(size);
     if (ptr == nullptr) {
       throw DeviceError("allocate: out of memory on cpu (requested " + std::to_string(nbytes) +
                         " bytes)");
