@@ -53,8 +53,9 @@ TEST(Storage, SmallFreedBlocksAreReusedWithinTheirSizeClass) {
 TEST(Storage, EveryByteOfAReusedBlockIsUsable) {
   // Blocks freed at one size and taken at another of the same class must hold the larger
   // request whole (ASan checks the writes when the cache is off).
-  for (std::int64_t n : {1, 63, 64, 65, 511, 513, 700, 4097, 65535, 65536, 65537, 200000,
-                         (std::int64_t{3} << 20) + 5}) {
+  const std::int64_t sizes[] = {1,    63,    64,    65,    511,    513,          700,
+                                4097, 65535, 65536, 65537, 200000, (3 << 20) + 5};
+  for (std::int64_t n : sizes) {
     { auto warm = Storage::allocate(n / 2 + 1, Device::cpu()); }
     auto s = Storage::allocate(n, Device::cpu());
     auto* bytes = static_cast<unsigned char*>(s->data());
