@@ -90,8 +90,11 @@ void map_typed(UnaryOp op, const TensorData& in, TensorData& out) {
   });
 }
 
-template <class T>
-void zip_typed(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) {
+// out[i] = fn(a[i], b[i]) through the loop engine: row(pa, a_step, pb, b_step, dst, n) runs a
+// contiguous or broadcast row (a SIMD kernel), fn the odometer path's single elements.
+template <class T, class Row, class Fn>
+void zip_loop(const TensorData& a, const TensorData& b, TensorData& out, std::int64_t grain,
+              Row row, Fn fn) {
   LoopPlan plan = make_plan(out, &a, &b);
   if (plan.numel == 0) {
     primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
@@ -100,39 +103,37 @@ void zip_typed(BinaryOp op, const TensorData& a, const TensorData& b, TensorData
   const T* pa = static_cast<const T*>(a.data_ptr());
   const T* pb = static_cast<const T*>(b.data_ptr());
   T* dst = static_cast<T*>(out.data_ptr());
-  const Kernels<T>& kernels = active_kernels().get<T>();
   const std::int64_t a_step = plan.inner_stride(1);
   const std::int64_t b_step = plan.inner_stride(2);
+  run_elementwise(
+      plan, grain, true,
+      [&](const std::int64_t* o, std::int64_t n) {
+        row(pa + o[1], a_step, pb + o[2], b_step, dst + o[0], n);
+      },
+      [&](const std::int64_t* o) { dst[o[0]] = fn(pa[o[1]], pb[o[2]]); });
+}
+
+template <class T>
+void zip_typed(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) {
+  const Kernels<T>& kernels = active_kernels().get<T>();
   dispatch_binary(op, [&](auto fn) {
-    run_elementwise(
-        plan, op == BinaryOp::Pow ? kCostlyGrain : kCheapGrain, true,
-        [&](const std::int64_t* o, std::int64_t n) {
-          kernels.zip(op, pa + o[1], a_step, pb + o[2], b_step, dst + o[0], n);
-        },
-        [&](const std::int64_t* o) { dst[o[0]] = fn(pa[o[1]], pb[o[2]]); });
+    zip_loop<T>(
+        a, b, out, op == BinaryOp::Pow ? kCostlyGrain : kCheapGrain,
+        [&](const T* pa, std::int64_t a_step, const T* pb, std::int64_t b_step, T* dst,
+            std::int64_t n) { kernels.zip(op, pa, a_step, pb, b_step, dst, n); },
+        fn);
   });
 }
 
 template <class T>
 void add_scaled_typed(const TensorData& a, double alpha, const TensorData& b, TensorData& out) {
-  LoopPlan plan = make_plan(out, &a, &b);
-  if (plan.numel == 0) {
-    primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
-    return;
-  }
-  const T* pa = static_cast<const T*>(a.data_ptr());
-  const T* pb = static_cast<const T*>(b.data_ptr());
-  T* dst = static_cast<T*>(out.data_ptr());
   const Kernels<T>& kernels = active_kernels().get<T>();
-  const std::int64_t a_step = plan.inner_stride(1);
-  const std::int64_t b_step = plan.inner_stride(2);
   const scalar::AddScaled<T> fn{static_cast<T>(alpha)};
-  run_elementwise(
-      plan, kCheapGrain, true,
-      [&](const std::int64_t* o, std::int64_t n) {
-        kernels.add_scaled(pa + o[1], a_step, fn.alpha, pb + o[2], b_step, dst + o[0], n);
-      },
-      [&](const std::int64_t* o) { dst[o[0]] = fn(pa[o[1]], pb[o[2]]); });
+  zip_loop<T>(
+      a, b, out, kCheapGrain,
+      [&](const T* pa, std::int64_t a_step, const T* pb, std::int64_t b_step, T* dst,
+          std::int64_t n) { kernels.add_scaled(pa, a_step, fn.alpha, pb, b_step, dst, n); },
+      fn);
 }
 
 template <class In, class Out>

@@ -102,50 +102,43 @@ inline void tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, s
 // a narrow one (nr <= W) one vector column, so that m = 10 computes 10 rows, not 12, and a
 // part of C split off at a vector boundary wastes no FMAs. Every C element gets the same FMA
 // chain in any tile shape. Packed panels keep their full strides (a_ks = MR, b_ks = NV * W).
+template <class Isa, int MR, int NV, bool kPacked>
+void any_tile(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
+              const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
+              int mr, int nr, bool accumulate) {
+  if constexpr (MR > 2) {
+    if (mr <= MR - 2) {
+      any_tile<Isa, MR - 2, NV, kPacked>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
+  if constexpr (NV > 1) {
+    if (nr <= Isa::W) {
+      any_tile<Isa, MR, 1, kPacked>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+      return;
+    }
+  }
+  if (nr == NV * Isa::W) {
+    tile<Isa, MR, NV, kPacked, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+  } else {
+    tile<Isa, MR, NV, kPacked, false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
+  }
+}
+
+/// An MR x (NV * W) tile from packed panels (MatmulKernelFn).
 template <class Isa, int MR, int NV>
 void packed(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
             const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
             int mr, int nr, bool accumulate) {
-  if constexpr (MR > 2) {
-    if (mr <= MR - 2) {
-      packed<Isa, MR - 2, NV>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-      return;
-    }
-  }
-  if constexpr (NV > 1) {
-    if (nr <= Isa::W) {
-      packed<Isa, MR, 1>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-      return;
-    }
-  }
-  if (nr == NV * Isa::W) {
-    tile<Isa, MR, NV, true, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-  } else {
-    tile<Isa, MR, NV, true, false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-  }
+  any_tile<Isa, MR, NV, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
 }
 
+/// An MR x (NV * W) tile read in place: A with any strides, B rows unit stride (MatmulKernelFn).
 template <class Isa, int MR, int NV>
 void direct(std::int64_t kc, const typename Isa::T* a, std::int64_t a_rs, std::int64_t a_ks,
             const typename Isa::T* b, std::int64_t b_ks, typename Isa::T* c, std::int64_t c_rs,
             int mr, int nr, bool accumulate) {
-  if constexpr (MR > 2) {
-    if (mr <= MR - 2) {
-      direct<Isa, MR - 2, NV>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-      return;
-    }
-  }
-  if constexpr (NV > 1) {
-    if (nr <= Isa::W) {
-      direct<Isa, MR, 1>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-      return;
-    }
-  }
-  if (nr == NV * Isa::W) {
-    tile<Isa, MR, NV, false, true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-  } else {
-    tile<Isa, MR, NV, false, false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
-  }
+  any_tile<Isa, MR, NV, false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, mr, nr, accumulate);
 }
 
 }  // namespace minitorch::cpu::microkernel
