@@ -1,14 +1,11 @@
 // The profiler: what a record holds for each primitive (shapes, napkin-math bytes, the
-// backend's report), scope nesting, the tables, the Chrome trace (parsed back with a small
-// JSON reader below) and MINITORCH_PROFILE=1 in a child process.
+// backend's report), scope nesting, the tables, the Chrome trace (parsed back with the
+// library's JSON reader) and MINITORCH_PROFILE=1 in a child process.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
-#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -16,189 +13,52 @@
 
 #include "minitorch/minitorch.h"
 #include "minitorch/profiler.h"
+#include "nn/json.h"
 
 namespace minitorch {
 namespace {
 
-// ---- A JSON reader just large enough to check the trace ------------------------------
+// The trace is parsed back with the library's JSON reader (the one safetensors headers use).
+using Json = nn::json::Value;
+using Kind = Json::Kind;
 
-struct Json {
-  enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
-  double number = 0.0;
-  std::string text;
-  std::vector<Json> items;
-  std::map<std::string, Json> members;
+const Json& at(const Json& value, const std::string& key) {
+  const Json* member = value.find(key);
+  if (member == nullptr) {
+    throw std::runtime_error("json: no member '" + key + "'");
+  }
+  return *member;
+}
 
-  const Json& at(const std::string& key) const {
-    auto it = members.find(key);
-    if (it == members.end()) {
-      throw std::runtime_error("json: no member '" + key + "'");
-    }
-    return it->second;
-  }
-};
-
-class JsonReader {
- public:
-  explicit JsonReader(std::string text) : text_(std::move(text)) {}
-
-  Json document() {
-    Json value = parse_value();
-    skip_space();
-    if (pos_ != text_.size()) {
-      fail("trailing characters");
-    }
-    return value;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw std::runtime_error("json: " + what + " at offset " + std::to_string(pos_));
-  }
-  void skip_space() {
-    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])) != 0) {
-      ++pos_;
-    }
-  }
-  char peek() {
-    skip_space();
-    if (pos_ >= text_.size()) {
-      fail("unexpected end");
-    }
-    return text_[pos_];
-  }
-  void expect(char c) {
-    if (peek() != c) {
-      fail(std::string("expected '") + c + "'");
-    }
-    ++pos_;
-  }
-  void literal(const std::string& word) {
-    if (text_.compare(pos_, word.size(), word) != 0) {
-      fail("bad literal");
-    }
-    pos_ += word.size();
-  }
-
-  Json parse_value() {
-    Json value;
-    char c = peek();
-    if (c == '{') {
-      value.type = Json::Type::Object;
-      ++pos_;
-      if (peek() == '}') {
-        ++pos_;
-        return value;
-      }
-      while (true) {
-        std::string key = parse_string();
-        expect(':');
-        value.members[key] = parse_value();
-        if (peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        expect('}');
-        return value;
-      }
-    }
-    if (c == '[') {
-      value.type = Json::Type::Array;
-      ++pos_;
-      if (peek() == ']') {
-        ++pos_;
-        return value;
-      }
-      while (true) {
-        value.items.push_back(parse_value());
-        if (peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        expect(']');
-        return value;
-      }
-    }
-    if (c == '"') {
-      value.type = Json::Type::String;
-      value.text = parse_string();
-      return value;
-    }
-    if (c == 't' || c == 'f') {
-      value.type = Json::Type::Bool;
-      literal(c == 't' ? "true" : "false");
-      return value;
-    }
-    if (c == 'n') {
-      literal("null");
-      return value;
-    }
-    value.type = Json::Type::Number;
-    const char* begin = text_.c_str() + pos_;
-    char* end = nullptr;
-    value.number = std::strtod(begin, &end);
-    if (end == begin) {
-      fail("bad number");
-    }
-    pos_ += static_cast<std::size_t>(end - begin);
-    return value;
-  }
-
-  std::string parse_string() {
-    expect('"');
-    std::string out;
-    while (pos_ < text_.size() && text_[pos_] != '"') {
-      char c = text_[pos_++];
-      if (static_cast<unsigned char>(c) < 0x20) {
-        fail("control character in string");
-      }
-      if (c == '\\') {
-        if (pos_ >= text_.size()) {
-          fail("bad escape");
-        }
-        char e = text_[pos_++];
-        if (e == 'u') {
-          pos_ += 4;
-          out += '?';
-          continue;
-        }
-        out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
-        continue;
-      }
-      out += c;
-    }
-    expect('"');
-    return out;
-  }
-
-  std::string text_;
-  std::size_t pos_ = 0;
-};
+double number(const Json& value) {
+  EXPECT_EQ(value.kind, Kind::kNumber);
+  return std::stod(value.text);
+}
 
 // Checks the trace against the Chrome trace event format and returns its events.
 std::vector<Json> check_chrome_trace(const std::string& text) {
-  Json doc = JsonReader(text).document();
-  EXPECT_EQ(doc.type, Json::Type::Object);
-  EXPECT_EQ(doc.at("displayTimeUnit").text, "ns");
-  const Json& events = doc.at("traceEvents");
-  EXPECT_EQ(events.type, Json::Type::Array);
-  for (const Json& e : events.items) {
-    EXPECT_EQ(e.at("ph").text, "X");
-    EXPECT_EQ(e.at("cat").text, "primitive");
-    EXPECT_EQ(e.at("name").type, Json::Type::String);
-    EXPECT_EQ(e.at("ts").type, Json::Type::Number);
-    EXPECT_GE(e.at("dur").number, 0.0);
-    EXPECT_EQ(e.at("pid").number, 1.0);
-    EXPECT_GE(e.at("tid").number, 1.0);
-    const Json& args = e.at("args");
+  Json doc = nn::json::parse(text, "trace");
+  EXPECT_EQ(doc.kind, Kind::kObject);
+  EXPECT_EQ(at(doc, "displayTimeUnit").text, "ns");
+  const Json& events = at(doc, "traceEvents");
+  EXPECT_EQ(events.kind, Kind::kArray);
+  for (const Json& e : events.array) {
+    EXPECT_EQ(at(e, "ph").text, "X");
+    EXPECT_EQ(at(e, "cat").text, "primitive");
+    EXPECT_EQ(at(e, "name").kind, Kind::kString);
+    EXPECT_EQ(at(e, "ts").kind, Kind::kNumber);
+    EXPECT_GE(number(at(e, "dur")), 0.0);
+    EXPECT_EQ(number(at(e, "pid")), 1.0);
+    EXPECT_GE(number(at(e, "tid")), 1.0);
+    const Json& args = at(e, "args");
     for (const char* key : {"dtype", "shapes", "path", "isa"}) {
-      EXPECT_EQ(args.at(key).type, Json::Type::String) << key;
+      EXPECT_EQ(at(args, key).kind, Kind::kString) << key;
     }
     for (const char* key : {"threads", "elements", "bytes", "GB/s"}) {
-      EXPECT_EQ(args.at(key).type, Json::Type::Number) << key;
+      EXPECT_EQ(at(args, key).kind, Kind::kNumber) << key;
     }
   }
-  return events.items;
+  return events.array;
 }
 
 const ProfileRecord* find(const std::vector<ProfileRecord>& records, const std::string& name) {
@@ -356,9 +216,9 @@ TEST(Profiler, ChromeTraceParsesBack) {
   write_chrome_trace(out, records);
   std::vector<Json> events = check_chrome_trace(out.str());
   ASSERT_EQ(events.size(), records.size());
-  EXPECT_EQ(events[0].at("name").text, "zip(mul)");
-  EXPECT_EQ(events[0].at("args").at("shapes").text, "[4, 5] + [4, 5] -> [4, 5]");
-  EXPECT_EQ(events[0].at("args").at("bytes").number, 3 * 20 * 4);
+  EXPECT_EQ(at(events[0], "name").text, "zip(mul)");
+  EXPECT_EQ(at(at(events[0], "args"), "shapes").text, "[4, 5] + [4, 5] -> [4, 5]");
+  EXPECT_EQ(number(at(at(events[0], "args"), "bytes")), 3 * 20 * 4);
   EXPECT_TRUE(check_chrome_trace("{\"traceEvents\":[],\"displayTimeUnit\":\"ns\"}").empty());
   EXPECT_THROW(write_chrome_trace("/nonexistent-dir/trace.json", records), Error);
 }
@@ -387,7 +247,7 @@ TEST(Profiler, EnvironmentRecordsTheWholeRunAndReportsAtExit) {
   std::vector<Json> events = check_chrome_trace(text.str());
   int adds = 0;
   for (const Json& e : events) {
-    adds += e.at("name").text == "zip(add)" ? 1 : 0;
+    adds += at(e, "name").text == "zip(add)" ? 1 : 0;
   }
   EXPECT_EQ(adds, 5);
   std::remove(trace.c_str());
