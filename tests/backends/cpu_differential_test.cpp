@@ -13,6 +13,7 @@
 #include "backends/cpu/loop_engine.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/threading.h"
+#include "support/apply_op.h"
 #include "support/case_gen.h"
 #include "support/test_seed.h"
 
@@ -123,54 +124,6 @@ ValueFn edge_values(double lo, double hi) {
 
 Sizes case_shape(CaseGen& gen) { return gen.chance(0.5) ? gen.shape(5, 5) : gen.shape(3, 40); }
 
-Tensor apply(UnaryOp op, const Tensor& x) {
-  switch (op) {
-    case UnaryOp::Neg:
-      return x.neg();
-    case UnaryOp::Exp:
-      return x.exp();
-    case UnaryOp::Log:
-      return x.log();
-    case UnaryOp::Sigmoid:
-      return x.sigmoid();
-    case UnaryOp::Relu:
-      return x.relu();
-    case UnaryOp::Tanh:
-      return x.tanh();
-    case UnaryOp::Inv:
-      return x.inv();
-    case UnaryOp::Abs:
-      return x.abs();
-  }
-  return x;
-}
-
-Tensor apply(BinaryOp op, const Tensor& a, const Tensor& b) {
-  switch (op) {
-    case BinaryOp::Add:
-      return a + b;
-    case BinaryOp::Sub:
-      return a - b;
-    case BinaryOp::Mul:
-      return a * b;
-    case BinaryOp::Div:
-      return a / b;
-    case BinaryOp::Pow:
-      return a.pow(b);
-    case BinaryOp::Lt:
-      return a.lt(b);
-    case BinaryOp::Gt:
-      return a.gt(b);
-    case BinaryOp::Le:
-      return a.le(b);
-    case BinaryOp::Ge:
-      return a.ge(b);
-    case BinaryOp::Eq:
-      return a.eq(b);
-  }
-  return a;
-}
-
 TEST_P(CpuDifferential, Map) {
   std::uint64_t seed = test_seed();
   for (DType dtype : {kFloat32, kFloat64}) {
@@ -185,7 +138,7 @@ TEST_P(CpuDifferential, Map) {
       SCOPED_TRACE(case_note(
           i, std::string(to_string(op)),
           std::string(to_string(dtype)) + " " + sizes_string(shape) + " " + x.recipe, seed));
-      auto [got, want] = both([&] { return apply(op, x.tensor); });
+      auto [got, want] = both([&] { return apply_op(op, x.tensor); });
       ASSERT_EQ(compare_bits(got, want, dtype, transcendental ? kTranscendentalUlp : 0), "");
     }
   }
@@ -210,7 +163,7 @@ TEST_P(CpuDifferential, Zip) {
                              std::string(to_string(dtype)) + " " + sizes_string(a_shape) + " " +
                                  a.recipe + " with " + sizes_string(b_shape) + " " + b.recipe,
                              seed + 1));
-      auto [got, want] = both([&] { return apply(op, a.tensor, b.tensor); });
+      auto [got, want] = both([&] { return apply_op(op, a.tensor, b.tensor); });
       ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
     }
   }

@@ -10,6 +10,7 @@
 
 #include "cuda/cuda_test_support.h"
 #include "ops/property_support.h"
+#include "support/apply_op.h"
 #include "support/case_gen.h"
 #include "support/nd_array.h"
 
@@ -68,27 +69,7 @@ TEST(CudaDifferential, MapMatchesReference) {
         std::string name(to_string(row.op));
         SCOPED_TRACE(case_note(
             i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
-        auto apply = [&](const Tensor& t) {
-          switch (row.op) {
-            case UnaryOp::Neg:
-              return t.neg();
-            case UnaryOp::Exp:
-              return t.exp();
-            case UnaryOp::Log:
-              return t.log();
-            case UnaryOp::Sigmoid:
-              return t.sigmoid();
-            case UnaryOp::Relu:
-              return t.relu();
-            case UnaryOp::Tanh:
-              return t.tanh();
-            case UnaryOp::Inv:
-              return t.inv();
-            case UnaryOp::Abs:
-              return t.abs();
-          }
-          return t;
-        };
+        auto apply = [&](const Tensor& t) { return apply_op(row.op, t); };
         NdArray want = read(on_reference([&] { return apply(x.tensor); }));
         Tensor gx = on_cuda(x.tensor);
         NdArray got = read_back(apply(gx));
@@ -104,32 +85,6 @@ struct BinaryCase {
   ValueFn a;
   ValueFn b;
 };
-
-Tensor apply_binary(BinaryOp op, const Tensor& a, const Tensor& b) {
-  switch (op) {
-    case BinaryOp::Add:
-      return a + b;
-    case BinaryOp::Sub:
-      return a - b;
-    case BinaryOp::Mul:
-      return a * b;
-    case BinaryOp::Div:
-      return a / b;
-    case BinaryOp::Pow:
-      return a.pow(b);
-    case BinaryOp::Lt:
-      return a.lt(b);
-    case BinaryOp::Gt:
-      return a.gt(b);
-    case BinaryOp::Le:
-      return a.le(b);
-    case BinaryOp::Ge:
-      return a.ge(b);
-    case BinaryOp::Eq:
-      return a.eq(b);
-  }
-  return a;
-}
 
 TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
   MT_REQUIRE_CUDA();
@@ -158,8 +113,8 @@ TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
                                dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
                                    ") with " + sizes_string(b_shape) + " (" + b.recipe + ")",
                                seed));
-        NdArray want = read(on_reference([&] { return apply_binary(row.op, a.tensor, b.tensor); }));
-        NdArray got = read_back(apply_binary(row.op, on_cuda(a.tensor), on_cuda(b.tensor)));
+        NdArray want = read(on_reference([&] { return apply_op(row.op, a.tensor, b.tensor); }));
+        NdArray got = read_back(apply_op(row.op, on_cuda(a.tensor), on_cuda(b.tensor)));
         ASSERT_EQ(compare(got, want, elementwise_tol(dtype), 0), "");
       }
     }
