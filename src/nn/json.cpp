@@ -67,7 +67,7 @@ class Parser {
     Value v;
     char c = peek();
     if (c == '{') {
-      v.kind = Value::Kind::kObject;
+      v.kind = Value::Kind::Object;
       ++pos_;
       if (peek() == '}') {
         ++pos_;
@@ -89,7 +89,7 @@ class Parser {
       }
     }
     if (c == '[') {
-      v.kind = Value::Kind::kArray;
+      v.kind = Value::Kind::Array;
       ++pos_;
       if (peek() == ']') {
         ++pos_;
@@ -106,12 +106,12 @@ class Parser {
       }
     }
     if (c == '"') {
-      v.kind = Value::Kind::kString;
+      v.kind = Value::Kind::String;
       v.text = string();
       return v;
     }
     if (literal("true") || literal("false")) {
-      v.kind = Value::Kind::kBool;
+      v.kind = Value::Kind::Bool;
       v.boolean = text_[pos_ - 1] == 'e' && text_[pos_ - 2] == 'u';
       return v;
     }
@@ -126,7 +126,7 @@ class Parser {
     if (start == pos_) {
       fail("unexpected character");
     }
-    v.kind = Value::Kind::kNumber;
+    v.kind = Value::Kind::Number;
     v.text = std::string(text_.substr(start, pos_ - start));
     return v;
   }

@@ -10,8 +10,8 @@
 namespace minitorch::nn::json {
 
 struct Value {
-  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
-  Kind kind = Kind::kNull;
+  enum class Kind { Null, Bool, Number, String, Array, Object };
+  Kind kind = Kind::Null;
   bool boolean = false;
   std::string text;  ///< a string's value or a number's literal text
   std::vector<Value> array;

@@ -20,20 +20,20 @@ Tensor uniform(const Shape& shape, double lo, double hi, DType dtype, Generator*
 
 const char* to_string(Init init) {
   switch (init) {
-    case Init::kPyTorch:
+    case Init::PyTorch:
       return "pytorch";
-    case Init::kCourse:
+    case Init::Course:
       return "course";
-    case Init::kXavierUniform:
+    case Init::XavierUniform:
       return "xavier";
-    case Init::kKaimingUniform:
+    case Init::KaimingUniform:
       return "kaiming";
   }
   return "?";
 }
 
 Init parse_init(const std::string& name) {
-  for (Init init : {Init::kPyTorch, Init::kCourse, Init::kXavierUniform, Init::kKaimingUniform}) {
+  for (Init init : {Init::PyTorch, Init::Course, Init::XavierUniform, Init::KaimingUniform}) {
     if (name == to_string(init)) {
       return init;
     }
@@ -54,23 +54,23 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
   Tensor w;
   Tensor b;
   switch (options.init) {
-    case Init::kPyTorch: {
+    case Init::PyTorch: {
       double bound = 1.0 / std::sqrt(fan_in);
       w = uniform(w_shape, -bound, bound, options.dtype, options.generator);
       b = uniform(b_shape, -bound, bound, options.dtype, options.generator);
       break;
     }
-    case Init::kCourse:
+    case Init::Course:
       w = uniform(w_shape, -0.5, 0.5, options.dtype, options.generator);
       b = full(b_shape, 0.1, {.dtype = options.dtype});
       break;
-    case Init::kXavierUniform: {
+    case Init::XavierUniform: {
       double bound = std::sqrt(6.0 / (fan_in + fan_out));
       w = uniform(w_shape, -bound, bound, options.dtype, options.generator);
       b = zeros(b_shape, {.dtype = options.dtype});
       break;
     }
-    case Init::kKaimingUniform: {
+    case Init::KaimingUniform: {
       double bound = std::sqrt(6.0 / fan_in);
       w = uniform(w_shape, -bound, bound, options.dtype, options.generator);
       b = zeros(b_shape, {.dtype = options.dtype});

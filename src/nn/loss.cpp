@@ -21,11 +21,11 @@ void check_same_shape(const Tensor& input, const Tensor& target, const char* op)
 
 Tensor reduce(const Tensor& losses, Reduction reduction) {
   switch (reduction) {
-    case Reduction::kMean:
+    case Reduction::Mean:
       return losses.mean();
-    case Reduction::kSum:
+    case Reduction::Sum:
       return losses.sum();
-    case Reduction::kNone:
+    case Reduction::None:
       return losses;
   }
   throw InternalError("loss: unknown reduction");

@@ -33,7 +33,7 @@ void append_item(std::string& list, const std::string& item, const char* separat
 const char* dtype_tag(DType dtype) { return dtype == kFloat64 ? "F64" : "F32"; }
 
 std::int64_t parse_int(const json::Value& v, const std::string& what) {
-  if (v.kind != json::Value::Kind::kNumber || v.text.find_first_of(".eE-+") != std::string::npos) {
+  if (v.kind != json::Value::Kind::Number || v.text.find_first_of(".eE-+") != std::string::npos) {
     throw Error("safetensors: " + what + " is not a non-negative integer");
   }
   return std::stoll(v.text);
@@ -115,7 +115,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
                 " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
   }
   json::Value header = json::parse(std::string_view(bytes).substr(8, header_size), what.c_str());
-  if (header.kind != json::Value::Kind::kObject) {
+  if (header.kind != json::Value::Kind::Object) {
     throw Error(what + ": header is not a JSON object");
   }
   const std::size_t data_start = 8 + header_size;
@@ -124,7 +124,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
   for (const auto& [name, entry] : header.object) {
     if (name == "__metadata__") {
       for (const auto& [key, value] : entry.object) {
-        if (value.kind != json::Value::Kind::kString) {
+        if (value.kind != json::Value::Kind::String) {
           throw Error(what + ": __metadata__ value for '" + key + "' is not a string");
         }
         file.metadata[key] = value.text;
@@ -135,7 +135,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
     const json::Value* shape_v = entry.find("shape");
     const json::Value* offsets = entry.find("data_offsets");
     if (dtype == nullptr || shape_v == nullptr || offsets == nullptr ||
-        offsets->array.size() != 2 || shape_v->kind != json::Value::Kind::kArray) {
+        offsets->array.size() != 2 || shape_v->kind != json::Value::Kind::Array) {
       throw Error(what + ": tensor '" + name + "' lacks dtype, shape or data_offsets");
     }
     DType dt;

@@ -16,8 +16,8 @@ TEST(Loss, BinaryCrossEntropyCourseForm) {
   Tensor y = tensor({1.0, 0.0, 0.0}, kF64);
   double want = -(std::log(0.9) + std::log(0.8) + std::log(0.4));
   EXPECT_NEAR(binary_cross_entropy(p, y).item(), want / 3, 1e-12);
-  EXPECT_NEAR(binary_cross_entropy(p, y, Reduction::kSum).item(), want, 1e-12);
-  EXPECT_EQ(binary_cross_entropy(p, y, Reduction::kNone).shape(), Shape({3}));
+  EXPECT_NEAR(binary_cross_entropy(p, y, Reduction::Sum).item(), want, 1e-12);
+  EXPECT_EQ(binary_cross_entropy(p, y, Reduction::None).shape(), Shape({3}));
   EXPECT_THROW(binary_cross_entropy(p.view({3, 1}), y), ShapeError);
 }
 
@@ -28,7 +28,7 @@ TEST(Loss, WithLogitsMatchesSigmoidFormAndStaysFinite) {
               binary_cross_entropy(z.sigmoid(), y).item(), 1e-12);
   Tensor big = tensor({1000.0, -1000.0, 1000.0}, kF64).requires_grad_(true);
   Tensor target = tensor({1.0, 0.0, 0.0}, kF64);
-  Tensor loss = binary_cross_entropy_with_logits(big, target, Reduction::kSum);
+  Tensor loss = binary_cross_entropy_with_logits(big, target, Reduction::Sum);
   EXPECT_NEAR(loss.item(), 1000.0, 1e-9);
   loss.backward();
   std::vector<double> g = big.grad().to_vector();
@@ -43,8 +43,8 @@ TEST(Loss, NllAndCrossEntropy) {
   double z = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
   double want = ((std::log(z) - 3.0) + std::log(3.0)) / 2;
   EXPECT_NEAR(cross_entropy(logits, target).item(), want, 1e-12);
-  EXPECT_NEAR(nll_loss(functional::log_softmax(logits, 1), target, Reduction::kSum).item(),
-              2 * want, 1e-12);
+  EXPECT_NEAR(nll_loss(functional::log_softmax(logits, 1), target, Reduction::Sum).item(), 2 * want,
+              1e-12);
   EXPECT_THROW(nll_loss(logits, tensor({1.0}, kF64)), ShapeError);
   Tensor huge = tensor({{1000.0, -1000.0}}, kF64);
   EXPECT_NEAR(cross_entropy(huge, tensor({1.0}, kF64)).item(), 2000.0, 1e-9);
@@ -54,7 +54,7 @@ TEST(Loss, MeanSquaredError) {
   Tensor a = tensor({1.0, 2.0, 4.0}, kF64);
   Tensor b = tensor({0.0, 2.0, 1.0}, kF64);
   EXPECT_NEAR(mse_loss(a, b).item(), (1.0 + 0.0 + 9.0) / 3, 1e-12);
-  EXPECT_NEAR(mse_loss(a, b, Reduction::kSum).item(), 10.0, 1e-12);
+  EXPECT_NEAR(mse_loss(a, b, Reduction::Sum).item(), 10.0, 1e-12);
 }
 
 Tensor leaf(const Tensor& t) { return t.detach().requires_grad_(true); }

@@ -77,7 +77,7 @@ TEST(Module, ZeroGradDropsEveryGradient) {
 }
 
 TEST(Module, ParametersShareStorageWithTheModule) {
-  Linear layer(2, 1, {.init = Init::kCourse});
+  Linear layer(2, 1, {.init = Init::Course});
   Parameter w = layer.parameters()[0];
   w.update(tensor({{1.0, 2.0}}));
   EXPECT_EQ(layer.weight().to_vector(), (std::vector<double>{1.0, 2.0}));
@@ -109,7 +109,7 @@ TEST(Linear, ForwardMatchesHandComputation) {
 
 TEST(Linear, CourseInitIsUniformHalfWithBiasPointOne) {
   Generator gen(7);
-  Linear layer(50, 40, {.init = Init::kCourse, .generator = &gen});
+  Linear layer(50, 40, {.init = Init::Course, .generator = &gen});
   std::vector<double> w = layer.weight().to_vector();
   double lo = 1.0;
   double hi = -1.0;
@@ -131,16 +131,16 @@ TEST(Linear, StandardInitsHaveTheirBounds) {
     Init init;
     double bound;
   };
-  for (Case c : {Case{Init::kPyTorch, 1.0 / std::sqrt(20.0)},
-                 Case{Init::kXavierUniform, std::sqrt(6.0 / 30.0)},
-                 Case{Init::kKaimingUniform, std::sqrt(6.0 / 20.0)}}) {
+  for (Case c : {Case{Init::PyTorch, 1.0 / std::sqrt(20.0)},
+                 Case{Init::XavierUniform, std::sqrt(6.0 / 30.0)},
+                 Case{Init::KaimingUniform, std::sqrt(6.0 / 20.0)}}) {
     Linear layer(20, 10, {.init = c.init});
     for (double v : layer.weight().to_vector()) {
       ASSERT_LE(std::abs(v), c.bound + 1e-6) << to_string(c.init);
     }
     EXPECT_GT(layer.weight().abs().max().item(), 0.8 * c.bound) << to_string(c.init);
   }
-  EXPECT_EQ(parse_init("xavier"), Init::kXavierUniform);
+  EXPECT_EQ(parse_init("xavier"), Init::XavierUniform);
   EXPECT_THROW(parse_init("zeros"), Error);
 }
 

@@ -19,7 +19,7 @@ namespace {
 // The course's MLP, trained for steps mini-batches of xor; returns each step's loss.
 std::vector<double> train_steps(int steps, std::int64_t hidden, std::int64_t points) {
   Generator gen(1);
-  nn::LinearOptions linear{.init = nn::Init::kCourse, .generator = &gen};
+  nn::LinearOptions linear{.init = nn::Init::Course, .generator = &gen};
   nn::Sequential net({std::make_shared<nn::Linear>(2, hidden, linear), std::make_shared<nn::ReLU>(),
                       std::make_shared<nn::Linear>(hidden, hidden, linear),
                       std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(hidden, 1, linear),

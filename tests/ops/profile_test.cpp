@@ -31,31 +31,31 @@ const Json& at(const Json& value, const std::string& key) {
 }
 
 double number(const Json& value) {
-  EXPECT_EQ(value.kind, Kind::kNumber);
+  EXPECT_EQ(value.kind, Kind::Number);
   return std::stod(value.text);
 }
 
 // Checks the trace against the Chrome trace event format and returns its events.
 std::vector<Json> check_chrome_trace(const std::string& text) {
   Json doc = nn::json::parse(text, "trace");
-  EXPECT_EQ(doc.kind, Kind::kObject);
+  EXPECT_EQ(doc.kind, Kind::Object);
   EXPECT_EQ(at(doc, "displayTimeUnit").text, "ns");
   const Json& events = at(doc, "traceEvents");
-  EXPECT_EQ(events.kind, Kind::kArray);
+  EXPECT_EQ(events.kind, Kind::Array);
   for (const Json& e : events.array) {
     EXPECT_EQ(at(e, "ph").text, "X");
     EXPECT_EQ(at(e, "cat").text, "primitive");
-    EXPECT_EQ(at(e, "name").kind, Kind::kString);
-    EXPECT_EQ(at(e, "ts").kind, Kind::kNumber);
+    EXPECT_EQ(at(e, "name").kind, Kind::String);
+    EXPECT_EQ(at(e, "ts").kind, Kind::Number);
     EXPECT_GE(number(at(e, "dur")), 0.0);
     EXPECT_EQ(number(at(e, "pid")), 1.0);
     EXPECT_GE(number(at(e, "tid")), 1.0);
     const Json& args = at(e, "args");
     for (const char* key : {"dtype", "shapes", "path", "isa"}) {
-      EXPECT_EQ(at(args, key).kind, Kind::kString) << key;
+      EXPECT_EQ(at(args, key).kind, Kind::String) << key;
     }
     for (const char* key : {"threads", "elements", "bytes", "GB/s"}) {
-      EXPECT_EQ(at(args, key).kind, Kind::kNumber) << key;
+      EXPECT_EQ(at(args, key).kind, Kind::Number) << key;
     }
   }
   return events.array;

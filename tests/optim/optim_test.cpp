@@ -112,7 +112,7 @@ TEST(Optimizer, RejectsNonLeafOrNoGradParameters) {
 }
 
 TEST(Optimizer, UpdatesModuleParametersInPlace) {
-  nn::Linear layer(2, 1, {.init = nn::Init::kCourse});
+  nn::Linear layer(2, 1, {.init = nn::Init::Course});
   SGD sgd(layer.parameters(), {.lr = 0.5});
   Tensor before = layer.bias().clone();
   layer(ones({1, 2})).sum().backward();

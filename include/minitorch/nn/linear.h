@@ -12,13 +12,13 @@ namespace minitorch::nn {
 
 enum class Init {
   /// PyTorch's default: weight and bias uniform in [-1/sqrt(in), 1/sqrt(in)).
-  kPyTorch,
+  PyTorch,
   /// The course's: weight uniform in [-0.5, 0.5), bias 0.1.
-  kCourse,
+  Course,
   /// Glorot/Xavier uniform weight (bound sqrt(6 / (in + out))), bias 0.
-  kXavierUniform,
+  XavierUniform,
   /// He/Kaiming uniform weight for relu (bound sqrt(6 / in)), bias 0.
-  kKaimingUniform,
+  KaimingUniform,
 };
 
 /// "pytorch", "course", "xavier", "kaiming"; parse_init throws Error on anything else.
@@ -27,7 +27,7 @@ Init parse_init(const std::string& name);
 
 struct LinearOptions {
   bool bias = true;
-  Init init = Init::kPyTorch;
+  Init init = Init::PyTorch;
   DType dtype = kFloat32;
   /// Parameters are drawn on the CPU, then moved here.
   Device device = Device::cpu();
