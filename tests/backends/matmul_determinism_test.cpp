@@ -48,6 +48,8 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
       {{10, 256}, {256, 256}, true},  // matmul_dot: Linear's x @ W^T
       {{33, 257}, {129, 257}, true},  // matmul_dot, edges in every dim, masked k tail
       {{7, 1001}, {517, 1001}, true},  // matmul_dot, few rows, many column tasks
+      {{26, 66000}, {34, 66000}, true},  // packed, cut into k segments (Note [K segments])
+      {{27, 65600}, {65600, 3}, false},  // k segments, C-ordered b, one narrow tile
   };
   for (DType dtype : {kFloat32, kFloat64}) {
     std::uint64_t seed = 1;

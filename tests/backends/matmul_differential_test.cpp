@@ -302,6 +302,42 @@ TEST(MatmulDifferential, DotPathOnFOrderedB) {
   EXPECT_GT(dot_runs, 600);
 }
 
+// Note [K segments]: with k >= 65536 and k >= 64 max(m, n) the packed path cuts k into
+// segments whose partial products are added at the end; still within the bound, every ISA.
+TEST(MatmulDifferential, LongKSegmentsStayWithinTheBound) {
+  const std::uint64_t seed = testing::test_seed();
+  SCOPED_TRACE(testing::seed_note(seed));
+  const std::vector<Variant> all = variants();
+  Rng rng(seed + 3);
+  int mismatches = 0;
+  int packed_runs = 0;
+  for (DType dtype : {kFloat32, kFloat64}) {
+    for (const char* b_layout : {"C", "F"}) {
+      Case c;
+      c.a = make_operand({}, 26, 66000, "C", {}, dtype, rng);
+      c.b = make_operand({}, 66000, 3, b_layout, {}, dtype, rng);
+      c.out = make_operand({}, 26, 3, "C", {}, dtype, rng);
+      TensorData want = TensorData::empty(c.out.shape(), dtype, Device::cpu());
+      reference_backend().matmul(c.a, c.b, want);
+      for (const Variant& v : all) {
+        if (v.path != cpu::MatmulPath::Packed && v.path != cpu::MatmulPath::Auto) {
+          continue;
+        }
+        ASSERT_TRUE(cpu::set_matmul_isa(v.isa));
+        Case run = c;
+        run.note = std::string(to_string(dtype)) + " 26 x 66000 @ 66000 x 3, b " + b_layout + " [" +
+            v.isa + " " + v.name + "]";
+        cpu::matmul(c.a, c.b, c.out, cpu::MatmulOptions{v.path, true});
+        packed_runs += primitive_report().path == "matmul_packed" ? 1 : 0;
+        mismatches += count_mismatches(run, c.out, want);
+      }
+      cpu::set_matmul_isa("");
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GE(packed_runs, 4);
+}
+
 TEST(MatmulDifferential, ZeroInnerSizeGivesZeros) {
   for (DType dtype : {kFloat32, kFloat64}) {
     Rng rng(7);

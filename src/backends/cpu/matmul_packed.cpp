@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
 
 #include "backends/cpu/matmul_kernel.h"
 #include "backends/cpu/parallel.h"
@@ -187,28 +189,16 @@ double tile_cost(std::int64_t rows, std::int64_t cols, int mr, int nr, int lanes
   return row_tiles * col_tiles;
 }
 
-}  // namespace
-
-// Note [Packed split]: threads share nothing. C is cut into a grid of parts (rows in
-// multiples of 2, columns in multiples of a vector, balanced by micro-kernel work), and each
-// part runs packed_serial on its own rows of A and columns of B, so one pool call covers the
-// product and no thread waits for another between k blocks. The price is packing: a column
-// split packs A once per column part, a row split packs B once per row part; the grid is
-// chosen to keep the busiest part's work plus packing small. Every C element gets the same
-// k blocks in the same order wherever it is computed.
+// The (tm x tn) grid of parts for `threads` threads: cost in full tiles per k step of the
+// largest part's tiles plus its packing: about 1/32 of a tile per row or column packed from
+// cache (measured on AVX-512), twice that from memory. Weighed at 1/16, the notebook's big
+// product (200 x 100000 @ 100000 x 400, two threads, no k split) splits its columns (each
+// thread packs all 200 rows of A and 200 columns of B) instead of its rows (100 rows and all
+// 400 columns): median 85.4 vs 87.7 ms over four interleaved runs; square products are
+// unchanged (their splits tie).
 template <class T>
-void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
-                   MatView<T> c, bool threaded) {
-  const std::int64_t m = c.rows;
-  const std::int64_t n = c.cols;
-  const std::int64_t k = a.cols;
-  const std::int64_t threads = threaded ? num_threads() : 1;
-  // Cost of a (tm x tn) grid, in full tiles per k step: the largest part's tiles plus its
-  // packing: about 1/32 of a tile per row or column packed from cache (measured on AVX-512),
-  // twice that from memory. Weighed at 1/16, the notebook's big product (200 x 100000 @
-  // 100000 x 400, two threads) splits its columns (each thread packs all 200 rows of A and
-  // 200 columns of B) instead of its rows (100 rows and all 400 columns): median 85.4 vs
-  // 87.7 ms over four interleaved runs; square products are unchanged (their splits tie).
+std::pair<std::int64_t, std::int64_t> choose_grid(const MatmulKernels<T>& kernels, std::int64_t m,
+                                                  std::int64_t n, std::int64_t threads) {
   std::int64_t tm = 1;
   std::int64_t tn = 1;
   double best = -1;
@@ -230,23 +220,80 @@ void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
       tn = cols;
     }
   }
+  return {tm, tn};
+}
+
+}  // namespace
+
+// Note [Packed split]: threads share nothing. C is cut into a grid of parts (rows in
+// multiples of 2, columns in multiples of a vector, balanced by micro-kernel work), and each
+// part runs packed_serial on its own rows of A and columns of B, so one pool call covers the
+// product and no thread waits for another between k blocks. The price is packing: a column
+// split packs A once per column part, a row split packs B once per row part; the grid is
+// chosen to keep the busiest part's work plus packing small. Every C element gets the same
+// k blocks in the same order wherever it is computed.
+//
+// Note [K segments]: a product whose k dwarfs m and n (the notebook's big one, 200 x 100000
+// @ 100000 x 400) is first cut along k into kSegments segments, by its shape alone: segment
+// s (k blocks from its own start) goes to C for s = 0 and to a scratch copy of C otherwise,
+// and the copies are added to C in segment order after all are done. Then threads take
+// whole segments, each packing only its own slice of A and of B: nothing is packed twice
+// (a column split packs all of A once per thread), and each thread's C is the whole C, so
+// edge tiles are rarer. Since the segments depend only on (m, n, k) and the order of the
+// final sums is fixed, the bits are the same for any number of threads.
+constexpr std::int64_t kSegmentMinK = 65536;
+constexpr std::int64_t kSegments = 2;
+
+bool use_k_segments(std::int64_t m, std::int64_t n, std::int64_t k) {
+  return k >= kSegmentMinK && k >= 64 * std::max(m, n);
+}
+
+template <class T>
+void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
+                   MatView<T> c, bool threaded) {
+  const std::int64_t m = c.rows;
+  const std::int64_t n = c.cols;
+  const std::int64_t k = a.cols;
+  const std::int64_t threads = threaded ? num_threads() : 1;
+  const std::int64_t segments = use_k_segments(m, n, k) ? kSegments : 1;
+  // Segment boundaries on the k-block grid of the whole product.
+  const std::int64_t segment_k = ceil_div(ceil_div(k, segments), kernels.kc) * kernels.kc;
+  const auto [tm, tn] = choose_grid(kernels, m, n, std::max<std::int64_t>(1, threads / segments));
+  std::vector<T> partials(static_cast<std::size_t>((segments - 1) * m * n));
   auto part = [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t t = begin; t < end; ++t) {
+    for (std::int64_t task = begin; task < end; ++task) {
+      const std::int64_t seg = task / (tm * tn);
+      const std::int64_t t = task % (tm * tn);
+      const std::int64_t k0 = std::min(k, seg * segment_k);
+      const std::int64_t k1 = std::min(k, k0 + segment_k);
+      T* out = seg == 0 ? c.data : partials.data() + (seg - 1) * m * n;
+      const std::int64_t out_rs = seg == 0 ? c.rs : n;
       const std::int64_t i0 = part_start(m, tm, 2, t / tn);
       const std::int64_t i1 = part_start(m, tm, 2, t / tn + 1);
       const std::int64_t j0 = part_start(n, tn, kernels.lanes, t % tn);
       const std::int64_t j1 = part_start(n, tn, kernels.lanes, t % tn + 1);
-      if (i1 > i0 && j1 > j0) {
-        packed_serial(kernels, MatView<const T>{a.data + i0 * a.rs, i1 - i0, k, a.rs, a.cs},
-                      MatView<const T>{b.data + j0 * b.cs, k, j1 - j0, b.rs, b.cs},
-                      MatView<T>{c.data + i0 * c.rs + j0, i1 - i0, j1 - j0, c.rs, 1});
+      if (i1 > i0 && j1 > j0 && k1 > k0) {
+        packed_serial(
+            kernels, MatView<const T>{a.data + i0 * a.rs + k0 * a.cs, i1 - i0, k1 - k0, a.rs, a.cs},
+            MatView<const T>{b.data + k0 * b.rs + j0 * b.cs, k1 - k0, j1 - j0, b.rs, b.cs},
+            MatView<T>{out + i0 * out_rs + j0, i1 - i0, j1 - j0, out_rs, 1});
       }
     }
   };
-  if (tm * tn > 1) {
-    parallel_for(0, tm * tn, 1, part);
+  const std::int64_t tasks = segments * tm * tn;
+  if (threaded && tasks > 1) {
+    parallel_for(0, tasks, 1, part);
   } else {
-    part(0, 1);
+    part(0, tasks);
+  }
+  for (std::int64_t seg = 1; seg < segments; ++seg) {
+    const T* partial = partials.data() + (seg - 1) * m * n;
+    for (std::int64_t i = 0; i < m; ++i) {
+      T* row = c.data + i * c.rs;
+      for (std::int64_t j = 0; j < n; ++j) {
+        row[j] += partial[i * n + j];
+      }
+    }
   }
 }
 
