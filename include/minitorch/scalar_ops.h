@@ -115,9 +115,10 @@ struct Div {
   }
 };
 // a + alpha * b, the update of the optimisers (Backend::add_scaled). The product is rounded
-// before the sum on every backend (no FMA), so all of them give the same bits: host code that
-// runs this functor is built without -mfma, the CPU's SIMD kernel keeps the two apart
-// (simd_kernels.h), and device code says so with the _rn intrinsics.
+// before the sum on every backend (no FMA), so all of them give the same bits. GCC contracts
+// a * b + c into an FMA in C++ wherever the target has one, so on x86 hosts an empty asm
+// hides the product from it (the CPU's SIMD kernel does the same, simd_kernels.h); device
+// code says so with the _rn intrinsics.
 template <class T>
 struct AddScaled {
   T alpha;
@@ -128,6 +129,10 @@ struct AddScaled {
     } else {
       return __dadd_rn(a, __dmul_rn(alpha, b));
     }
+#elif defined(__x86_64__) || defined(__i386__)
+    T product = alpha * b;
+    asm("" : "+x"(product));
+    return a + product;
 #else
     return a + alpha * b;
 #endif
