@@ -40,6 +40,15 @@ Tensor binary_cross_entropy(const Tensor& prob, const Tensor& target, Reduction 
   // gives the same bits: each side is exactly prob or 1 - prob.
   Tensor y = target.detach();
   Tensor likelihood = prob * (y * 2.0 - 1.0) + (1.0 - y);
+  // A saturated sigmoid (float32 rounds it to exactly 1 above ~17) makes a wrong label's
+  // likelihood exactly 0, and log(0) = -inf turns every parameter into NaN at the next
+  // step. So the likelihood is raised to kMinLikelihood where it is smaller (log = -27.6), by
+  // a constant (detached) correction relu(kMinLikelihood - l), +0 wherever l >= 1e-12: there
+  // the loss and its gradient keep their bits. A clamped element's gradient is then
+  // -1/1e-12 per unit of loss, large but finite, as in PyTorch's BCELoss (whose backward
+  // divides by max(p (1 - p), 1e-12)). Detached, the guard adds no backward ops.
+  constexpr double kMinLikelihood = 1e-12;
+  likelihood = likelihood + (kMinLikelihood - likelihood.detach()).relu();
   return reduce(-likelihood.log(), reduction);
 }
 

@@ -21,6 +21,25 @@ TEST(Loss, BinaryCrossEntropyCourseForm) {
   EXPECT_THROW(binary_cross_entropy(p.view({3, 1}), y), ShapeError);
 }
 
+TEST(Loss, CourseFormClampsASaturatedSigmoid) {
+  // float32 sigmoid rounds to exactly 1 above ~17: a wrong label then has likelihood 0.
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor p = tensor({1.0, 0.0, 0.7}, {.dtype = dtype}).requires_grad_(true);
+    Tensor y = tensor({0.0, 1.0, 1.0}, {.dtype = dtype});
+    Tensor loss = binary_cross_entropy(p, y, Reduction::None);
+    std::vector<double> l = loss.to_vector();
+    EXPECT_NEAR(l[0], -std::log(1e-12), 1e-4) << to_string(dtype);  // log clamped at 1e-12
+    EXPECT_NEAR(l[1], -std::log(1e-12), 1e-4) << to_string(dtype);
+    EXPECT_NEAR(l[2], -std::log(0.7), 1e-6) << to_string(dtype);  // untouched elsewhere
+    loss.sum().backward();
+    std::vector<double> g = p.grad().to_vector();
+    // d(-log l)/dp = -(2y - 1) / l with l clamped at 1e-12: large, finite, never NaN.
+    EXPECT_NEAR(g[0], 1e12, 1e6) << to_string(dtype);
+    EXPECT_NEAR(g[1], -1e12, 1e6) << to_string(dtype);
+    EXPECT_NEAR(g[2], -1.0 / 0.7, 1e-5);
+  }
+}
+
 TEST(Loss, WithLogitsMatchesSigmoidFormAndStaysFinite) {
   Tensor z = tensor({2.0, -1.0, 0.0, 0.5}, kF64);
   Tensor y = tensor({1.0, 0.0, 1.0, 0.0}, kF64);

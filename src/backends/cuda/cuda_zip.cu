@@ -16,8 +16,7 @@ void launch_add_scaled(const TensorData& a, double alpha, const TensorData& b, T
                        const OpContext& context) {
   dispatch_dtype(out.dtype(), [&](auto t) {
     using T = decltype(t);
-    run_elementwise<2, T, T, T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, out, &a, &b,
-                                context);
+    run_elementwise<2, T, T, T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, out, &a, &b, context);
   });
 }
 
