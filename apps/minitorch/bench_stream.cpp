@@ -53,7 +53,14 @@ template <class T>
   return total;
 }
 
+// target_clones makes IFUNC symbols, whose resolvers run while the dynamic loader relocates
+// the program, before ThreadSanitizer's runtime is set up: the TSan build of `minitorch`
+// crashed at start-up. That build gets plain functions (its timings mean nothing anyway).
+#if defined(__SANITIZE_THREAD__)
+#define MT_STREAM_CLONES
+#else
 #define MT_STREAM_CLONES gnu::target_clones("avx512f", "avx2", "default")
+#endif
 [[MT_STREAM_CLONES]] void copy_f32(float* a, const float* b, std::int64_t n) { copy_loop(a, b, n); }
 [[MT_STREAM_CLONES]] void copy_f64(double* a, const double* b, std::int64_t n) {
   copy_loop(a, b, n);
