@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what minitorch-cpp needs to build and test on Debian 12 (bookworm), if missing:
-# CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git.
+# CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git; with --test also
+# Python's safetensors and numpy from PyPI, for the checkpoint interop test.
+#
+# usage: bash tools/install_deps.sh [--test]
 # Idempotent and silent when everything is already there; runs `apt-get update` only when
 # something has to be installed. Uses sudo when not root.
 set -euo pipefail
@@ -53,6 +56,17 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The safetensors interop test (tests/nn/safetensors_test.cpp) has Python's own safetensors
+# package read our files and write one for us. Best effort: without pip it skips, saying so.
+if [[ "${1:-}" == --test ]] && command -v python3 >/dev/null 2>&1 &&
+  ! python3 -c 'import safetensors.numpy, numpy' >/dev/null 2>&1; then
+  echo "install_deps: installing the Python packages safetensors and numpy (interop test)"
+  if ! python3 -m pip install -q --disable-pip-version-check safetensors numpy >/dev/null 2>&1; then
+    echo "install_deps: pip could not install safetensors and numpy;" \
+      "Safetensors.InteropWithThePythonPackage will skip" >&2
+  fi
 fi
 
 # CMakePresets.json (version 6) and cmake_minimum_required need CMake 3.25.

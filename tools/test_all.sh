@@ -19,7 +19,7 @@ for preset in "${presets[@]}"; do
   fi
 done
 
-bash tools/install_deps.sh
+bash tools/install_deps.sh --test
 
 # Never more than 2 build jobs, whatever the caller's environment says.
 export CMAKE_BUILD_PARALLEL_LEVEL=2

@@ -110,6 +110,9 @@ std::vector<Variant> variants_for(std::int64_t size, int nthreads, bool quick) {
   };
   if (size <= (quick ? 256 : 512)) {
     out.push_back({"fused strided", 1, ours(cpu::MatmulPath::Strided, false)});
+    if (nthreads > 1) {
+      out.push_back({"fused strided", nthreads, ours(cpu::MatmulPath::Strided, true)});
+    }
   }
   out.push_back({"packed", 1, ours(cpu::MatmulPath::Auto, false)});
   if (matmul_bench::have_openblas()) {

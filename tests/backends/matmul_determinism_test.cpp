@@ -81,6 +81,22 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
   }
 }
 
+// The lecture's fused loop, threaded over output rows (its prange), gives the bits it gives
+// on the calling thread: every output keeps its k order.
+TEST(MatmulDeterminism, StridedLoopOnThePoolMatchesCallingThread) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    TensorData a = random_data({97, 130}, dtype, 21).transpose(0, 1);  // [130, 97], F-ordered
+    TensorData b = random_data({97, 61}, dtype, 22);
+    TensorData one = TensorData::empty({130, 61}, dtype, Device::cpu());
+    TensorData pool = TensorData::empty({130, 61}, dtype, Device::cpu());
+    const cpu::MatmulPath strided = cpu::MatmulPath::Strided;
+    cpu::matmul(a, b, one, cpu::MatmulOptions{strided, false});
+    cpu::matmul(a, b, pool, cpu::MatmulOptions{strided, true});
+    const auto bytes = static_cast<std::size_t>(one.numel() * element_size(dtype));
+    EXPECT_EQ(std::memcmp(one.data_ptr(), pool.data_ptr(), bytes), 0) << to_string(dtype);
+  }
+}
+
 // Edge tiles run shorter kernel instances (docs/matmul.md, Micro-kernel): a row computed
 // alone (m = 1) must have the bits it has inside a full tile, for direct and dot, every ISA.
 TEST(MatmulDeterminism, TileHeightDoesNotChangeBits) {

@@ -231,20 +231,11 @@ TEST(CudaDifferential, MatmulMatchesReference) {
   for (DType dtype : {kFloat32, kFloat64}) {
     CaseGen gen(seed);
     for (int i = 0; i < cuda_cases(); ++i) {
-      Sizes batch = gen.shape(3, 3);
-      std::int64_t m = gen.uniform_int(0, 9);
-      std::int64_t k = gen.uniform_int(0, 9);
-      std::int64_t n = gen.uniform_int(0, 9);
-      Sizes a_shape = gen.broadcastable_to(batch);
-      Sizes b_shape = gen.broadcastable_to(batch);
-      a_shape.insert(a_shape.end(), {m, k});
-      b_shape.insert(b_shape.end(), {k, n});
-      Operand a = gen.operand(a_shape, dtype);
-      Operand b = gen.operand(b_shape, dtype);
-      SCOPED_TRACE(case_note(i, "matmul",
-                             dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
-                                 ") @ " + sizes_string(b_shape) + " (" + b.recipe + ")",
-                             seed));
+      MatmulOperands c = gen.matmul_operands(dtype, 9);
+      const Operand& a = c.a;
+      const Operand& b = c.b;
+      const std::int64_t k = c.k;
+      SCOPED_TRACE(case_note(i, "matmul", c.details, seed));
       NdArray want = read(on_reference([&] { return a.tensor.matmul(b.tensor); }));
       NdArray mag = read(on_reference([&] { return a.tensor.abs().matmul(b.tensor.abs()); }));
       NdArray got = read_back(on_cuda(a.tensor).matmul(on_cuda(b.tensor)));

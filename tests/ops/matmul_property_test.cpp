@@ -15,20 +15,15 @@ TEST_P(MatmulProperty, MatchesTripleLoopWithBroadcastBatches) {
   for (DType dtype : {kFloat32, kFloat64}) {
     CaseGen gen(seed);
     for (int i = 0; i < kCasesPerOp; ++i) {
-      Sizes batch = gen.shape(3, 3);
-      std::int64_t m = gen.uniform_int(0, 7);
-      std::int64_t k = gen.uniform_int(0, 7);
-      std::int64_t n = gen.uniform_int(0, 7);
-      Sizes a_shape = gen.broadcastable_to(batch);
-      Sizes b_shape = gen.broadcastable_to(batch);
-      a_shape.insert(a_shape.end(), {m, k});
-      b_shape.insert(b_shape.end(), {k, n});
-      Operand a = gen.operand(a_shape, dtype);
-      Operand b = gen.operand(b_shape, dtype);
-      SCOPED_TRACE(case_note(i, "matmul",
-                             dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
-                                 ") @ " + sizes_string(b_shape) + " (" + b.recipe + ")",
-                             seed));
+      MatmulOperands c = gen.matmul_operands(dtype, 7);
+      const Operand& a = c.a;
+      const Operand& b = c.b;
+      const Sizes& a_shape = c.a_shape;
+      const Sizes& b_shape = c.b_shape;
+      const std::int64_t m = c.m;
+      const std::int64_t k = c.k;
+      const std::int64_t n = c.n;
+      SCOPED_TRACE(case_note(i, "matmul", c.details, seed));
       Sizes a_batch(a_shape.begin(), a_shape.end() - 2);
       Sizes b_batch(b_shape.begin(), b_shape.end() - 2);
       Sizes out_shape = broadcast_shape(a_batch, b_batch);

@@ -133,6 +133,23 @@ Operand CaseGen::operand(const Sizes& target, DType dtype, const ValueFn& values
   return {t, expected, recipe};
 }
 
+MatmulOperands CaseGen::matmul_operands(DType dtype, std::int64_t max_dim) {
+  MatmulOperands c;
+  Sizes batch = shape(3, 3);
+  c.m = uniform_int(0, max_dim);
+  c.k = uniform_int(0, max_dim);
+  c.n = uniform_int(0, max_dim);
+  c.a_shape = broadcastable_to(batch);
+  c.b_shape = broadcastable_to(batch);
+  c.a_shape.insert(c.a_shape.end(), {c.m, c.k});
+  c.b_shape.insert(c.b_shape.end(), {c.k, c.n});
+  c.a = operand(c.a_shape, dtype);
+  c.b = operand(c.b_shape, dtype);
+  c.details = std::string(to_string(dtype)) + " " + sizes_string(c.a_shape) + " (" + c.a.recipe +
+              ") @ " + sizes_string(c.b_shape) + " (" + c.b.recipe + ")";
+  return c;
+}
+
 std::string case_note(int index, const std::string& op, const std::string& details,
                       std::uint64_t seed) {
   return "case " + std::to_string(index) + " of " + op + ": " + details + "; " + seed_note(seed);

@@ -20,6 +20,18 @@ struct Operand {
   std::string recipe;
 };
 
+/// a [batch_a..., m, k] @ b [batch_b..., k, n] with batch dims that broadcast.
+struct MatmulOperands {
+  Operand a;
+  Operand b;
+  Sizes a_shape;
+  Sizes b_shape;
+  std::int64_t m = 0;
+  std::int64_t k = 0;
+  std::int64_t n = 0;
+  std::string details;  ///< "float32 [2, 3, 4] (recipe) @ [4, 5] (recipe)" for case_note
+};
+
 /// Draws base element values.
 using ValueFn = std::function<double(std::mt19937_64&)>;
 
@@ -42,6 +54,10 @@ class CaseGen {
   Operand operand(const Sizes& shape, DType dtype, const ValueFn& values = {});
   /// A contiguous operand (for cases where the layout is not under test).
   Operand contiguous(const Sizes& shape, DType dtype, const ValueFn& values = {});
+
+  /// A matmul case: batch rank <= 3 broadcast on both sides, m, k, n in [0, max_dim],
+  /// operands laid out as operand() lays them out.
+  MatmulOperands matmul_operands(DType dtype, std::int64_t max_dim);
 
   DType dtype() { return chance(0.5) ? kFloat32 : kFloat64; }
 

@@ -9,10 +9,11 @@
 namespace minitorch {
 namespace {
 
-template <class T, class Fn>
+// out[i] = fn(in[broadcast i]); In and Out differ only for copy's dtype conversion.
+template <class In, class Out, class Fn>
 void map_loop(Fn fn, const TensorData& in, TensorData& out) {
-  const T* in_storage = in.storage_data<T>();
-  T* out_storage = out.storage_data<T>();
+  const In* in_storage = in.storage_data<In>();
+  Out* out_storage = out.storage_data<Out>();
   Index out_index;
   Index in_index;
   for (std::int64_t i = 0; i < out.numel(); ++i) {
@@ -90,17 +91,7 @@ void matmul_loop(const TensorData& a, const TensorData& b, TensorData& out) {
 
 template <class In, class Out>
 void copy_loop(const TensorData& in, TensorData& out) {
-  const In* in_storage = in.storage_data<In>();
-  Out* out_storage = out.storage_data<Out>();
-  Index out_index;
-  Index in_index;
-  for (std::int64_t i = 0; i < out.numel(); ++i) {
-    to_index(i, out.shape(), out_index);
-    broadcast_index(out_index, out.shape(), in.shape(), in_index);
-    std::int64_t o = out.offset() + index_to_position(out_index, out.strides());
-    std::int64_t j = in.offset() + index_to_position(in_index, in.strides());
-    out_storage[o] = static_cast<Out>(in_storage[j]);
-  }
+  map_loop<In, Out>([](In v) { return static_cast<Out>(v); }, in, out);
 }
 
 // See Note [Primitive report].
@@ -114,7 +105,7 @@ class ReferenceBackend final : public Backend {
     report_reference();
     dispatch_dtype(out.dtype(), [&](auto t) {
       using T = decltype(t);
-      dispatch_unary(op, [&](auto fn) { map_loop<T>(fn, in, out); });
+      dispatch_unary(op, [&](auto fn) { map_loop<T, T>(fn, in, out); });
     });
   }
 
