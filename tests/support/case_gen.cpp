@@ -146,7 +146,7 @@ MatmulOperands CaseGen::matmul_operands(DType dtype, std::int64_t max_dim) {
   c.a = operand(c.a_shape, dtype);
   c.b = operand(c.b_shape, dtype);
   c.details = std::string(to_string(dtype)) + " " + sizes_string(c.a_shape) + " (" + c.a.recipe +
-              ") @ " + sizes_string(c.b_shape) + " (" + c.b.recipe + ")";
+      ") @ " + sizes_string(c.b_shape) + " (" + c.b.recipe + ")";
   return c;
 }
 
