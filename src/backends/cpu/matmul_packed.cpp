@@ -1,9 +1,10 @@
 // matmul_packed: Goto/BLIS-style blocking. For each column block jc (nc columns) and depth
-// block pc (kc), B~ (kc x nc, in nr-wide panels) is packed once; then for each row group ic
-// (mc rows) A~ (mc x kc, in mr-tall panels, sized for L2) is packed and multiplied by every B~
-// micro-panel, the A~ micro-panels streaming from L2. Threads split C, not k (Note [Packed
-// split]); block sizes depend only on (dtype, ISA), so every C element gets the same sums in
-// the same order for any number of threads.
+// block pc (kc), B~ (kc x nc, in nr-wide panels) is packed once (a panel at a time, as the
+// first row group reaches it); then for each row group ic (mc rows) A~ (mc x kc, in mr-tall
+// panels, sized for L2) is packed and multiplied by every B~ micro-panel, the A~ micro-panels
+// streaming from L2. Threads split C, not k (Note [Packed split]); block sizes depend only on
+// (dtype, ISA, m), so every C element gets the same sums in the same order for any number of
+// threads.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -39,9 +40,12 @@ struct Scratch {
 
 // Note [Pack prefetch]: packing reads its source from memory at well below the bandwidth
 // the kernels leave idle, so while a row group computes, the driver asks for the source
-// lines that are packed next (the next row group's A, or the next k block's B and first A
-// row group) into L2, a few between consecutive tiles. A strided region: `count` runs of
-// `run_bytes` contiguous bytes, `stride` bytes apart.
+// lines that are packed next into L2, a few between consecutive tiles: during the first row
+// group the next B~ panel's; during each row group the next group's A; during the last one
+// the next k block's first B panel and first A group. Packing all of B~ up front, with the
+// whole next B fetched during the last (then 8-row) group, left most of B's reads exposed:
+// the notebook's big product took 80-84 ms with 2 threads, 77-79 ms packed this way.
+// A strided region: `count` runs of `run_bytes` contiguous bytes, `stride` bytes apart.
 struct Region {
   const char* base = nullptr;
   std::int64_t count = 0;
@@ -103,7 +107,8 @@ class Prefetcher {
 };
 
 // One thread's share: c = a @ b by the serial Goto loop nest, packing its own panels: B~
-// (kc x nc) once per (jc, pc), A~ (mc x kc, L2-sized) just before the row group uses it.
+// (kc x nc) once per (jc, pc), a panel at a time as the first row group reaches it, A~ (mc x
+// kc, L2-sized) just before the row group uses it.
 template <class T>
 void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<const T> b,
                    MatView<T> c) {
@@ -112,7 +117,10 @@ void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
   const std::int64_t k = a.cols;
   const int mr = kernels.packed_mr;
   const int nr = kernels.packed_nr;
-  const std::int64_t mc = std::min(kernels.mc, ceil_div(m, mr) * mr);
+  // Row groups of nearly equal height (200 rows: 72 + 72 + 56, not 96 + 96 + 8), so the last
+  // group, during which the next k block's source is fetched, has tiles to spread it over.
+  const std::int64_t groups = ceil_div(m, kernels.mc);
+  const std::int64_t mc = std::min(kernels.mc, ceil_div(ceil_div(m, groups), mr) * mr);
   const std::int64_t nc_max = kernels.nc;
   const std::int64_t kc_alloc = std::min(k, kernels.kc);
   thread_local Scratch scratch;
@@ -124,6 +132,11 @@ void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
     return region_of(a.data + i0 * a.rs + pc * a.cs, std::min(mc, m - i0), kc, a.rs, a.cs);
   };
 
+  auto b_panel = [&](std::int64_t pc, std::int64_t kc, std::int64_t j, std::int64_t cols) {
+    return region_of(b.data + pc * b.rs + j * b.cs, kc, std::min<std::int64_t>(nr, cols), b.rs,
+                     b.cs);
+  };
+
   for (std::int64_t jc = 0; jc < n; jc += nc_max) {
     const std::int64_t nc = std::min(nc_max, n - jc);
     const std::int64_t b_panels = ceil_div(nc, nr);
@@ -132,11 +145,6 @@ void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
       const std::int64_t next_pc = pc + kc;
       const std::int64_t next_kc = std::min(kernels.kc, k - next_pc);
       const bool accumulate = pc > 0;
-      for (std::int64_t jp = 0; jp < b_panels; ++jp) {
-        const std::int64_t j = jp * nr;
-        kernels.pack(bt + jp * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs, b.rs,
-                     std::min<std::int64_t>(nr, nc - j), kc, nr);
-      }
       for (std::int64_t ic = 0; ic < m; ic += mc) {
         const std::int64_t mb = std::min(mc, m - ic);
         const std::int64_t a_panels = ceil_div(mb, mr);
@@ -145,22 +153,33 @@ void packed_serial(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
           kernels.pack(at + ip * kc * mr, a.data + (ic + i) * a.rs + pc * a.cs, a.rs, a.cs,
                        std::min<std::int64_t>(mr, mb - i), kc, mr);
         }
-        // While this row group computes, fetch what is packed next (Note [Pack prefetch]).
+        // While this row group computes, fetch what is packed next (Note [Pack prefetch]):
+        // the next row group's A, or the next k block's first A row group and B panel.
         Prefetcher prefetch = ic + mc < m
             ? Prefetcher(a_rows(ic + mc, pc, kc), {}, a_panels * b_panels)
-            : next_kc > 0
-            ? Prefetcher(region_of(b.data + next_pc * b.rs + jc * b.cs, next_kc, nc, b.rs, b.cs),
-                         a_rows(0, next_pc, next_kc), a_panels * b_panels)
-            : Prefetcher({}, {}, 1);
+            : next_kc > 0 ? Prefetcher(b_panel(next_pc, next_kc, jc, nc),
+                                       a_rows(0, next_pc, next_kc), a_panels * b_panels)
+                          : Prefetcher({}, {}, 1);
         for (std::int64_t jp = 0; jp < b_panels; ++jp) {
           const std::int64_t j = jp * nr;
           const int nr_here = static_cast<int>(std::min<std::int64_t>(nr, nc - j));
+          // The first row group packs B~ a panel at a time, just before its first use, and
+          // fetches the next panel's source while this one's tiles compute.
+          Prefetcher next_panel({}, {}, 1);
+          if (ic == 0) {
+            kernels.pack(bt + jp * kc * nr, b.data + pc * b.rs + (jc + j) * b.cs, b.cs, b.rs,
+                         nr_here, kc, nr);
+            if (jp + 1 < b_panels) {
+              next_panel = Prefetcher(b_panel(pc, kc, jc + j + nr, nc - j - nr), {}, a_panels);
+            }
+          }
           for (std::int64_t ip = 0; ip < a_panels; ++ip) {
             const std::int64_t i = ip * mr;
             const int mr_here = static_cast<int>(std::min<std::int64_t>(mr, mb - i));
             kernels.packed(kc, at + ip * kc * mr, 1, mr, bt + jp * kc * nr, nr,
                            c.data + (ic + i) * c.rs + jc + j, c.rs, mr_here, nr_here, accumulate);
             prefetch.step();
+            next_panel.step();
           }
         }
       }
