@@ -72,7 +72,7 @@ inline void dot_tile(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs
   }
 }
 
-// A short edge tile (mr <= MR / 2) runs the half-height instance (m = 10: 4 + 4 + 2 rows).
+// A short edge tile (mr <= MR / 2) runs the half-height instance (MR = 4, m = 10: 4 + 4 + 2).
 template <class Isa, int MR, int NR>
 void dot(std::int64_t k, const typename Isa::T* a, std::int64_t a_rs, const typename Isa::T* b,
          std::int64_t b_cs, typename Isa::T* c, std::int64_t c_rs, std::int64_t c_cs, int mr,
