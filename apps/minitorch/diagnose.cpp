@@ -12,6 +12,23 @@
 
 namespace minitorch::cli {
 
+namespace {
+
+// "not built in", "built in, no device (<why>)" or "cuda:0 (backend: <name>)".
+std::string cuda_status() {
+  if (available_backends(DeviceType::CUDA).empty()) {
+    return "not built in";
+  }
+  try {
+    const Device device = zeros({1}, {.device = Device::cuda()}).device();
+    return device.to_string() + " (backend: " + backend_name(device) + ")";
+  } catch (const DeviceError& e) {
+    return std::string("built in, no device (") + e.what() + ")";
+  }
+}
+
+}  // namespace
+
 int diagnose(const std::vector<std::string>& args) {
   bool ops = false;
   std::string trace;
@@ -72,8 +89,8 @@ int diagnose(const std::vector<std::string>& args) {
     std::printf(", no cgroup quota");
   }
   std::printf(")\n");
-  std::printf("devices:    cpu (backend: %s); cuda: not built in\n",
-              backend_name(Device::cpu()).c_str());
+  std::printf("devices:    cpu (backend: %s); cuda: %s\n", backend_name(Device::cpu()).c_str(),
+              cuda_status().c_str());
   std::printf("backends:   %s\n", backends.c_str());
   if (ops) {
     std::printf("\n");
