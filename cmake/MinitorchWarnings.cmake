@@ -16,4 +16,9 @@ if(MT_SANITIZE)
     -fsanitize=${mt_sanitize_list} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(mt_sanitizers INTERFACE -fsanitize=${mt_sanitize_list})
 endif()
+# Fuzz builds instrument every object for libFuzzer's coverage feedback; only the fuzz
+# targets themselves link libFuzzer's main (fuzz/CMakeLists.txt).
+if(MT_FUZZ)
+  target_compile_options(mt_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 install(TARGETS mt_sanitizers EXPORT minitorchTargets)
