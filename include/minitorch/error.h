@@ -38,6 +38,27 @@ class IndexError : public Error {
   using Error::Error;
 };
 
+/// An argument whose value is out of its domain: a NaN or negative learning rate, a class
+/// label that is not an integer, a command-line flag that is not a number.
+class ValueError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// An allocation the machine or device cannot satisfy (the request is valid, the memory is
+/// not there). Nothing was written, and later ops still work.
+class OutOfMemoryError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A tensor saved for backward was modified in place before backward ran, or the graph
+/// cannot be differentiated as asked.
+class AutogradError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A broken library invariant: a bug in minitorch, never the user's fault.
 class InternalError : public Error {
  public:
