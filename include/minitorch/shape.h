@@ -55,8 +55,14 @@ using Index = Dims;
 /// "[3, 4]"; "[]" for a scalar.
 std::string to_string(const Dims& dims);
 
-/// Product of the sizes; 1 for a scalar shape.
+/// Product of the sizes; 1 for a scalar shape. Throws ShapeError when the product
+/// overflows int64 (a shape no tensor can have).
 std::int64_t shape_numel(const Shape& shape);
+
+/// The element count of a tensor of `shape` with elements of `element_size` bytes, after
+/// checking that it can exist: every size >= 0, and the element and byte counts fit in
+/// int64. Throws ShapeError naming op and the shape otherwise (Note [Checked sizes]).
+std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op);
 
 /// Turns a possibly negative dim into 0..ndim-1; throws IndexError naming op and shape.
 int wrap_dim(std::int64_t dim, int ndim, const char* op, const Shape& shape);

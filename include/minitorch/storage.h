@@ -2,6 +2,7 @@
 // Storage does not know its dtype or shape: TensorData gives the bytes a layout.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
@@ -44,7 +45,14 @@ class Storage {
   std::int64_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
 
+  /// How many in-place writes the storage has had (fill_, copy_, add_, mul_, set, ...):
+  /// autograd compares it with the value seen when a tensor was saved for backward.
+  /// Writes through raw data_ptr() are not counted.
+  std::uint64_t version() const { return version_.load(std::memory_order_relaxed); }
+  void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
  private:
+  std::atomic<std::uint64_t> version_{0};
   void* data_;
   std::int64_t nbytes_;
   Device device_;

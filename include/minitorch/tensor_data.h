@@ -29,8 +29,9 @@ class TensorData {
   TensorData(std::shared_ptr<Storage> storage, std::int64_t offset, Shape shape, Strides strides,
              DType dtype);
 
-  /// Fresh contiguous, uninitialised storage for shape.
-  static TensorData empty(const Shape& shape, DType dtype, Device device);
+  /// Fresh contiguous, uninitialised storage for shape. Throws ShapeError (naming op) for
+  /// a negative size or a count that overflows, OutOfMemoryError when the memory is not there.
+  static TensorData empty(const Shape& shape, DType dtype, Device device, const char* op = "empty");
 
   const Shape& shape() const { return shape_; }
   const Strides& strides() const { return strides_; }

@@ -112,7 +112,7 @@ void Tensor::backward() const {
 
 void Tensor::backward(const Tensor& gradient) const {
   if (!requires_grad()) {
-    throw Error("backward: the tensor (shape " + minitorch::to_string(shape()) +
+    throw AutogradError("backward: the tensor (shape " + minitorch::to_string(shape()) +
                 ") does not require grad and has no grad_fn");
   }
   if (!(gradient.shape() == shape())) {

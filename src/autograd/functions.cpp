@@ -115,12 +115,14 @@ class UnaryNode final : public Node {
  public:
   UnaryNode(UnaryOp op, Tensor x, Tensor y) : op_(op), x_(std::move(x)), y_(std::move(y)) {}
   std::string_view name() const override { return to_string(op_); }
-  std::vector<Tensor> backward(const Tensor& g) override { return {unary_rule(op_, x_, y_, g)}; }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    return {unary_rule(op_, x_.unpack(name()), y_.unpack(name()), g)};
+  }
 
  private:
   UnaryOp op_;
-  Tensor x_;
-  Tensor y_;
+  SavedTensor x_;
+  SavedTensor y_;
 };
 
 class BinaryNode final : public Node {
@@ -129,16 +131,18 @@ class BinaryNode final : public Node {
       : op_(op), a_(std::move(a)), b_(std::move(b)), y_(std::move(y)) {}
   std::string_view name() const override { return to_string(op_); }
   std::vector<Tensor> backward(const Tensor& g) override {
-    auto [ga, gb] = binary_rule(op_, a_, b_, y_, g, inputs[1] != nullptr);
-    return {inputs[0] ? sum_to(ga, a_.shape()) : Tensor(),
-            inputs[1] ? sum_to(gb, b_.shape()) : Tensor()};
+    const Tensor& a = a_.unpack(name());
+    const Tensor& b = b_.unpack(name());
+    auto [ga, gb] = binary_rule(op_, a, b, y_.unpack(name()), g, inputs[1] != nullptr);
+    return {inputs[0] ? sum_to(ga, a.shape()) : Tensor(),
+            inputs[1] ? sum_to(gb, b.shape()) : Tensor()};
   }
 
  private:
   BinaryOp op_;
-  Tensor a_;
-  Tensor b_;
-  Tensor y_;
+  SavedTensor a_;
+  SavedTensor b_;
+  SavedTensor y_;
 };
 
 class ReduceNode final : public Node {
@@ -147,16 +151,17 @@ class ReduceNode final : public Node {
       : op_(op), x_(std::move(x)), y_(std::move(y)), dim_(dim) {}
   std::string_view name() const override { return to_string(op_); }
   std::vector<Tensor> backward(const Tensor& g) override {
-    if (x_.ndim() == 0) {
+    const Tensor& x = x_.unpack(name());
+    if (x.ndim() == 0) {
       return {g};
     }
-    return {reduce_rule(op_, x_, y_, dim_, g)};
+    return {reduce_rule(op_, x, y_.unpack(name()), dim_, g)};
   }
 
  private:
   ReduceOp op_;
-  Tensor x_;
-  Tensor y_;
+  SavedTensor x_;
+  SavedTensor y_;
   int dim_;
 };
 
@@ -175,23 +180,25 @@ class MatmulNode final : public Node {
   // Linear's x @ W^T) the kernel computes the transposed product, so the gradient that flows
   // back through the transpose is contiguous again and needs no copy.
   std::vector<Tensor> backward(const Tensor& g) override {
+    const Tensor& a = a_.unpack(name());
+    const Tensor& b = b_.unpack(name());
     Tensor ga;
     Tensor gb;
     if (inputs[0]) {
-      ga = f_ordered(a_) ? b_.matmul(g.transpose(-1, -2)).transpose(-1, -2)
-                         : g.matmul(b_.transpose(-1, -2));
+      ga = f_ordered(a) ? b.matmul(g.transpose(-1, -2)).transpose(-1, -2)
+                        : g.matmul(b.transpose(-1, -2));
     }
     if (inputs[1]) {
-      gb = f_ordered(b_) ? g.transpose(-1, -2).matmul(a_).transpose(-1, -2)
-                         : a_.transpose(-1, -2).matmul(g);
+      gb = f_ordered(b) ? g.transpose(-1, -2).matmul(a).transpose(-1, -2)
+                        : a.transpose(-1, -2).matmul(g);
     }
-    return {inputs[0] ? sum_to(ga, a_.shape()) : Tensor(),
-            inputs[1] ? sum_to(gb, b_.shape()) : Tensor()};
+    return {inputs[0] ? sum_to(ga, a.shape()) : Tensor(),
+            inputs[1] ? sum_to(gb, b.shape()) : Tensor()};
   }
 
  private:
-  Tensor a_;
-  Tensor b_;
+  SavedTensor a_;
+  SavedTensor b_;
 };
 
 class PermuteNode final : public Node {
@@ -265,9 +272,6 @@ class CopyNode final : public Node {
 
 bool needs_grad(const Tensor& a) { return is_grad_enabled() && a.requires_grad(); }
 
-// The saved copy of a tensor: same storage, no history, so saving an output creates no cycle.
-Tensor saved(const Tensor& t) { return t.detach(); }
-
 Tensor record(TensorData out, std::shared_ptr<Node> node,
               std::initializer_list<const Tensor*> inputs) {
   Tensor result(std::move(out));
@@ -287,7 +291,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
     return Tensor(std::move(out));
   }
   Tensor y(out);
-  return record(std::move(out), std::make_shared<UnaryNode>(op, saved(x), y), {&x});
+  return record(std::move(out), std::make_shared<UnaryNode>(op, x, std::move(y)), {&x});
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
@@ -296,7 +300,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
     return Tensor(std::move(out));
   }
   Tensor y(out);
-  return record(std::move(out), std::make_shared<BinaryNode>(op, saved(a), saved(b), y), {&a, &b});
+  return record(std::move(out), std::make_shared<BinaryNode>(op, a, b, std::move(y)), {&a, &b});
 }
 
 Tensor reduce(ReduceOp op, const Tensor& x, std::int64_t dim) {
@@ -306,7 +310,7 @@ Tensor reduce(ReduceOp op, const Tensor& x, std::int64_t dim) {
   }
   int d = x.ndim() == 0 ? 0 : wrap_dim(dim, x.ndim(), "reduce", x.shape());
   Tensor y(out);
-  return record(std::move(out), std::make_shared<ReduceNode>(op, saved(x), y, d), {&x});
+  return record(std::move(out), std::make_shared<ReduceNode>(op, x, std::move(y), d), {&x});
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -314,7 +318,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (!(needs_grad(a) || needs_grad(b))) {
     return Tensor(std::move(out));
   }
-  return record(std::move(out), std::make_shared<MatmulNode>(saved(a), saved(b)), {&a, &b});
+  return record(std::move(out), std::make_shared<MatmulNode>(a, b), {&a, &b});
 }
 
 Tensor permute(const Tensor& x, const Dims& order) {

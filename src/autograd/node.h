@@ -3,6 +3,7 @@
 // and saved tensors detached from the graph, so there are no reference cycles.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -11,9 +12,27 @@
 
 namespace minitorch::autograd {
 
+/// A tensor a backward rule will read: detached from the graph (so saving an output makes
+/// no cycle), with its storage's version when saved (Note [Saved versions], node.cpp).
+class SavedTensor {
+ public:
+  explicit SavedTensor(Tensor t);
+  /// The saved tensor; throws AutogradError naming `node` when it was modified in place
+  /// after it was saved.
+  const Tensor& unpack(std::string_view node) const;
+
+ private:
+  Tensor tensor_;
+  std::uint64_t version_;
+};
+
 class Node {
  public:
-  virtual ~Node() = default;
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  /// Releases the graph above this node iteratively (Note [Iterative release], node.cpp).
+  virtual ~Node();
   virtual std::string_view name() const = 0;
   /// Gradients of the inputs, in order, given the output's gradient. An entry may be
   /// undefined where its input needs no gradient.

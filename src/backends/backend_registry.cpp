@@ -82,7 +82,7 @@ void set_backend(std::string_view name) {
   for (const Entry& entry : r.entries) {
     names += (names.empty() ? "" : ", ") + entry.name;
   }
-  throw Error("set_backend: unknown backend '" + std::string(name) + "' (available: " + names +
+  throw ValueError("set_backend: unknown backend '" + std::string(name) + "' (available: " + names +
               ")");
 }
 

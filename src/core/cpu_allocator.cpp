@@ -221,8 +221,8 @@ class CpuAllocator final : public Allocator {
     }
     void* ptr = allocate_block(size);
     if (ptr == nullptr) {
-      throw DeviceError("allocate: out of memory on cpu (requested " + std::to_string(nbytes) +
-                        " bytes)");
+      throw OutOfMemoryError("allocate: out of memory on cpu (requested " + std::to_string(nbytes) +
+                             " bytes)");
     }
     return ptr;
   }

@@ -79,9 +79,47 @@ std::string to_string(const Dims& dims) {
 }
 
 std::int64_t shape_numel(const Shape& shape) {
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+    return 0;
+  }
   std::int64_t n = 1;
   for (std::int64_t size : shape) {
-    n *= size;
+    if (__builtin_mul_overflow(n, size, &n)) {
+      throw ShapeError("shape " + to_string(shape) + ": the element count overflows int64");
+    }
+  }
+  return n;
+}
+
+// Note [Checked sizes]: every shape a tensor can get passes through checked_numel (the
+// factories, expand, the TensorData constructor, the checkpoint reader), so element and byte
+// counts never wrap: a wrapped count once made `[2^40, 2^40]` a tensor of 0 bytes that
+// reads and writes far outside its storage. A size of 0 makes any product valid, as in
+// PyTorch ([0, 2^62, 2^62] is an empty tensor), so sizes are checked first, then the product.
+std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op) {
+  bool empty = false;
+  for (int i = 0; i < shape.size(); ++i) {
+    if (shape[i] < 0) {
+      throw ShapeError(std::string(op) + ": negative size " + std::to_string(shape[i]) +
+                       " at dim " + std::to_string(i) + " of shape " + to_string(shape));
+    }
+    empty = empty || shape[i] == 0;
+  }
+  if (empty) {
+    return 0;
+  }
+  std::int64_t n = 1;
+  std::int64_t bytes = 0;
+  for (std::int64_t size : shape) {
+    if (__builtin_mul_overflow(n, size, &n)) {
+      throw ShapeError(std::string(op) + ": shape " + to_string(shape) +
+                       " has more elements than int64 can count");
+    }
+  }
+  if (__builtin_mul_overflow(n, element_size, &bytes)) {
+    throw ShapeError(std::string(op) + ": shape " + to_string(shape) + " has " + std::to_string(n) +
+                     " elements of " + std::to_string(element_size) +
+                     " bytes, more bytes than int64 can count");
   }
   return n;
 }

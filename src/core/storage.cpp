@@ -26,11 +26,18 @@ void register_allocator(DeviceType type, Allocator* allocator) {
 
 std::shared_ptr<Storage> Storage::allocate(std::int64_t nbytes, Device device) {
   if (nbytes < 0) {
-    throw InternalError("Storage::allocate: negative size " + std::to_string(nbytes));
+    throw ValueError("Storage::allocate: negative size " + std::to_string(nbytes));
   }
   Allocator* allocator = allocators()[static_cast<std::size_t>(device.type())];
   if (allocator == nullptr) {
     throw DeviceError("allocate: device " + device.to_string() + " is not available in this build");
+  }
+  // No machine has an exbibyte; refusing such sizes here also keeps the allocators' rounding
+  // to size classes and huge pages far from overflow.
+  constexpr std::int64_t kMaxBytes = std::int64_t{1} << 60;
+  if (nbytes > kMaxBytes) {
+    throw OutOfMemoryError("allocate: out of memory on " + device.to_string() + " (requested " +
+                           std::to_string(nbytes) + " bytes, more than any device has)");
   }
   void* data = allocator->allocate(nbytes);
   try {

@@ -2,6 +2,7 @@
 // a view is built, so a throw leaves the source untouched (it is const anyway).
 #include "minitorch/tensor_data.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -27,7 +28,8 @@ SliceRange SliceRange::of(std::int64_t size, std::int64_t start, std::int64_t st
   };
   std::int64_t begin = clamp(start);
   std::int64_t end = clamp(stop);
-  return {begin, end > begin ? (end - begin + step - 1) / step : 0};
+  // (end - begin - 1) / step + 1 rounds up without overflowing for any step.
+  return {begin, end > begin ? (end - begin - 1) / step + 1 : 0};
 }
 
 TensorData::TensorData(std::shared_ptr<Storage> storage, std::int64_t offset, Shape shape,
@@ -38,31 +40,34 @@ TensorData::TensorData(std::shared_ptr<Storage> storage, std::int64_t offset, Sh
       strides_(strides),
       dtype_(dtype) {
   if (storage_ == nullptr || shape_.size() != strides_.size()) {
-    throw InternalError("TensorData: inconsistent layout (" + layout_string(*this) + ")");
+    throw ShapeError("TensorData: inconsistent layout (" + layout_string(*this) + ")");
   }
-  if (numel() == 0) {
+  // Each view checks its own arguments first and names itself; this is the backstop.
+  if (checked_numel(shape_, element_size(dtype_), "tensor") == 0) {
     return;
   }
+  // The lowest and highest element reached, in elements from the storage start; any
+  // overflow on the way is a layout that reaches outside every storage.
   std::int64_t lowest = offset_;
   std::int64_t highest = offset_;
+  std::int64_t end_byte = 0;
+  bool overflow = false;
   for (int i = 0; i < shape_.size(); ++i) {
-    std::int64_t span = (shape_[i] - 1) * strides_[i];
-    (span < 0 ? lowest : highest) += span;
+    std::int64_t span = 0;
+    overflow = overflow || __builtin_mul_overflow(shape_[i] - 1, strides_[i], &span) ||
+        __builtin_add_overflow(span < 0 ? lowest : highest, span, span < 0 ? &lowest : &highest);
   }
-  if (lowest < 0 || (highest + 1) * element_size(dtype_) > storage_->nbytes()) {
-    throw InternalError("TensorData: " + layout_string(*this) + " at offset " +
-                        std::to_string(offset_) + " reaches outside a storage of " +
-                        std::to_string(storage_->nbytes()) + " bytes");
+  overflow = overflow || highest == std::numeric_limits<std::int64_t>::max() ||
+      __builtin_mul_overflow(highest + 1, element_size(dtype_), &end_byte);
+  if (overflow || lowest < 0 || end_byte > storage_->nbytes()) {
+    throw ShapeError("TensorData: " + layout_string(*this) + " at offset " +
+                     std::to_string(offset_) + " reaches outside a storage of " +
+                     std::to_string(storage_->nbytes()) + " bytes");
   }
 }
 
-TensorData TensorData::empty(const Shape& shape, DType dtype, Device device) {
-  for (std::int64_t size : shape) {
-    if (size < 0) {
-      throw ShapeError("empty: negative size in shape " + to_string(shape));
-    }
-  }
-  std::int64_t nbytes = shape_numel(shape) * element_size(dtype);
+TensorData TensorData::empty(const Shape& shape, DType dtype, Device device, const char* op) {
+  std::int64_t nbytes = checked_numel(shape, element_size(dtype), op) * element_size(dtype);
   return TensorData(Storage::allocate(nbytes, device), 0, shape, strides_from_shape(shape), dtype);
 }
 
@@ -132,8 +137,10 @@ Shape TensorData::infer_view_shape(const Shape& shape, const char* op) const {
       throw ShapeError(std::string(op) + ": invalid size " + std::to_string(shape[i]) + " at dim " +
                        std::to_string(i) + " of shape " + to_string(shape) + " (input shape " +
                        to_string(shape_) + ")");
-    } else {
-      known *= shape[i];
+    } else if (__builtin_mul_overflow(known, shape[i], &known)) {
+      throw ShapeError(std::string(op) + ": shape " + to_string(shape) +
+                       " has more elements than int64 can count (input shape " + to_string(shape_) +
+                       ")");
     }
   }
   Shape out = shape;
@@ -218,6 +225,10 @@ TensorData TensorData::expand(const Shape& shape) const {
       }
       continue;
     }
+    if (shape[i] < -1) {
+      throw ShapeError("expand: size " + std::to_string(shape[i]) + " at dim " + std::to_string(i) +
+                       " of " + to_string(shape) + " (input shape " + to_string(shape_) + ")");
+    }
     std::int64_t size = shape_[i - lead];
     std::int64_t target = shape[i] == -1 ? size : shape[i];
     out_shape[i] = target;
@@ -229,6 +240,7 @@ TensorData TensorData::expand(const Shape& shape) const {
                        std::to_string(size) + " vs " + std::to_string(shape[i]) + ")");
     }
   }
+  checked_numel(out_shape, element_size(dtype_), "expand");
   return TensorData(storage_, offset_, out_shape, out_strides, dtype_);
 }
 
@@ -255,7 +267,7 @@ TensorData TensorData::narrow(std::int64_t dim, std::int64_t start, std::int64_t
   int d = wrap_dim(dim, ndim(), "narrow", shape_);
   std::int64_t size = ndim() == 0 ? 1 : shape_[d];
   std::int64_t begin = start < 0 ? start + size : start;
-  if (ndim() == 0 || begin < 0 || length < 0 || begin + length > size) {
+  if (ndim() == 0 || begin < 0 || begin > size || length < 0 || length > size - begin) {
     throw IndexError("narrow: start " + std::to_string(start) + " and length " +
                      std::to_string(length) + " are out of range for dim " + std::to_string(d) +
                      " of shape " + to_string(shape_));

@@ -21,7 +21,7 @@ Batches::Batches(const Dataset& data, std::int64_t batch_size, std::uint64_t see
       shuffle_(shuffle),
       order_(static_cast<std::size_t>(data.size())) {
   if (batch_size < 1) {
-    throw Error("Batches: batch size must be >= 1 (got " + std::to_string(batch_size) + ")");
+    throw ValueError("Batches: batch size must be >= 1 (got " + std::to_string(batch_size) + ")");
   }
   options_.requires_grad = false;
   std::iota(order_.begin(), order_.end(), std::int64_t{0});

@@ -11,11 +11,20 @@
 namespace minitorch::data {
 namespace {
 
+// 2^27 points (3 GiB of doubles as x and y) is far past the course's sizes and within a
+// small machine's memory; more is refused up front instead of failing in an allocation.
+constexpr std::int64_t kMaxPoints = std::int64_t{1} << 27;
+
+void check_points(const std::string& name, std::int64_t n, std::int64_t least) {
+  if (n < least || n > kMaxPoints) {
+    throw ValueError("dataset " + name + ": need " + std::to_string(least) + " to " +
+                     std::to_string(kMaxPoints) + " points (got " + std::to_string(n) + ")");
+  }
+}
+
 Dataset labelled(const std::string& name, std::int64_t n, std::uint64_t seed,
                  const std::function<bool(double, double)>& rule) {
-  if (n < 1) {
-    throw Error("dataset " + name + ": need at least 1 point (got " + std::to_string(n) + ")");
-  }
+  check_points(name, n, 1);
   Generator gen(seed);
   Dataset d;
   d.name = name;
@@ -70,9 +79,7 @@ Dataset make_circle(std::int64_t n, std::uint64_t seed) {
 }
 
 Dataset make_spiral(std::int64_t n, std::uint64_t /*seed*/) {
-  if (n < 2) {
-    throw Error("dataset spiral: need at least 2 points (got " + std::to_string(n) + ")");
-  }
+  check_points("spiral", n, 2);
   const std::int64_t half = n / 2;
   auto fx = [](double t) { return t * std::cos(t) / 20.0; };
   auto fy = [](double t) { return t * std::sin(t) / 20.0; };
@@ -116,7 +123,8 @@ Dataset make_dataset(const std::string& name, std::int64_t n, std::uint64_t seed
   if (name == "spiral") {
     return make_spiral(n, seed);
   }
-  throw Error("dataset: unknown dataset '" + name + "' (simple, diag, split, xor, circle, spiral)");
+  throw ValueError("dataset: unknown dataset '" + name +
+                   "' (simple, diag, split, xor, circle, spiral)");
 }
 
 }  // namespace minitorch::data

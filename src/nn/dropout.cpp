@@ -10,7 +10,7 @@ namespace minitorch::nn {
 
 Dropout::Dropout(double p, std::uint64_t seed) : p_(p), generator_(seed) {
   if (!(p >= 0.0 && p < 1.0)) {
-    throw Error("Dropout: p must be in [0, 1) (got " + std::to_string(p) + ")");
+    throw ValueError("Dropout: p must be in [0, 1) (got " + std::to_string(p) + ")");
   }
 }
 

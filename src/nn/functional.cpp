@@ -11,12 +11,14 @@
 namespace minitorch::nn::functional {
 
 Tensor softmax(const Tensor& x, std::int64_t dim) {
+  wrap_dim(dim, x.ndim(), "softmax", x.shape());
   // See Note [Detached shift].
   Tensor e = (x - x.detach().max(dim, /*keepdim=*/true)).exp();
   return e / e.sum(dim, /*keepdim=*/true);
 }
 
 Tensor log_softmax(const Tensor& x, std::int64_t dim) {
+  wrap_dim(dim, x.ndim(), "log_softmax", x.shape());
   // See Note [Detached shift].
   Tensor shifted = x - x.detach().max(dim, /*keepdim=*/true);
   return shifted - shifted.exp().sum(dim, /*keepdim=*/true).log();
@@ -32,7 +34,7 @@ Tensor log_sigmoid(const Tensor& x) { return -softplus(-x); }
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   if (!(p >= 0.0 && p < 1.0)) {
-    throw Error("dropout: p must be in [0, 1) (got " + std::to_string(p) + ")");
+    throw ValueError("dropout: p must be in [0, 1) (got " + std::to_string(p) + ")");
   }
   if (!training || p == 0.0) {
     return x;

@@ -2,7 +2,9 @@
 // use functional::softplus / log_softmax; see Note [Detached shift] in functional.cpp.
 #include "minitorch/nn/loss.h"
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
@@ -28,7 +30,7 @@ Tensor reduce(const Tensor& losses, Reduction reduction) {
     case Reduction::None:
       return losses;
   }
-  throw InternalError("loss: unknown reduction");
+  throw ValueError("loss: unknown reduction " + std::to_string(static_cast<int>(reduction)));
 }
 
 }  // namespace
@@ -58,12 +60,36 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   return reduce(functional::softplus(logits) - logits * target, reduction);
 }
 
+// Class indices arrive as floats (there is no integer dtype yet); each must be a whole
+// number in 0..classes-1. Without this check a label of 7 for 4 classes, -1, 2.5 or NaN
+// matched no class and silently gave that row a loss of 0.
+void check_class_indices(const Tensor& target, std::int64_t classes, const char* op) {
+  std::vector<double> labels = target.detach().to_vector();
+  for (std::size_t row = 0; row < labels.size(); ++row) {
+    double label = labels[row];
+    if (!(label == std::floor(label))) {
+      throw ValueError(std::string(op) + ": target " + std::to_string(label) + " at row " +
+                       std::to_string(row) + " is not a class index (a whole number in 0.." +
+                       std::to_string(classes - 1) + "; target shape " +
+                       minitorch::to_string(target.shape()) + ")");
+    }
+    if (label < 0 || label >= static_cast<double>(classes)) {
+      throw IndexError(std::string(op) + ": target " +
+                       std::to_string(static_cast<long long>(label)) + " at row " +
+                       std::to_string(row) + " is out of range for " + std::to_string(classes) +
+                       " classes (expected 0.." + std::to_string(classes - 1) + "; target shape " +
+                       minitorch::to_string(target.shape()) + ")");
+    }
+  }
+}
+
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
   if (log_probs.ndim() != 2 || target.ndim() != 1 || target.size(0) != log_probs.size(0)) {
     throw ShapeError("nll_loss: expected log_probs [N, C] and target [N], got " +
                      minitorch::to_string(log_probs.shape()) + " and " +
                      minitorch::to_string(target.shape()));
   }
+  check_class_indices(target, log_probs.size(1), "nll_loss");
   // One-hot by comparison with 0..C-1: no gather op needed, and it runs on any backend.
   Tensor classes = arange(static_cast<double>(log_probs.size(1)),
                           {.dtype = log_probs.dtype(), .device = log_probs.device()});

@@ -88,16 +88,16 @@ std::string Module::to_string() const {
 
 void Module::check_new_name(const std::string& name) const {
   if (name.empty() || name.find('.') != std::string::npos) {
-    throw Error("Module: name '" + name + "' must be non-empty and contain no '.'");
+    throw ValueError("Module: name '" + name + "' must be non-empty and contain no '.'");
   }
   for (const auto& [existing, parameter] : parameters_) {
     if (existing == name) {
-      throw Error("Module: a parameter named '" + name + "' already exists");
+      throw ValueError("Module: a parameter named '" + name + "' already exists");
     }
   }
   for (const auto& [existing, child] : children_) {
     if (existing == name) {
-      throw Error("Module: a submodule named '" + name + "' already exists");
+      throw ValueError("Module: a submodule named '" + name + "' already exists");
     }
   }
 }
@@ -112,7 +112,7 @@ Parameter Module::register_parameter(const std::string& name, const Tensor& valu
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
   check_new_name(name);
   if (module == nullptr) {
-    throw Error("Module: submodule '" + name + "' is null");
+    throw ValueError("Module: submodule '" + name + "' is null");
   }
   children_.emplace_back(name, std::move(module));
 }

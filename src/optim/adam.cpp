@@ -2,6 +2,7 @@
 #include "minitorch/optim/adam.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "minitorch/autograd.h"
@@ -12,13 +13,12 @@ namespace minitorch::optim {
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions options)
     : Optimizer(std::move(params)), options_(options), m_(params_.size()), v_(params_.size()) {
-  if (options.lr < 0.0 || options.eps < 0.0 || options.weight_decay < 0.0 ||
-      !(options.beta1 >= 0.0 && options.beta1 < 1.0) ||
-      !(options.beta2 >= 0.0 && options.beta2 < 1.0)) {
-    throw Error("Adam: need lr, eps, weight_decay >= 0 and betas in [0, 1) (got lr " +
-                std::to_string(options.lr) + ", betas (" + std::to_string(options.beta1) + ", " +
-                std::to_string(options.beta2) + "), eps " + std::to_string(options.eps) + ")");
-  }
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  check_hyperparameter("Adam", "lr", options.lr, 0.0, kInf);
+  check_hyperparameter("Adam", "beta1", options.beta1, 0.0, 1.0);
+  check_hyperparameter("Adam", "beta2", options.beta2, 0.0, 1.0);
+  check_hyperparameter("Adam", "eps", options.eps, 0.0, kInf);
+  check_hyperparameter("Adam", "weight_decay", options.weight_decay, 0.0, kInf);
   lr_ = options.lr;
 }
 

@@ -1,6 +1,7 @@
 // SGD's update, in place on each parameter under NoGradGuard.
 #include "minitorch/optim/sgd.h"
 
+#include <limits>
 #include <string>
 
 #include "minitorch/autograd.h"
@@ -10,13 +11,13 @@ namespace minitorch::optim {
 
 SGD::SGD(std::vector<Tensor> params, SGDOptions options)
     : Optimizer(std::move(params)), options_(options), momentum_(params_.size()) {
-  if (options.lr < 0.0 || options.momentum < 0.0 || options.weight_decay < 0.0) {
-    throw Error("SGD: lr, momentum and weight_decay must be >= 0 (got " +
-                std::to_string(options.lr) + ", " + std::to_string(options.momentum) + ", " +
-                std::to_string(options.weight_decay) + ")");
-  }
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  check_hyperparameter("SGD", "lr", options.lr, 0.0, kInf);
+  check_hyperparameter("SGD", "momentum", options.momentum, 0.0, kInf);
+  check_hyperparameter("SGD", "dampening", options.dampening, 0.0, 1.0, /*hi_inclusive=*/true);
+  check_hyperparameter("SGD", "weight_decay", options.weight_decay, 0.0, kInf);
   if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0)) {
-    throw Error("SGD: nesterov needs momentum > 0 and dampening 0");
+    throw ValueError("SGD: nesterov needs momentum > 0 and dampening 0");
   }
   lr_ = options.lr;
 }

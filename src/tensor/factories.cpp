@@ -23,8 +23,8 @@ Tensor finish(Tensor t, const TensorOptions& options) {
 
 // A CPU tensor of shape whose i-th element (row-major) is value(i).
 template <class Fn>
-Tensor host_tensor(const Shape& shape, const TensorOptions& options, Fn value) {
-  TensorData data = TensorData::empty(shape, options.dtype, Device::cpu());
+Tensor host_tensor(const char* op, const Shape& shape, const TensorOptions& options, Fn value) {
+  TensorData data = TensorData::empty(shape, options.dtype, Device::cpu(), op);
   dispatch_dtype(options.dtype, [&](auto t) {
     using T = decltype(t);
     T* p = static_cast<T*>(data.data_ptr());
@@ -35,20 +35,28 @@ Tensor host_tensor(const Shape& shape, const TensorOptions& options, Fn value) {
   return finish(Tensor(std::move(data)), options);
 }
 
-}  // namespace
-
-Tensor empty(const Shape& shape, TensorOptions options) {
-  return finish(Tensor(TensorData::empty(shape, options.dtype, options.device)), options);
-}
-
-Tensor full(const Shape& shape, double value, TensorOptions options) {
-  TensorData data = TensorData::empty(shape, options.dtype, options.device);
-  ops::fill(data, value, "full");
+Tensor filled(const char* op, const Shape& shape, double value, const TensorOptions& options) {
+  TensorData data = TensorData::empty(shape, options.dtype, options.device, op);
+  ops::fill(data, value, op);
   return finish(Tensor(std::move(data)), options);
 }
 
-Tensor zeros(const Shape& shape, TensorOptions options) { return full(shape, 0.0, options); }
-Tensor ones(const Shape& shape, TensorOptions options) { return full(shape, 1.0, options); }
+}  // namespace
+
+Tensor empty(const Shape& shape, TensorOptions options) {
+  return finish(Tensor(TensorData::empty(shape, options.dtype, options.device, "empty")), options);
+}
+
+Tensor full(const Shape& shape, double value, TensorOptions options) {
+  return filled("full", shape, value, options);
+}
+
+Tensor zeros(const Shape& shape, TensorOptions options) {
+  return filled("zeros", shape, 0.0, options);
+}
+Tensor ones(const Shape& shape, TensorOptions options) {
+  return filled("ones", shape, 1.0, options);
+}
 
 Tensor zeros_like(const Tensor& t) {
   return zeros(t.shape(), {.dtype = t.dtype(), .device = t.device()});
@@ -67,15 +75,21 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
                      std::to_string(end) + ", step " + std::to_string(step) + ")");
   }
   double count = std::ceil((end - start) / step);
+  // 2^62 elements is past any memory; the check also keeps the cast below defined.
+  if (!(count < 0x1p62)) {
+    throw ShapeError("arange: the range (start " + std::to_string(start) + ", end " +
+                     std::to_string(end) + ", step " + std::to_string(step) + ") has " +
+                     std::to_string(count) + " elements, more than a tensor can hold");
+  }
   auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
-  return host_tensor({n}, options, [&](std::int64_t i, auto t) {
+  return host_tensor("arange", {n}, options, [&](std::int64_t i, auto t) {
     return static_cast<decltype(t)>(start + static_cast<double>(i) * step);
   });
 }
 
 Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
   Generator& g = gen != nullptr ? *gen : default_generator();
-  return host_tensor(shape, options, [&](std::int64_t, auto t) -> decltype(t) {
+  return host_tensor("rand", shape, options, [&](std::int64_t, auto t) -> decltype(t) {
     if constexpr (std::is_same_v<decltype(t), float>) {
       return g.uniform_float();
     } else {
@@ -86,18 +100,19 @@ Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
   Generator& g = gen != nullptr ? *gen : default_generator();
-  return host_tensor(shape, options,
+  return host_tensor("randn", shape, options,
                      [&](std::int64_t, auto t) { return static_cast<decltype(t)>(g.normal()); });
 }
 
 template <class V>
 Tensor from_values(const std::vector<V>& values, const Shape& shape, TensorOptions options) {
-  if (static_cast<std::int64_t>(values.size()) != shape_numel(shape)) {
+  std::int64_t numel = checked_numel(shape, element_size(options.dtype), "from_vector");
+  if (static_cast<std::int64_t>(values.size()) != numel) {
     throw ShapeError("from_vector: " + std::to_string(values.size()) +
                      " values do not fill shape " + to_string(shape) + " (" +
-                     std::to_string(shape_numel(shape)) + " elements)");
+                     std::to_string(numel) + " elements)");
   }
-  return host_tensor(shape, options, [&](std::int64_t i, auto t) {
+  return host_tensor("from_vector", shape, options, [&](std::int64_t i, auto t) {
     return static_cast<decltype(t)>(values[static_cast<std::size_t>(i)]);
   });
 }

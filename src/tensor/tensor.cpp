@@ -19,7 +19,7 @@ Tensor::Tensor(TensorData data) : impl_(std::make_shared<TensorImpl>(std::move(d
 
 const TensorData& Tensor::data() const {
   if (impl_ == nullptr) {
-    throw Error("tensor: the tensor is undefined (default-constructed or an absent grad)");
+    throw ValueError("tensor: the tensor is undefined (default-constructed or an absent grad)");
   }
   return impl_->data;
 }
@@ -76,12 +76,13 @@ void Tensor::set(const Index& index, double value) {
     // A 0-dim view of the element, filled by the device's backend.
     TensorData element(data().storage(), position, Shape{}, Strides{}, dtype());
     ops::fill(element, value, "set");
-    return;
+  } else {
+    dispatch_dtype(dtype(), [&](auto t) {
+      using T = decltype(t);
+      data().storage_data<T>()[position] = static_cast<T>(value);
+    });
   }
-  dispatch_dtype(dtype(), [&](auto t) {
-    using T = decltype(t);
-    data().storage_data<T>()[position] = static_cast<T>(value);
-  });
+  data().storage()->bump_version();
 }
 
 std::vector<double> Tensor::to_vector() const {
@@ -103,7 +104,7 @@ bool Tensor::requires_grad() const { return data().defined() && impl_->requires_
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   if (!is_leaf()) {
-    throw Error(
+    throw AutogradError(
         "requires_grad_: only leaf tensors can change requires_grad (this one is the "
         "output of " +
         grad_fn_name() + ", shape " + minitorch::to_string(shape()) + "); use detach() first");
@@ -150,21 +151,23 @@ Tensor Tensor::to(Device device) const {
 
 void Tensor::check_in_place(const char* op) const {
   if (requires_grad() && is_grad_enabled()) {
-    throw Error(std::string(op) + ": a tensor that requires grad (shape " +
-                minitorch::to_string(shape()) +
-                ") cannot be modified in place while grad mode is on; use NoGradGuard");
+    throw AutogradError(std::string(op) + ": a tensor that requires grad (shape " +
+                        minitorch::to_string(shape()) +
+                        ") cannot be modified in place while grad mode is on; use NoGradGuard");
   }
 }
 
 Tensor& Tensor::fill_(double value) {
   check_in_place("fill_");
   ops::fill(impl_->data, value, "fill_");
+  data().storage()->bump_version();
   return *this;
 }
 
 Tensor& Tensor::copy_(const Tensor& src) {
   check_in_place("copy_");
   ops::copy_into(src.data(), impl_->data, "copy_");
+  data().storage()->bump_version();
   return *this;
 }
 
@@ -175,12 +178,14 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   } else {
     ops::add_scaled_into(data(), alpha, other.data(), impl_->data, "add_");
   }
+  data().storage()->bump_version();
   return *this;
 }
 
 Tensor& Tensor::mul_(double factor) {
   check_in_place("mul_");
   ops::zip_into(BinaryOp::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data, "mul_");
+  data().storage()->bump_version();
   return *this;
 }
 

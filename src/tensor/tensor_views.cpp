@@ -42,7 +42,11 @@ Tensor Tensor::slice(std::int64_t dim, std::int64_t start, std::int64_t stop,
   data().slice(dim, start, stop, step);  // checks dim and step
   int d = wrap_dim(dim, ndim(), "slice", shape());
   SliceRange range = SliceRange::of(shape()[d], start, stop, step);
-  return autograd::slice(*this, d, range.begin, range.begin + range.length * step, step);
+  // The stop just past the last element taken: begin + length * step can overflow int64
+  // for a huge step, this cannot.
+  std::int64_t stop_at =
+      range.length > 0 ? range.begin + (range.length - 1) * step + 1 : range.begin;
+  return autograd::slice(*this, d, range.begin, stop_at, step);
 }
 
 Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {

@@ -86,8 +86,8 @@ TEST(TensorData, SqueezeAndUnsqueeze) {
 
 TEST(TensorData, LayoutsOutsideTheStorageAreRejected) {
   TensorData t = make({4});
-  EXPECT_THROW(TensorData(t.storage(), 1, {4}, {1}, kFloat32), InternalError);
-  EXPECT_THROW(TensorData(t.storage(), 0, {4}, {1}, kFloat64), InternalError);
+  EXPECT_THROW(TensorData(t.storage(), 1, {4}, {1}, kFloat32), ShapeError);
+  EXPECT_THROW(TensorData(t.storage(), 0, {4}, {1}, kFloat64), ShapeError);
   EXPECT_NO_THROW(TensorData(t.storage(), 4, {0}, {1}, kFloat32));
 }
 

@@ -85,8 +85,8 @@ TEST(CudaDevice, OutOfMemoryNamesRequestedAndFreeBytes) {
   try {
     // 2^50 bytes: more than any GPU has.
     empty({std::int64_t{1} << 48}, {.device = Device::cuda()});
-    FAIL() << "expected DeviceError";
-  } catch (const DeviceError& e) {
+    FAIL() << "expected OutOfMemoryError";
+  } catch (const OutOfMemoryError& e) {
     std::string what = e.what();
     EXPECT_NE(what.find("out of memory"), std::string::npos) << what;
     EXPECT_NE(what.find("requested 1125899906842624 bytes"), std::string::npos) << what;

@@ -2,6 +2,7 @@
 // named "0", "1", ... so parameters read "2.weight", as in torch.nn.Sequential.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -17,7 +18,8 @@ class Sequential : public Module {
   /// Appends a module; returns *this for chaining.
   Sequential& push_back(std::shared_ptr<Module> module);
   std::size_t size() const { return layers_.size(); }
-  Module& operator[](std::size_t i) const { return *layers_.at(i); }
+  /// The i-th module; negative i counts from the end, as in Python. Throws IndexError.
+  Module& operator[](std::int64_t i) const;
 
   /// x -> layer[n-1](...layer[0](x)); the identity when empty.
   Tensor forward(const Tensor& x) override;

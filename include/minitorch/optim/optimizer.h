@@ -27,7 +27,9 @@ class Optimizer {
 
   const std::vector<Tensor>& params() const { return params_; }
   double lr() const { return lr_; }
-  void set_lr(double lr) { lr_ = lr; }
+  /// Throws ValueError unless lr is finite and >= 0 (a scheduler's mistake fails here, not
+  /// as NaN parameters many steps later).
+  void set_lr(double lr);
   /// Steps taken so far.
   std::int64_t steps() const { return steps_; }
 
@@ -36,5 +38,10 @@ class Optimizer {
   double lr_ = 0.0;
   std::int64_t steps_ = 0;
 };
+
+/// Throws ValueError "<optimizer>: <name> must be ..." unless value is finite and in
+/// [lo, hi) (hi_inclusive: [lo, hi]). NaN never passes.
+void check_hyperparameter(const char* optimizer, const char* name, double value, double lo,
+                          double hi, bool hi_inclusive = false);
 
 }  // namespace minitorch::optim

@@ -81,10 +81,10 @@ void* CachingAllocator::allocate(std::int64_t nbytes) {
       std::size_t free_bytes = 0;
       std::size_t total_bytes = 0;
       cudaMemGetInfo(&free_bytes, &total_bytes);
-      throw DeviceError("allocate: out of memory on cuda:0 (requested " + std::to_string(nbytes) +
-                        " bytes, " + std::to_string(free_bytes) + " bytes free of " +
-                        std::to_string(total_bytes) +
-                        "; the cache was freed and the allocation retried once)");
+      throw OutOfMemoryError("allocate: out of memory on cuda:0 (requested " +
+                             std::to_string(nbytes) + " bytes, " + std::to_string(free_bytes) +
+                             " bytes free of " + std::to_string(total_bytes) +
+                             "; the cache was freed and the allocation retried once)");
     }
   }
   OpContext context;
