@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The test command: for each preset, configure, build (2 jobs) and run CTest; stop at the
-# first failure. Presets: release, asan (+ubsan), tsan by default; name some to run a subset.
+# first failure. Presets: release, asan (+ubsan), tsan, then the fuzz targets (clang, ASan +
+# UBSan, 60 s each: tools/fuzz.sh) by default; name some to run a subset.
 #
-# usage: bash tools/test_all.sh [preset...]      e.g. bash tools/test_all.sh release
+# usage: bash tools/test_all.sh [preset...]      e.g. bash tools/test_all.sh release fuzz
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-known_presets=(release debug asan tsan)
+known_presets=(release debug asan tsan fuzz)
 presets=("$@")
 if [[ ${#presets[@]} -eq 0 ]]; then
-  presets=(release asan tsan)
+  presets=(release asan tsan fuzz)
 fi
 for preset in "${presets[@]}"; do
   if [[ " ${known_presets[*]} " != *" $preset "* ]]; then
@@ -37,6 +38,16 @@ for preset in "${presets[@]}"; do
   echo "==== $preset"
   # MT_BUILD_TESTS=ON: a build dir first configured with tests off keeps that in its cache,
   # and the preset alone would then build and find no tests.
+  if [[ $preset == fuzz ]]; then
+    if ! { step=fuzz && bash tools/fuzz.sh "${MINITORCH_FUZZ_SECONDS:-60}"; }; then
+      summary+=("test_all: fuzz FAILED ($((SECONDS - start)) s)")
+      print_summary >&2
+      exit 1
+    fi
+    summary+=("test_all: fuzz ok ($((SECONDS - start)) s)")
+    echo "==== fuzz ok"
+    continue
+  fi
   if ! { step=configure && cmake --preset "$preset" -DMT_BUILD_TESTS=ON &&
     step=build && cmake --build --preset "$preset" -j2 &&
     step=test && ctest --preset "$preset"; }; then

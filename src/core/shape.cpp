@@ -94,34 +94,31 @@ std::int64_t shape_numel(const Shape& shape) {
 // Note [Checked sizes]: every shape a tensor can get passes through checked_numel (the
 // factories, expand, the TensorData constructor, the checkpoint reader), so element and byte
 // counts never wrap: a wrapped count once made `[2^40, 2^40]` a tensor of 0 bytes that
-// reads and writes far outside its storage. A size of 0 makes any product valid, as in
-// PyTorch ([0, 2^62, 2^62] is an empty tensor), so sizes are checked first, then the product.
+// reads and writes far outside its storage. The product of the non-zero sizes must fit too,
+// also when a size is 0 ([0, 2^40, 2^40] is refused): then every stride computed from a
+// shape fits in int64, for empty tensors as well (TensorData gives those contiguous strides).
 std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op) {
   bool empty = false;
+  std::int64_t n = 1;
   for (int i = 0; i < shape.size(); ++i) {
     if (shape[i] < 0) {
       throw ShapeError(std::string(op) + ": negative size " + std::to_string(shape[i]) +
                        " at dim " + std::to_string(i) + " of shape " + to_string(shape));
     }
-    empty = empty || shape[i] == 0;
-  }
-  if (empty) {
-    return 0;
-  }
-  std::int64_t n = 1;
-  std::int64_t bytes = 0;
-  for (std::int64_t size : shape) {
-    if (__builtin_mul_overflow(n, size, &n)) {
+    if (shape[i] == 0) {
+      empty = true;
+    } else if (__builtin_mul_overflow(n, shape[i], &n)) {
       throw ShapeError(std::string(op) + ": shape " + to_string(shape) +
                        " has more elements than int64 can count");
     }
   }
+  std::int64_t bytes = 0;
   if (__builtin_mul_overflow(n, element_size, &bytes)) {
     throw ShapeError(std::string(op) + ": shape " + to_string(shape) + " has " + std::to_string(n) +
                      " elements of " + std::to_string(element_size) +
                      " bytes, more bytes than int64 can count");
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 int wrap_dim(std::int64_t dim, int ndim, const char* op, const Shape& shape) {

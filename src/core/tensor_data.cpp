@@ -44,6 +44,9 @@ TensorData::TensorData(std::shared_ptr<Storage> storage, std::int64_t offset, Sh
   }
   // Each view checks its own arguments first and names itself; this is the backstop.
   if (checked_numel(shape_, element_size(dtype_), "tensor") == 0) {
+    // No element is ever addressed, so the strides are free; contiguous ones keep the
+    // stride arithmetic of later views and loops inside int64 (Note [Checked sizes]).
+    strides_ = strides_from_shape(shape_);
     return;
   }
   // The lowest and highest element reached, in elements from the storage start; any
@@ -146,6 +149,9 @@ Shape TensorData::infer_view_shape(const Shape& shape, const char* op) const {
   Shape out = shape;
   if (infer_at >= 0 && known != 0 && numel() % known == 0) {
     out[infer_at] = numel() / known;
+  }
+  if (infer_at < 0 || out[infer_at] >= 0) {
+    checked_numel(out, element_size(dtype_), op);  // a 0 hides no uncountable sizes
   }
   if (shape_numel(out) != numel() || (infer_at >= 0 && known == 0)) {
     throw ShapeError(std::string(op) + ": shape " + to_string(shape) +
@@ -258,7 +264,9 @@ TensorData TensorData::slice(std::int64_t dim, std::int64_t start, std::int64_t 
   Shape shape = shape_;
   Strides strides = strides_;
   shape[d] = range.length;
-  strides[d] = strides_[d] * step;
+  // With two or more elements step < size, so the product stays inside the storage's span;
+  // with fewer the stride is never used and a huge step must not overflow it.
+  strides[d] = range.length > 1 ? strides_[d] * step : strides_[d];
   std::int64_t offset = offset_ + (range.length > 0 ? range.begin * strides_[d] : 0);
   return TensorData(storage_, offset, shape, strides, dtype_);
 }

@@ -35,7 +35,9 @@ TEST(Sizes, ShapeNumelDetectsOverflow) {
   EXPECT_THROW(checked_numel({k2to62, 2}, 4, "op"), ShapeError) << "2^63 elements";
   EXPECT_THROW(checked_numel({k2to62}, 4, "op"), ShapeError) << "2^64 bytes";
   EXPECT_EQ(checked_numel({k2to62}, 1, "op"), k2to62);
-  EXPECT_EQ(checked_numel({0, k2to62, k2to62}, 8, "op"), 0);
+  EXPECT_EQ(checked_numel({0, k2to40, 1 << 19}, 8, "op"), 0);
+  EXPECT_THROW(checked_numel({0, k2to62, k2to62}, 8, "op"), ShapeError)
+      << "the non-zero sizes must be countable too, so that strides are";
   expect_error<ShapeError>(
       [] {
         checked_numel({3, -2}, 4, "myop");
@@ -62,6 +64,7 @@ TEST(Sizes, FactoriesRejectOverflowingShapesNamingThemselves) {
       {"from_vector"});
   expect_error<ShapeError>([] { arange(0.0, 1e300, 1.0); }, {"arange", "more than a tensor"});
   EXPECT_EQ(zeros({k2to40, 0}).numel(), 0);
+  EXPECT_THROW(zeros({0, k2to40, k2to40}), ShapeError);
 }
 
 TEST(Sizes, ViewsRejectOverflowingShapes) {

@@ -277,7 +277,11 @@ void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
   const std::int64_t segments = use_k_segments(m, n, k) ? kSegments : 1;
   // Segment boundaries on the k-block grid of the whole product.
   const std::int64_t segment_k = ceil_div(ceil_div(k, segments), kernels.kc) * kernels.kc;
-  const auto [tm, tn] = choose_grid(kernels, m, n, std::max<std::int64_t>(1, threads / segments));
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const std::pair<std::int64_t, std::int64_t> grid =
+      choose_grid(kernels, m, n, std::max<std::int64_t>(1, threads / segments));
+  const std::int64_t tm = grid.first;
+  const std::int64_t tn = grid.second;
   std::vector<T> partials(static_cast<std::size_t>((segments - 1) * m * n));
   auto part = [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t task = begin; task < end; ++task) {
