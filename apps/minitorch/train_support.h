@@ -45,6 +45,8 @@ class Trainer {
 
   /// One pass over shuffled mini-batches; returns the mean loss per point.
   double run_epoch();
+  /// Mean loss per point over the whole dataset (eval mode, no grad, no step).
+  double loss();
   /// Correctly classified points of the whole dataset (eval mode, no grad).
   std::int64_t correct();
   /// P(class 1) at each of the given [M, 2] points, in eval mode.
