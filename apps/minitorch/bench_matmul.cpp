@@ -16,6 +16,7 @@
 #include "backends/cpu/parallel.h"
 #include "backends/reference/reference_backend.h"
 #include "bench_matmul_support.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "minitorch/backend_registry.h"
 #include "minitorch/tensor.h"
@@ -25,14 +26,7 @@ namespace {
 
 using matmul_bench::Row;
 
-struct Options {
-  bool quick = false;
-  std::string json;
-  std::string plot;
-  std::vector<std::int64_t> sizes = {128, 256, 512, 1024, 2048};
-  bool notebook = true;
-  bool square = true;
-};
+using Options = BenchMatmulOptions;  // cli_args.h
 
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -294,58 +288,28 @@ void fill_ratios(std::vector<Row>& rows) {
   }
 }
 
-int usage(int code) {
+void usage() {
   std::puts(
       "usage: minitorch bench matmul [--quick] [--json PATH] [--plot PATH.svg]\n"
       "                              [--sizes 128,256,...] [--notebook-only] [--square-only]\n\n"
       "Times the lecture notebook's workload (lowL: 10 x (200x10)(10x400) float64, highL:\n"
       "10 x (20x10000)(10000x40) float64, 10 runs each; big: 3 x float32 (200x100000, C)\n"
       "(100000x400, F)) and square sizes, every product verified. Threads: the CPU pool's\n"
-      "(MINITORCH_NUM_THREADS). --quick: fewer runs and sizes up to 1024.");
-  return code;
+      "(MINITORCH_NUM_THREADS). --quick: fewer runs and, unless --sizes is given, sizes up to\n"
+      "1024. --sizes: each 1..8192 (default 128,256,512,1024,2048).");
 }
 
 }  // namespace
 
 int bench_matmul(const std::vector<std::string>& args) {
   Options opt;
-  std::string command = "minitorch bench matmul";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  if (!parse_bench_matmul_args(args, opt)) {
+    usage();
+    return 0;
+  }
+  std::string command = "minitorch bench matmul";  // recorded in the JSON
+  for (const std::string& a : args) {
     command += " " + a;
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) {
-        return "";
-      }
-      command += " " + args[i + 1];
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      return usage(0);
-    } else if (a == "--quick") {
-      opt.quick = true;
-      opt.sizes = {128, 256, 512, 1024};
-    } else if (a == "--json") {
-      opt.json = value();
-    } else if (a == "--plot") {
-      opt.plot = value();
-    } else if (a == "--notebook-only") {
-      opt.square = false;
-    } else if (a == "--square-only") {
-      opt.notebook = false;
-    } else if (a == "--sizes") {
-      opt.sizes.clear();
-      std::string list = value();
-      std::size_t pos = 0;
-      while (pos < list.size()) {
-        std::size_t comma = list.find(',', pos);
-        opt.sizes.push_back(std::stoll(list.substr(pos, comma - pos)));
-        pos = comma == std::string::npos ? list.size() : comma + 1;
-      }
-    } else {
-      std::fprintf(stderr, "minitorch bench matmul: unknown option '%s'\n", a.c_str());
-      return usage(2);
-    }
   }
   const int nthreads = cpu::num_threads();
   // Loaded before the peak loops, which outlast the ~0.1 s its fresh threads spin.

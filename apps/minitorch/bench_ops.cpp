@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench_stream.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/profiler.h"
@@ -34,12 +35,12 @@ constexpr const char* kUsage =
     "1K-element a + b through the Tensor API; reports GB/s (napkin-math bytes / median time)\n"
     "and the ratio to a STREAM-style copy/add/read measured in the same run.\n"
     "\n"
-    "  --sizes LIST     elements per tensor, e.g. 1K,64K,1M,16M (the default)\n"
+    "  --sizes LIST     elements per tensor, e.g. 1K,64K,1M,16M (the default); each 1..128M\n"
     "  --dtype D        float32, float64 or all (default all)\n"
-    "  --threads LIST   thread counts, e.g. 1,all (the default; all = usable CPUs)\n"
+    "  --threads LIST   thread counts 1..1024, e.g. 1,all (the default; all = usable CPUs)\n"
     "  --cases TEXT     only cases whose name contains TEXT\n"
-    "  --quick          sizes 1K,64K,1M and a 0.05 s budget per row\n"
-    "  --budget S       seconds per row after the first 5 calls (default 0.25)\n"
+    "  --quick          sizes 1K,64K,1M and a 0.05 s budget per row (unless given)\n"
+    "  --budget S       seconds per row after the first 5 calls, 0..600 (default 0.25)\n"
     "  --note TEXT      a label stored with the results (e.g. 'preliminary, noisy machine')\n"
     "  --json FILE      write the results as JSON\n"
     "  --text FILE      write the table to FILE as well as to stdout\n"
@@ -58,104 +59,32 @@ struct Options {
   bool record = false;
 };
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    std::size_t end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) {
-      parts.push_back(text.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return parts;
-}
-
-// "64K" = 65536, "1M" = 1048576, "1000" = 1000.
-std::int64_t parse_size(const std::string& text) {
-  std::size_t used = 0;
-  long long value = std::stoll(text, &used);
-  std::string suffix = text.substr(used);
-  if (suffix == "K" || suffix == "k") {
-    value <<= 10;
-  } else if (suffix == "M" || suffix == "m") {
-    value <<= 20;
-  } else if (!suffix.empty()) {
-    throw std::invalid_argument("bad size '" + text + "'");
-  }
-  if (value < 1) {
-    throw std::invalid_argument("bad size '" + text + "'");
-  }
-  return value;
-}
-
 int usable_threads() { return std::max(1, cpu_info().usable_cpus); }
 
-Options parse_options(const std::vector<std::string>& args) {
+// The parsed flags (cli_args.cpp) resolved against this machine: "all" threads become the
+// usable CPUs, sorted and without repeats.
+Options resolve(const BenchOpsOptions& given) {
   Options o;
-  bool sizes_given = false;
-  bool budget_given = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) {
-        throw std::invalid_argument(arg + " needs a value");
-      }
-      return args[++i];
-    };
-    if (arg == "--sizes") {
-      o.sizes.clear();
-      for (const std::string& s : split(value())) {
-        o.sizes.push_back(parse_size(s));
-      }
-      sizes_given = true;
-    } else if (arg == "--dtype") {
-      std::string d = value();
-      if (d == "all") {
-        o.dtypes = {kFloat32, kFloat64};
-      } else if (d == "float32") {
-        o.dtypes = {kFloat32};
-      } else if (d == "float64") {
-        o.dtypes = {kFloat64};
-      } else {
-        throw std::invalid_argument("bad dtype '" + d + "' (float32, float64, all)");
-      }
-    } else if (arg == "--threads") {
-      o.threads.clear();
-      for (const std::string& t : split(value())) {
-        o.threads.push_back(t == "all" ? usable_threads() : std::stoi(t));
-      }
-    } else if (arg == "--cases") {
-      o.cases = value();
-    } else if (arg == "--quick") {
-      o.quick = true;
-    } else if (arg == "--budget") {
-      o.policy.budget_s = std::stod(value());
-      budget_given = true;
-    } else if (arg == "--note") {
-      o.note = value();
-    } else if (arg == "--json") {
-      o.json_path = value();
-    } else if (arg == "--text") {
-      o.text_path = value();
-    } else if (arg == "--record") {
-      o.record = true;
-    } else {
-      throw std::invalid_argument("unknown option '" + arg + "'");
-    }
+  o.sizes = given.sizes;
+  o.dtypes.clear();
+  for (const std::string& d : given.dtypes) {
+    o.dtypes.push_back(d == "float32" ? kFloat32 : kFloat64);
   }
-  if (o.quick && !sizes_given) {
-    o.sizes = {1 << 10, 1 << 16, 1 << 20};
-  }
-  if (o.quick && !budget_given) {
-    o.policy.budget_s = 0.05;
+  for (int t : given.threads) {
+    o.threads.push_back(t == 0 ? usable_threads() : t);
   }
   if (o.threads.empty()) {
     o.threads = {1, usable_threads()};
   }
   std::sort(o.threads.begin(), o.threads.end());
   o.threads.erase(std::unique(o.threads.begin(), o.threads.end()), o.threads.end());
+  o.cases = given.cases;
+  o.policy.budget_s = given.budget_s;
+  o.quick = given.quick;
+  o.note = given.note;
+  o.json_path = given.json_path;
+  o.text_path = given.text_path;
+  o.record = given.record;
   return o;
 }
 
@@ -309,19 +238,12 @@ void write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 int bench_ops(const std::vector<std::string>& args) {
-  for (const std::string& arg : args) {
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
+  BenchOpsOptions given;
+  if (!parse_bench_ops_args(args, given)) {
+    std::fputs(kUsage, stdout);
+    return 0;
   }
-  Options o;
-  try {
-    o = parse_options(args);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "minitorch bench ops: %s\n\n%s", e.what(), kUsage);
-    return 2;
-  }
+  const Options o = resolve(given);
   keep_freed_memory();
   BenchRun run;
   run.note = o.note;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "diagnose_ops.h"
 #include "minitorch/build_config.h"
@@ -30,41 +31,19 @@ std::string cuda_status() {
 }  // namespace
 
 int diagnose(const std::vector<std::string>& args) {
-  bool ops = false;
-  std::string trace;
-  std::int64_t size = 4096;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      std::puts(
-          "usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
-          "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
-          "process may use and the available devices and backends.\n\n"
-          "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
-          "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
-          "                the fraction of a STREAM-style bandwidth measured on the spot\n"
-          "  --size N      N for --ops (default 4096: 64 MB per tensor, beyond the caches)\n"
-          "  --trace FILE  with --ops, write every call as Chrome trace JSON (Perfetto)");
-      return 0;
-    }
-    if ((arg == "--trace" || arg == "--size") && i + 1 < args.size()) {
-      if (arg == "--trace") {
-        trace = args[++i];
-      } else {
-        size = std::stoll(args[++i]);
-      }
-      continue;
-    }
-    if (arg == "--ops") {
-      ops = true;
-      continue;
-    }
-    std::fprintf(stderr, "minitorch diagnose: unknown option '%s'\n", arg.c_str());
-    return 2;
-  }
-  if (size < 1 || (!trace.empty() && !ops)) {
-    std::fprintf(stderr, "minitorch diagnose: --size needs N >= 1 and --trace needs --ops\n");
-    return 2;
+  DiagnoseOptions options;
+  if (!parse_diagnose_args(args, options)) {
+    std::puts(
+        "usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
+        "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
+        "process may use and the available devices and backends.\n\n"
+        "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
+        "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
+        "                the fraction of a STREAM-style bandwidth measured on the spot\n"
+        "  --size N      N for --ops, 1..8192 (default 4096: 64 MB per tensor, beyond the "
+        "caches)\n"
+        "  --trace FILE  with --ops, write every call as Chrome trace JSON (Perfetto)");
+    return 0;
   }
   CpuInfo cpu = cpu_info();
   std::string simd;
@@ -92,9 +71,9 @@ int diagnose(const std::vector<std::string>& args) {
   std::printf("devices:    cpu (backend: %s); cuda: %s\n", backend_name(Device::cpu()).c_str(),
               cuda_status().c_str());
   std::printf("backends:   %s\n", backends.c_str());
-  if (ops) {
+  if (options.ops) {
     std::printf("\n");
-    return diagnose_ops(size, trace);
+    return diagnose_ops(options.size, options.trace);
   }
   return 0;
 }

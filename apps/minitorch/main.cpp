@@ -1,9 +1,11 @@
-// minitorch: the command-line program. Dispatches to one subcommand per file.
+// minitorch: the command-line program. Dispatches to one subcommand per file. A command line
+// it cannot act on (UsageError) exits 2 with one line on stderr; a failure while running, 1.
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "minitorch/error.h"
 
@@ -41,6 +43,10 @@ int main(int argc, char** argv) {
     if (command == "bench") {
       return minitorch::cli::bench(args);
     }
+  } catch (const minitorch::cli::UsageError& e) {
+    // Already "<command>: <flag>: expected ..., got '...'", on one line.
+    std::fprintf(stderr, "minitorch %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "minitorch %s: %s\n", command.c_str(), e.what());
     return 1;

@@ -1,5 +1,6 @@
 // `minitorch train`: the course's Task 3.5 as a program. Parses flags, trains with the chosen
 // backend, logs every --log-every epochs, then prints a summary, draws the SVG and saves.
+// With --load and --epochs 0 it only evaluates the stored model.
 #include <cstdio>
 
 #include "commands.h"
@@ -22,6 +23,46 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+// `--load FILE --epochs 0`: the stored model's loss and accuracy on the dataset, measured
+// once; no optimiser step, no epoch range, no timing (there is nothing to time).
+int evaluate(TrainOptions& options) {
+  Device device = select_backend(options);
+  Trainer trainer(options, device);
+  const std::int64_t total = trainer.dataset().size();
+  const double loss = trainer.loss();
+  const std::int64_t correct = trainer.correct();
+  std::string plot =
+      options.plot.empty() ? "minitorch_train_" + options.dataset + ".svg" : options.plot;
+  if (plot != "none") {
+    write_svg(plot, trainer, {},
+              options.dataset + ", " + std::to_string(total) + " points, hidden " +
+                  std::to_string(options.hidden) + ", loaded, not trained");
+  }
+  if (options.json) {
+    std::printf(
+        "{\"event\":\"evaluation\",\"dataset\":%s,\"points\":%lld,\"hidden\":%lld,"
+        "\"backend\":%s,\"loaded\":%s,\"seed\":%llu,\"loss\":%.9g,\"correct\":%lld,"
+        "\"total\":%lld,\"plot\":%s}\n",
+        json_string(options.dataset).c_str(), static_cast<long long>(total),
+        static_cast<long long>(options.hidden), json_string(options.backend).c_str(),
+        json_string(options.load).c_str(), static_cast<unsigned long long>(options.seed), loss,
+        static_cast<long long>(correct), static_cast<long long>(total),
+        json_string(plot == "none" ? "" : plot).c_str());
+    return 0;
+  }
+  std::printf("evaluated %s from %s on %s (%lld points, seed %llu) with %s, %s\n",
+              trainer.model().describe().c_str(), options.load.c_str(), options.dataset.c_str(),
+              static_cast<long long>(total), static_cast<unsigned long long>(options.seed),
+              options.backend.c_str(), options.dtype.c_str());
+  std::printf("  loss %.6f, correct %lld/%lld (%.1f%%); not trained (--epochs 0)\n", loss,
+              static_cast<long long>(correct), static_cast<long long>(total),
+              100.0 * static_cast<double>(correct) / static_cast<double>(total));
+  if (plot != "none") {
+    std::printf("  wrote the decision boundary to %s\n", plot.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int train(const std::vector<std::string>& args) {
@@ -32,6 +73,9 @@ int train(const std::vector<std::string>& args) {
   }
   if (options.bench) {
     return run_bench(options);
+  }
+  if (options.epochs == 0) {  // only with --load (parse_train_args refuses it otherwise)
+    return evaluate(options);
   }
   double start = now_seconds();
   Device device = select_backend(options);

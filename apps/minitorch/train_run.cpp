@@ -136,6 +136,16 @@ double Trainer::run_epoch() {
   return total / static_cast<double>(dataset_.size());
 }
 
+double Trainer::loss() {
+  NoGradGuard no_grad;
+  model_->eval();
+  Tensor out = model_->forward(all_x_);
+  model_->train();
+  Tensor loss = logits_ ? nn::binary_cross_entropy_with_logits(out, all_y_)
+                        : nn::binary_cross_entropy(out, all_y_);
+  return loss.item();
+}
+
 std::int64_t Trainer::correct() {
   NoGradGuard no_grad;
   model_->eval();

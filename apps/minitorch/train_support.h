@@ -8,38 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
 #include "minitorch/minitorch.h"
 
 namespace minitorch::cli::train_detail {
 
-struct TrainOptions {
-  std::string dataset = "xor";
-  std::int64_t points = 50;
-  std::int64_t hidden = 100;
-  std::int64_t epochs = 500;
-  double lr = 0.05;
-  std::int64_t batch = 10;
-  std::string optimizer = "sgd";
-  double momentum = 0.0;
-  double weight_decay = 0.0;
-  std::string backend;  ///< "" picks cpu when registered, else reference
-  int threads = 0;  ///< 0 keeps the library's default
-  std::uint64_t seed = 0;
-  std::string init = "course";
-  std::string loss = "bce";  ///< bce (the course's form, sigmoid output) or bce-logits
-  std::string dtype = "f32";
-  std::int64_t log_every = 10;
-  bool json = false;
-  bool quiet = false;  ///< no log lines (the summary still prints)
-  std::string save;
-  std::string load;
-  std::string plot;  ///< "" -> minitorch_train_<dataset>.svg; "none" -> no picture
-  bool bench = false;
-  int repeats = 5;
-};
-
-/// Parses args into options; returns false (after printing help or an error) when the
-/// program should stop with *exit_code.
+/// Parses args into options (see cli_args.h); returns false after printing the help, when the
+/// program should stop with *exit_code. Throws UsageError.
 bool parse_options(const std::vector<std::string>& args, TrainOptions& options, int* exit_code);
 
 /// Selects the backend and thread count; returns the device tensors live on. Error when the
@@ -70,6 +45,8 @@ class Trainer {
 
   /// One pass over shuffled mini-batches; returns the mean loss per point.
   double run_epoch();
+  /// Mean loss per point over the whole dataset (eval mode, no grad, no step).
+  double loss();
   /// Correctly classified points of the whole dataset (eval mode, no grad).
   std::int64_t correct();
   /// P(class 1) at each of the given [M, 2] points, in eval mode.
