@@ -72,7 +72,8 @@ class Checker {
     } else if (dtype->text == "F64") {
       out.dtype = kFloat64;
     } else {
-      fail<DTypeError>("dtype '" + dtype->text + "' is not supported (only F32 and F64)", tensor);
+      fail<DTypeError>("dtype '" + dtype->text + "' is not supported, only F32 and F64 are",
+                       tensor);
     }
 
     if (shape->kind != json::Value::Kind::Array) {
@@ -174,8 +175,8 @@ SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file,
                std::to_string(kMaxSafetensorsHeaderBytes) + " bytes");
   }
   if (header_size > file.size() - 8) {
-    check.fail("header length " + std::to_string(header_size) + " runs past the end of the file (" +
-               std::to_string(file.size()) + " bytes)");
+    check.fail("header length " + std::to_string(header_size) + " runs past the end of the file",
+               "file of " + std::to_string(file.size()) + " bytes");
   }
   SafetensorsHeader out;
   out.data_start = 8 + static_cast<std::size_t>(header_size);

@@ -300,7 +300,7 @@ TEST(Safetensors, RejectsTruncatedFiles) {
   };
   expect_rejected<ValueError>(cut(0), {"file is 0 bytes, shorter than the 8-byte header length"});
   expect_rejected<ValueError>(cut(5), {"file is 5 bytes"});
-  expect_rejected<ValueError>(cut(20), {"runs past the end of the file (20 bytes)"});
+  expect_rejected<ValueError>(cut(20), {"runs past the end of the file", "file of 20 bytes"});
   expect_rejected<ValueError>(cut(whole.size() - 1),
                               {"run past the end of the data section", "tensor 'w'"});
   EXPECT_EQ(load_safetensors(whole).tensors.size(), 1u);
@@ -433,18 +433,20 @@ TEST(Safetensors, InteropWithThePythonPackage) {
       "assert abs(float(t['layers.0.weight'][0, 0]) - float(sys.argv[3])) < 1e-5\n"
       "assert safe_open(sys.argv[1], 'np').metadata() == {'producer': 'test'}\n"
       "save_file({'a': np.arange(6, dtype=np.float64).reshape(2, 3), "
-      "'b': np.array([1.5], dtype=np.float32)}, sys.argv[2], metadata={'k': 'v'})\n";
+      "'b': np.array([1.5], dtype=np.float32), 'z': np.zeros((0, 3), dtype=np.float32)}, "
+      "sys.argv[2], metadata={'k': 'v'})\n";
   std::string script_path = temp_path("interop.py");
   std::ofstream(script_path) << script;
   std::string command = "python3 " + script_path + " " + ours + " " + theirs + " " + w00;
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   SafetensorsFile file = load_safetensors(theirs);
-  ASSERT_EQ(file.tensors.size(), 2u);
+  ASSERT_EQ(file.tensors.size(), 3u);
   std::map<std::string, Tensor> by_name(file.tensors.begin(), file.tensors.end());
   EXPECT_EQ(by_name.at("a").shape(), Shape({2, 3}));
   EXPECT_EQ(by_name.at("a").dtype(), kFloat64);
   EXPECT_EQ(by_name.at("a").to_vector(), (std::vector<double>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(by_name.at("b").to_vector(), (std::vector<double>{1.5}));
+  EXPECT_EQ(by_name.at("z").shape(), Shape({0, 3}));
   EXPECT_EQ(file.metadata.at("k"), "v");
 }
 
