@@ -407,6 +407,46 @@ TEST(SafetensorsJson, StringsAndEscapes) {
   }
 }
 
+TEST(Safetensors, FailedModuleLoadLeavesParametersUntouched) {
+  Net net(kFloat32, 5);
+  std::vector<std::vector<double>> before;
+  for (const auto& [name, parameter] : net.named_parameters()) {
+    before.push_back(parameter.to_vector());
+  }
+  auto expect_untouched = [&] {
+    auto after = net.named_parameters();
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      EXPECT_EQ(after[i].second.to_vector(), before[i]) << after[i].first;
+    }
+  };
+  // A well-formed file for this model whose last tensor claims bytes past the end.
+  Net other(kFloat32, 6);
+  std::string path = temp_path("malformed_module.safetensors");
+  save(other, path);
+  std::string bytes = read_bytes(path);
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() - 4);
+  EXPECT_THROW(load(net, path), ValueError);
+  expect_untouched();
+  // A name the model lacks: nothing is written either.
+  save_safetensors(path, {{"layers.0.weight", zeros({3, 2})}, {"extra", zeros({1})}});
+  EXPECT_THROW(load(net, path), ValueError);
+  expect_untouched();
+}
+
+TEST(Safetensors, ModuleLoadConvertsDtype) {
+  Net saved(kFloat64, 7);
+  Net loaded(kFloat32, 8);
+  std::string path = temp_path("convert.safetensors");
+  save(saved, path);
+  load(loaded, path);
+  auto a = saved.named_parameters();
+  auto b = loaded.named_parameters();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(b[i].second.dtype(), kFloat32);
+    EXPECT_EQ(b[i].second.to_vector(), a[i].second.to(kFloat32).to_vector()) << a[i].first;
+  }
+}
+
 bool python_has_safetensors() {
   return std::system("python3 -c 'import safetensors.numpy, numpy' > /dev/null 2>&1") == 0;
 }
