@@ -15,6 +15,15 @@ namespace minitorch::nn::json {
 inline constexpr int kMaxDepth = 64;
 
 struct Value {
+  // Declared here, defaulted in json.cpp: an inline default constructor makes clang with
+  // libstdc++ reject `std::pair<std::string, Value>` while Value is still incomplete.
+  Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
   bool boolean = false;
