@@ -171,6 +171,7 @@ TEST(Safetensors, LoadErrors) {
   std::ofstream(temp_path("trunc.safetensors"), std::ios::binary) << truncated;
   EXPECT_THROW(load_safetensors(temp_path("trunc.safetensors")), Error);
   EXPECT_THROW(load_safetensors(temp_path("does_not_exist.safetensors")), Error);
+  EXPECT_THROW(load_safetensors(::testing::TempDir()), Error);
 }
 
 TEST(Safetensors, InMemoryRoundTripKeepsDataOrder) {
