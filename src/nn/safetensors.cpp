@@ -1,19 +1,22 @@
-// safetensors reader and writer. The data section is written tensor after tensor with no
-// gaps (readers such as the Rust crate reject gaps); the header is space-padded to 8 bytes so
-// that the data starts aligned, as the Python writer does.
+// safetensors reader and writer. The reader trusts nothing it has not checked: the header is
+// validated whole in safetensors_header.cpp before a tensor is made. The data section is written
+// tensor after tensor with no gaps (readers such as the Rust crate reject gaps); the header is
+// space-padded to 8 bytes so that the data starts aligned, as the Python writer does.
 #include "minitorch/nn/safetensors.h"
 
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <new>
 #include <set>
-#include <sstream>
 
 #include "minitorch/autograd.h"
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
 #include "nn/json.h"
+#include "nn/safetensors_header.h"
 
 namespace minitorch::nn {
 namespace {
@@ -32,18 +35,11 @@ void append_item(std::string& list, const std::string& item, const char* separat
 
 const char* dtype_tag(DType dtype) { return dtype == kFloat64 ? "F64" : "F32"; }
 
-std::int64_t parse_int(const json::Value& v, const std::string& what) {
-  if (v.kind != json::Value::Kind::Number || v.text.find_first_of(".eE-+") != std::string::npos) {
-    throw Error("safetensors: " + what + " is not a non-negative integer");
-  }
-  return std::stoll(v.text);
-}
-
 }  // namespace
 
-void save_safetensors(const std::string& path,
-                      const std::vector<std::pair<std::string, Tensor>>& tensors,
-                      const std::map<std::string, std::string>& metadata) {
+std::vector<std::byte> serialize_safetensors(
+    const std::vector<std::pair<std::string, Tensor>>& tensors,
+    const std::map<std::string, std::string>& metadata) {
   std::set<std::string> names;
   std::vector<Tensor> hosts;
   std::string entries;
@@ -57,7 +53,8 @@ void save_safetensors(const std::string& path,
   std::int64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
     if (name.empty() || name == "__metadata__" || !names.insert(name).second) {
-      throw Error("save_safetensors: tensor name '" + name + "' is empty, reserved or repeated");
+      throw ValueError("save_safetensors: tensor name '" + name +
+                       "' is empty, reserved or repeated");
     }
     Tensor host = tensor.detach().to(Device::cpu()).contiguous();
     std::int64_t bytes = host.numel() * element_size(host.dtype());
@@ -76,96 +73,83 @@ void save_safetensors(const std::string& path,
   while (header.size() % 8 != 0) {
     header += ' ';
   }
+  std::vector<std::byte> out(8 + header.size() + static_cast<std::size_t>(offset));
+  auto length = static_cast<std::uint64_t>(header.size());
+  std::memcpy(out.data(), &length, sizeof length);
+  std::memcpy(out.data() + 8, header.data(), header.size());
+  std::byte* data = out.data() + 8 + header.size();
+  for (const Tensor& host : hosts) {
+    auto bytes = static_cast<std::size_t>(host.numel() * element_size(host.dtype()));
+    if (bytes > 0) {
+      std::memcpy(data, host.data().data_ptr(), bytes);
+    }
+    data += bytes;
+  }
+  return out;
+}
+
+void save_safetensors(const std::string& path,
+                      const std::vector<std::pair<std::string, Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  std::vector<std::byte> bytes = serialize_safetensors(tensors, metadata);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
     throw Error("save_safetensors: cannot open '" + path + "' for writing");
   }
-  auto length = static_cast<std::uint64_t>(header.size());
-  out.write(reinterpret_cast<const char*>(&length), sizeof length);
-  out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  for (const Tensor& host : hosts) {
-    std::size_t bytes = static_cast<std::size_t>(host.numel() * element_size(host.dtype()));
-    if (bytes > 0) {
-      out.write(static_cast<const char*>(host.data().data_ptr()),
-                static_cast<std::streamsize>(bytes));
-    }
-  }
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out.flush()) {
     throw Error("save_safetensors: writing '" + path + "' failed");
   }
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Error("load_safetensors: the path is a directory (" + path + ")");
+  }
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
-    throw Error("load_safetensors: cannot open '" + path + "'");
+    throw Error("load_safetensors: cannot open the file (" + path + ")");
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
-  const std::string what = "load_safetensors('" + path + "')";
-  if (bytes.size() < 8) {
-    throw Error(what + ": file is " + std::to_string(bytes.size()) +
-                " bytes, shorter than the 8-byte header length");
+  const std::streamoff size = in.tellg();
+  if (size < 0) {
+    throw Error("load_safetensors: cannot tell the file's size (" + path + ")");
   }
-  std::uint64_t header_size = 0;
-  std::memcpy(&header_size, bytes.data(), sizeof header_size);
-  if (header_size > bytes.size() - 8) {
-    throw Error(what + ": header length " + std::to_string(header_size) +
-                " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
+  std::vector<std::byte> bytes;
+  try {
+    bytes.resize(static_cast<std::size_t>(size));
+  } catch (const std::exception&) {  // bad_alloc or length_error
+    throw OutOfMemoryError("load_safetensors: no memory to read the file (" + path + ", " +
+                           std::to_string(size) + " bytes)");
   }
-  json::Value header = json::parse(std::string_view(bytes).substr(8, header_size), what.c_str());
-  if (header.kind != json::Value::Kind::Object) {
-    throw Error(what + ": header is not a JSON object");
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
+    throw Error("load_safetensors: reading the file failed (" + path + ")");
   }
-  const std::size_t data_start = 8 + header_size;
-  const std::size_t data_size = bytes.size() - data_start;
+  return load_safetensors(bytes, path);
+}
+
+SafetensorsFile load_safetensors(std::span<const std::byte> bytes, const std::string& source) {
+  SafetensorsHeader header;
+  try {
+    header = parse_safetensors_header(bytes, source);
+  } catch (const std::bad_alloc&) {
+    // The parsed JSON takes a few times the header's bytes; the header is at most 100 MB.
+    throw OutOfMemoryError("load_safetensors: no memory to parse the header (" + source + ", " +
+                           std::to_string(bytes.size()) + " bytes)");
+  }
+  // Every entry now fits the data section; see Note [safetensors header checks].
+  const std::byte* data = bytes.data() + header.data_start;
   SafetensorsFile file;
-  for (const auto& [name, entry] : header.object) {
-    if (name == "__metadata__") {
-      for (const auto& [key, value] : entry.object) {
-        if (value.kind != json::Value::Kind::String) {
-          throw Error(what + ": __metadata__ value for '" + key + "' is not a string");
-        }
-        file.metadata[key] = value.text;
-      }
-      continue;
+  file.metadata = std::move(header.metadata);
+  for (const SafetensorsEntry& entry : header.entries) {
+    Tensor t = empty(entry.shape, {.dtype = entry.dtype});
+    if (entry.end > entry.begin) {
+      std::memcpy(t.data().data_ptr(), data + entry.begin,
+                  static_cast<std::size_t>(entry.end - entry.begin));
     }
-    const json::Value* dtype = entry.find("dtype");
-    const json::Value* shape_v = entry.find("shape");
-    const json::Value* offsets = entry.find("data_offsets");
-    if (dtype == nullptr || shape_v == nullptr || offsets == nullptr ||
-        offsets->array.size() != 2 || shape_v->kind != json::Value::Kind::Array) {
-      throw Error(what + ": tensor '" + name + "' lacks dtype, shape or data_offsets");
-    }
-    DType dt;
-    if (dtype->text == "F32") {
-      dt = kFloat32;
-    } else if (dtype->text == "F64") {
-      dt = kFloat64;
-    } else {
-      throw DTypeError(what + ": tensor '" + name + "' has dtype " + dtype->text +
-                       "; only F32 and F64 are supported");
-    }
-    Shape shape;
-    for (const json::Value& size : shape_v->array) {
-      shape.push_back(parse_int(size, "a size of '" + name + "'"));
-    }
-    std::int64_t begin = parse_int(offsets->array[0], "data_offsets of '" + name + "'");
-    std::int64_t end = parse_int(offsets->array[1], "data_offsets of '" + name + "'");
-    std::int64_t expected = shape_numel(shape) * element_size(dt);
-    if (end < begin || end - begin != expected || static_cast<std::uint64_t>(end) > data_size) {
-      throw Error(what + ": tensor '" + name + "' of shape " + minitorch::to_string(shape) +
-                  " has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                  "] (needs " + std::to_string(expected) + " bytes within a data section of " +
-                  std::to_string(data_size) + ")");
-    }
-    Tensor t = empty(shape, {.dtype = dt});
-    if (expected > 0) {
-      std::memcpy(t.data().data_ptr(), bytes.data() + data_start + begin,
-                  static_cast<std::size_t>(expected));
-    }
-    file.tensors.emplace_back(name, t);
+    file.tensors.emplace_back(entry.name, std::move(t));
   }
   return file;
 }
@@ -203,13 +187,20 @@ std::map<std::string, std::string> load(Module& module, const std::string& path)
     }
   }
   if (!missing.empty() || !unexpected.empty()) {
-    throw Error("load('" + path + "'): the file does not match the model (missing: " +
-                (missing.empty() ? "none" : missing) +
-                "; unexpected: " + (unexpected.empty() ? "none" : unexpected) + ")");
+    throw ValueError("load('" + path + "'): the file does not match the model (missing: " +
+                     (missing.empty() ? "none" : missing) +
+                     "; unexpected: " + (unexpected.empty() ? "none" : unexpected) + ")");
+  }
+  // Convert to each parameter's dtype and device first: only then, when nothing can fail for
+  // want of memory or a device, write the parameters.
+  std::vector<Tensor> staged;
+  staged.reserve(parameters.size());
+  for (const auto& [name, parameter] : parameters) {
+    staged.push_back(by_name.at(name).to(parameter.dtype()).to(parameter.device()));
   }
   NoGradGuard no_grad;
-  for (auto& [name, parameter] : parameters) {
-    parameter.copy_(by_name.at(name).to(parameter.device()));
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    parameters[i].second.copy_(staged[i]);
   }
   return file.metadata;
 }

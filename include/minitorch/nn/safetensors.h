@@ -3,7 +3,9 @@
 // optional "__metadata__" string map), then the raw little-endian data. F32 and F64 only.
 #pragma once
 
+#include <cstddef>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,23 +21,42 @@ struct SafetensorsFile {
   std::map<std::string, std::string> metadata;
 };
 
-/// Writes tensors (any layout or device; stored contiguous, in the given order, header padded
-/// to 8 bytes). Error on duplicate or empty names, "__metadata__" as a name, or an I/O failure.
+/// The bytes of a safetensors file holding tensors (any layout or device; stored contiguous, in
+/// the given order, header padded to 8 bytes). ValueError on duplicate or empty names or
+/// "__metadata__" as a name.
+std::vector<std::byte> serialize_safetensors(
+    const std::vector<std::pair<std::string, Tensor>>& tensors,
+    const std::map<std::string, std::string>& metadata = {});
+
+/// Writes serialize_safetensors(tensors, metadata) to path; Error on an I/O failure.
 void save_safetensors(const std::string& path,
                       const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 
-/// Reads a whole file. Error on a malformed file (with the reason and offset), DTypeError on
-/// a dtype other than F32/F64.
+/// Reads a whole file: load_safetensors(bytes, path). Error when it cannot be read.
 SafetensorsFile load_safetensors(const std::string& path);
+
+/// Reads a safetensors file held in memory; source names it in messages
+/// "load_safetensors: <what> (<source>, tensor '<name>', ...)". The whole header is checked
+/// before any tensor is allocated (see Note [safetensors header checks] in
+/// src/nn/safetensors_header.cpp): ValueError on malformed content (a header length past the
+/// file or above 100 MB, invalid UTF-8 or JSON, nesting deeper than 64, missing, extra or
+/// mistyped members, sizes or offsets that are negative, fractional or beyond int64, offsets
+/// that disagree with the shape, leave the data section, or leave gaps or overlaps in it,
+/// repeated names), DTypeError on a dtype other than F32/F64, ShapeError on a rank above
+/// kMaxDims. Nothing else escapes.
+SafetensorsFile load_safetensors(std::span<const std::byte> bytes,
+                                 const std::string& source = "<memory>");
 
 /// Saves module.named_parameters() ("layers.0.weight", ...) with metadata.
 void save(const Module& module, const std::string& path,
           const std::map<std::string, std::string>& metadata = {});
 
 /// Copies each of module's parameters from the tensor of the same name (converting dtype if
-/// needed) and returns the file's metadata. Checks everything before writing anything:
-/// Error names missing and unexpected tensors, ShapeError a shape mismatch.
+/// needed) and returns the file's metadata. Checks everything (the file, then names and shapes)
+/// and stages every copy before writing anything, so a throw leaves module untouched:
+/// load_safetensors's errors, ValueError naming missing and unexpected tensors, ShapeError a
+/// shape mismatch.
 std::map<std::string, std::string> load(Module& module, const std::string& path);
 
 }  // namespace minitorch::nn
