@@ -42,6 +42,29 @@ Tensor unary_rule(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g)
   throw InternalError("unary_rule: unknown op");
 }
 
+// Which saved tensors each rule reads (Note [Saved versions] in node.cpp): only those are
+// checked for in-place writes. Adding an op without an entry fails to compile.
+struct UnaryReads {
+  bool x;
+  bool y;
+};
+UnaryReads unary_reads(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg:
+      return {false, false};
+    case UnaryOp::Exp:
+    case UnaryOp::Sigmoid:
+    case UnaryOp::Tanh:
+    case UnaryOp::Inv:
+      return {false, true};
+    case UnaryOp::Log:
+    case UnaryOp::Relu:
+    case UnaryOp::Abs:
+      return {true, false};
+  }
+  return {true, true};
+}
+
 bool is_differentiable(BinaryOp op) {
   switch (op) {
     case BinaryOp::Add:
@@ -83,6 +106,33 @@ std::pair<Tensor, Tensor> binary_rule(BinaryOp op, const Tensor& a, const Tensor
   throw InternalError("binary_rule: op " + std::string(to_string(op)) + " is not differentiable");
 }
 
+struct BinaryReads {
+  bool a;
+  bool b;
+  bool y;
+};
+// need_a / need_b: whether a / b gets a gradient.
+BinaryReads binary_reads(BinaryOp op, bool need_a, bool need_b) {
+  switch (op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+      return {false, false, false};
+    case BinaryOp::Mul:
+      return {need_b, need_a, false};
+    case BinaryOp::Div:
+      return {false, true, need_b};
+    case BinaryOp::Pow:
+      return {true, need_a, need_b};
+    case BinaryOp::Lt:
+    case BinaryOp::Gt:
+    case BinaryOp::Le:
+    case BinaryOp::Ge:
+    case BinaryOp::Eq:
+      break;
+  }
+  return {true, true, true};
+}
+
 // g has y's shape (dim kept as size 1).
 Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const Tensor& g) {
   switch (op) {
@@ -109,11 +159,25 @@ Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const
   throw InternalError("reduce_rule: unknown op");
 }
 
+// x, y: whether the rule reads them (sum needs only x's shape).
+UnaryReads reduce_reads(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return {false, false};
+    case ReduceOp::Max:
+      return {true, true};
+    case ReduceOp::Prod:
+      return {true, false};
+  }
+  return {true, true};
+}
+
 // ---- Nodes ----------------------------------------------------------------------------
 
 class UnaryNode final : public Node {
  public:
-  UnaryNode(UnaryOp op, Tensor x, Tensor y) : op_(op), x_(std::move(x)), y_(std::move(y)) {}
+  UnaryNode(UnaryOp op, Tensor x, Tensor y)
+      : op_(op), x_(std::move(x), unary_reads(op).x), y_(std::move(y), unary_reads(op).y) {}
   std::string_view name() const override { return to_string(op_); }
   std::vector<Tensor> backward(const Tensor& g) override {
     return {unary_rule(op_, x_.unpack(name()), y_.unpack(name()), g)};
@@ -127,8 +191,8 @@ class UnaryNode final : public Node {
 
 class BinaryNode final : public Node {
  public:
-  BinaryNode(BinaryOp op, Tensor a, Tensor b, Tensor y)
-      : op_(op), a_(std::move(a)), b_(std::move(b)), y_(std::move(y)) {}
+  BinaryNode(BinaryOp op, Tensor a, Tensor b, Tensor y, BinaryReads reads)
+      : op_(op), a_(std::move(a), reads.a), b_(std::move(b), reads.b), y_(std::move(y), reads.y) {}
   std::string_view name() const override { return to_string(op_); }
   std::vector<Tensor> backward(const Tensor& g) override {
     const Tensor& a = a_.unpack(name());
@@ -148,7 +212,10 @@ class BinaryNode final : public Node {
 class ReduceNode final : public Node {
  public:
   ReduceNode(ReduceOp op, Tensor x, Tensor y, int dim)
-      : op_(op), x_(std::move(x)), y_(std::move(y)), dim_(dim) {}
+      : op_(op),
+        x_(std::move(x), reduce_reads(op).x),
+        y_(std::move(y), reduce_reads(op).y),
+        dim_(dim) {}
   std::string_view name() const override { return to_string(op_); }
   std::vector<Tensor> backward(const Tensor& g) override {
     const Tensor& x = x_.unpack(name());
@@ -173,7 +240,9 @@ bool f_ordered(const Tensor& t) {
 
 class MatmulNode final : public Node {
  public:
-  MatmulNode(Tensor a, Tensor b) : a_(std::move(a)), b_(std::move(b)) {}
+  // a's elements are read for b's gradient and b's for a's.
+  MatmulNode(Tensor a, Tensor b, bool need_a, bool need_b)
+      : a_(std::move(a), need_b), b_(std::move(b), need_a) {}
   std::string_view name() const override { return "matmul"; }
   // Transposes are views: no copies on the way into the kernel. Each gradient is made in
   // its input's memory order: for an F-ordered input (typically a transposed weight, as in
@@ -300,7 +369,10 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
     return Tensor(std::move(out));
   }
   Tensor y(out);
-  return record(std::move(out), std::make_shared<BinaryNode>(op, a, b, std::move(y)), {&a, &b});
+  return record(std::move(out),
+                std::make_shared<BinaryNode>(
+                    op, a, b, std::move(y), binary_reads(op, a.requires_grad(), b.requires_grad())),
+                {&a, &b});
 }
 
 Tensor reduce(ReduceOp op, const Tensor& x, std::int64_t dim) {
@@ -318,7 +390,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (!(needs_grad(a) || needs_grad(b))) {
     return Tensor(std::move(out));
   }
-  return record(std::move(out), std::make_shared<MatmulNode>(a, b), {&a, &b});
+  return record(std::move(out),
+                std::make_shared<MatmulNode>(a, b, a.requires_grad(), b.requires_grad()), {&a, &b});
 }
 
 Tensor permute(const Tensor& x, const Dims& order) {

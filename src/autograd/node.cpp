@@ -16,15 +16,19 @@ namespace minitorch::autograd {
 // (which shares the storage). Every in-place write bumps its storage's version; a saved
 // tensor remembers the version it saw and refuses to be read once it moved, as PyTorch does.
 // The counter is per storage, so a write to any view of the storage counts (a write to a
-// disjoint part of it too: conservative, never silent).
+// disjoint part of it too: conservative, never silent). Only the tensors a rule reads are
+// checked, given which inputs need a gradient (the *_reads tables in functions.cpp): mul's
+// backward for `x * w` with only x requiring grad reads w, not x, so writing to x after the
+// forward is fine there, as in PyTorch.
 // A tensor without history is kept as it is (no new handle); one with history is detached.
-SavedTensor::SavedTensor(Tensor t)
+SavedTensor::SavedTensor(Tensor t, bool read)
     : tensor_(t.requires_grad() ? t.detach() : std::move(t)),
-      version_(tensor_.data().storage()->version()) {}
+      version_(tensor_.data().storage()->version()),
+      read_(read) {}
 
 const Tensor& SavedTensor::unpack(std::string_view node) const {
   std::uint64_t now = tensor_.data().storage()->version();
-  if (now != version_) {
+  if (read_ && now != version_) {
     throw AutogradError("backward: a tensor of shape " + to_string(tensor_.shape()) + " saved by " +
                         std::string(node) +
                         " for its gradient was modified by an in-place operation (version " +

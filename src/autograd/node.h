@@ -12,18 +12,20 @@
 
 namespace minitorch::autograd {
 
-/// A tensor a backward rule will read: detached from the graph (so saving an output makes
-/// no cycle), with its storage's version when saved (Note [Saved versions], node.cpp).
+/// A tensor a backward rule may use: detached from the graph (so saving an output makes no
+/// cycle), with its storage's version when saved (Note [Saved versions], node.cpp). `read`
+/// says whether the rule reads its elements; one kept only for its shape is never checked.
 class SavedTensor {
  public:
-  explicit SavedTensor(Tensor t);
-  /// The saved tensor; throws AutogradError naming `node` when it was modified in place
-  /// after it was saved.
+  explicit SavedTensor(Tensor t, bool read = true);
+  /// The saved tensor; throws AutogradError naming `node` when its elements are read and
+  /// were modified in place after it was saved.
   const Tensor& unpack(std::string_view node) const;
 
  private:
   Tensor tensor_;
   std::uint64_t version_;
+  bool read_;
 };
 
 class Node {

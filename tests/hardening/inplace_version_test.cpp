@@ -44,10 +44,20 @@ TEST(SavedVersions, WriteThroughAViewOfTheSameStorageCounts) {
   Tensor y = a.matmul(b);
   b.detach().select(0, 1).copy_(tensor({7.0, 7.0}));
   expect_modified_error(y.sum(), "matmul");
-  Tensor z = a * 2.0;
-  a.detach().set({0, 0}, 9.0);
-  // Conservative: every tensor a node saved is checked, also one its rule would not read here.
+  Tensor w = tensor({{2.0, 2.0}, {2.0, 2.0}}, {.requires_grad = true});
+  Tensor z = a * w;
+  w.detach().narrow(0, 1, 1).fill_(9.0);  // mul's rule reads w for a's gradient
   expect_modified_error(z.sum(), "mul");
+}
+
+TEST(SavedVersions, OnlyTheTensorsARuleReadsAreChecked) {
+  Tensor x = tensor({1.0, 2.0}, {.requires_grad = true});
+  Tensor w = tensor({3.0, 4.0});  // a constant: x's gradient reads w, never x
+  Tensor y = x * w;
+  Tensor s = x + 1.0;  // add reads nothing
+  x.detach().fill_(7.0);
+  (y.sum() + s.sum()).backward();
+  EXPECT_EQ(x.grad().to_vector(), (std::vector<double>{4.0, 5.0}));
 }
 
 TEST(SavedVersions, ModifyingBeforeTheOpOrAfterBackwardIsFine) {
