@@ -90,8 +90,8 @@ class Checker {
     for (std::size_t i = 0; i < shape->array.size(); ++i) {
       std::int64_t size = integer(shape->array[i], "shape", i, tensor);
       if (__builtin_mul_overflow(bound, std::max<std::int64_t>(size, 1), &bound)) {
-        fail("shape has more bytes than int64 can count",
-             tensor + ", shape " + shape_text(*shape) + ", dtype " + dtype->text);
+        fail<ShapeError>("shape has more bytes than int64 can count",
+                         tensor + ", shape " + shape_text(*shape) + ", dtype " + dtype->text);
       }
       out.shape.push_back(size);
       numel *= size;  // |numel| <= bound: no overflow

@@ -206,11 +206,11 @@ TEST(Safetensors, RejectsShapeThatDisagreesWithOffsets) {
 }
 
 TEST(Safetensors, RejectsShapeWhoseByteCountOverflowsInt64) {
-  expect_rejected<ValueError>(
+  expect_rejected<ShapeError>(
       crafted("{" + entry("w", "F32", "[4611686018427387904,4]", "[0,0]") + "}"),
       {"more bytes than int64", "tensor 'w'", "[4611686018427387904, 4]"});
   // A zero size does not excuse the others: the strides would still overflow.
-  expect_rejected<ValueError>(
+  expect_rejected<ShapeError>(
       crafted("{" + entry("w", "F32", "[0,4294967296,4294967296]", "[0,0]") + "}"),
       {"more bytes than int64", "tensor 'w'"});
 }
