@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -152,6 +153,11 @@ class Tensor {
   bool is_leaf() const;
   /// Name of the op that made this tensor ("" for a leaf).
   std::string grad_fn_name() const;
+  /// Calls hook(*this) each time backward has finished accumulating this leaf's gradient
+  /// (PyTorch's register_post_accumulate_grad_hook); data-parallel training starts a
+  /// gradient's all-reduce from it while backward goes on. Throws AutogradError on a
+  /// non-leaf or a tensor that does not require grad. Hooks run in registration order.
+  void register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook);
   /// d(this)/d(leaves), accumulated into each leaf's grad(); this must have one element.
   void backward() const;
   /// Backward with an explicit gradient of this tensor's shape.
@@ -179,6 +185,8 @@ class Tensor {
 
   /// The shared implementation (library use: autograd and backends).
   const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
+  /// A handle to an existing implementation (library use: autograd hooks).
+  static Tensor from_impl(std::shared_ptr<TensorImpl> impl);
 
  private:
   void check_data_ptr(DType requested) const;

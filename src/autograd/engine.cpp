@@ -73,6 +73,13 @@ void run_backward(const Tensor& root, const Tensor& gradient) {
       }
       if (impl->grad_fn == nullptr) {
         impl->grad = impl->grad.defined() ? impl->grad + g : (exclusively_owned(g) ? g : g.clone());
+        if (!impl->post_accumulate_hooks.empty()) {
+          // The leaf is complete: its turn comes after every tensor that feeds it.
+          Tensor leaf = Tensor::from_impl(impl->shared_from_this());
+          for (auto& hook : impl->post_accumulate_hooks) {
+            hook(leaf);
+          }
+        }
         continue;
       }
       std::vector<Tensor> input_grads = impl->grad_fn->backward(g);
@@ -113,7 +120,7 @@ void Tensor::backward() const {
 void Tensor::backward(const Tensor& gradient) const {
   if (!requires_grad()) {
     throw AutogradError("backward: the tensor (shape " + minitorch::to_string(shape()) +
-                ") does not require grad and has no grad_fn");
+                        ") does not require grad and has no grad_fn");
   }
   if (!(gradient.shape() == shape())) {
     throw ShapeError("backward: gradient shape " + minitorch::to_string(gradient.shape()) +

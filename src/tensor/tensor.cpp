@@ -133,6 +133,20 @@ std::string Tensor::grad_fn_name() const {
   return impl_->grad_fn ? std::string(impl_->grad_fn->name()) : std::string();
 }
 
+Tensor Tensor::from_impl(std::shared_ptr<TensorImpl> impl) {
+  Tensor t;
+  t.impl_ = std::move(impl);
+  return t;
+}
+
+void Tensor::register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook) {
+  if (!is_leaf() || !requires_grad()) {
+    throw AutogradError("register_post_accumulate_grad_hook: the tensor (shape " +
+                        minitorch::to_string(shape()) + ") is not a leaf that requires grad");
+  }
+  impl_->post_accumulate_hooks.push_back(std::move(hook));
+}
+
 Tensor Tensor::detach() const { return Tensor(data()); }
 
 // ---- Copies and conversions ------------------------------------------------------------

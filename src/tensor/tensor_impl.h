@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "minitorch/tensor.h"
 
@@ -11,7 +13,7 @@ namespace autograd {
 class Node;
 }
 
-struct TensorImpl {
+struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
   explicit TensorImpl(TensorData d) : data(std::move(d)) {}
 
   TensorData data;
@@ -20,6 +22,8 @@ struct TensorImpl {
   std::shared_ptr<autograd::Node> grad_fn;
   /// Accumulated gradient of a leaf that requires grad.
   Tensor grad;
+  /// Called after backward accumulates into grad (Tensor::register_post_accumulate_grad_hook).
+  std::vector<std::function<void(Tensor&)>> post_accumulate_hooks;
 
   // Bookkeeping of the backward pass (see autograd/engine.cpp): the pass that last visited
   // this tensor, and the gradient gathered for it so far in that pass.
