@@ -346,6 +346,9 @@ bool parse_train_args(const std::vector<std::string>& args,
   p.text("--load", &o.load, "a file name");
   p.flag("--bench", &o.bench);
   p.integer("--repeats", &o.repeats, 1, kMaxRepeats);
+  p.flag("--deterministic", &o.deterministic);
+  // Each part is one backward pass; more than 1024 per batch is never useful.
+  p.integer("--micro-batches", &o.micro_batches, 1, 1024);
   if (!p.parse(args)) {
     return false;
   }

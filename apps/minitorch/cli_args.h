@@ -94,6 +94,8 @@ struct TrainOptions {
   std::string plot;  ///< "" -> minitorch_train_<dataset>.svg; "none" -> no picture
   bool bench = false;
   int repeats = 5;
+  bool deterministic = false;  ///< data parallel in fixed micro-batches (docs/distributed.md)
+  std::int64_t micro_batches = 4;
 };
 
 /// `minitorch bench ops`'s settings, before they meet the machine.

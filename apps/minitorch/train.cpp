@@ -71,6 +71,10 @@ int train(const std::vector<std::string>& args) {
   if (!parse_options(args, options, &exit_code)) {
     return exit_code;
   }
+  if (dist::launched_by_mpi() && (options.bench || options.epochs == 0)) {
+    throw UsageError(std::string("train: ") + (options.bench ? "--bench" : "--epochs 0") +
+                     " runs in one process; start it without mpirun");
+  }
   if (options.bench) {
     return run_bench(options);
   }
@@ -79,7 +83,15 @@ int train(const std::vector<std::string>& args) {
   }
   double start = now_seconds();
   Device device = select_backend(options);
-  Trainer trainer(options, device);
+  dist::ProcessGroup* group = train_group(options);
+  // Every rank trains; rank 0 alone logs, draws, saves and prints the summary.
+  const bool lead = group == nullptr || group->rank() == 0;
+  if (!lead) {
+    options.quiet = true;
+    options.plot = "none";
+    options.save.clear();
+  }
+  Trainer trainer(options, device, group);
   const std::int64_t total = trainer.dataset().size();
   Logger logger(options, options.epochs);
   std::vector<double> losses;
@@ -100,6 +112,9 @@ int train(const std::vector<std::string>& args) {
     }
   }
   logger.finish();
+  if (!lead) {
+    return 0;
+  }
 
   std::int64_t correct = trainer.correct();
   double final_loss = losses.empty() ? 0.0 : losses.back();
@@ -153,6 +168,15 @@ int train(const std::vector<std::string>& args) {
   }
   std::printf("\ntrained %s on %s (%lld points) with %s\n", trainer.model().describe().c_str(),
               options.dataset.c_str(), static_cast<long long>(total), options.backend.c_str());
+  if (group != nullptr) {
+    std::printf("  %d process%s (%s group)%s\n", group->world_size(),
+                group->world_size() == 1 ? "" : "es", std::string(group->backend()).c_str(),
+                options.deterministic
+                    ? (", deterministic: " + std::to_string(options.micro_batches) +
+                       " micro-batches per batch")
+                          .c_str()
+                    : "");
+  }
   std::printf("  %s lr %g, batch %lld, %lld epochs, seed %llu, %s, threads %s\n",
               options.optimizer.c_str(), options.lr, static_cast<long long>(options.batch),
               static_cast<long long>(options.epochs), static_cast<unsigned long long>(options.seed),

@@ -88,7 +88,22 @@ std::string Mlp::describe() const {
       (sigmoid_output_ ? "-sigmoid" : "");
 }
 
-Trainer::Trainer(const TrainOptions& options, Device device)
+dist::ProcessGroup* train_group(const TrainOptions& options) {
+  if (!dist::launched_by_mpi() && !options.deterministic) {
+    return nullptr;
+  }
+  bool gpu = options.backend == "cuda";
+  dist::ProcessGroup& group =
+      dist::init_process_group(gpu && dist::launched_by_mpi() ? "nccl" : "auto");
+  if (options.deterministic && options.micro_batches % group.world_size() != 0) {
+    throw UsageError("train: --micro-batches: " + std::to_string(options.micro_batches) +
+                     " is not a multiple of the " + std::to_string(group.world_size()) +
+                     " processes");
+  }
+  return &group;
+}
+
+Trainer::Trainer(const TrainOptions& options, Device device, dist::ProcessGroup* group)
     : options_(options),
       device_(device),
       dtype_(options.dtype == "f64" ? kFloat64 : kFloat32),
@@ -120,9 +135,71 @@ Trainer::Trainer(const TrainOptions& options, Device device)
                                              TensorOptions{.dtype = dtype_, .device = device});
   all_x_ = dataset_.x_tensor({.dtype = dtype_, .device = device});
   all_y_ = dataset_.y_tensor({.dtype = dtype_, .device = device});
+  group_ = group;
+  if (group_ != nullptr && !options.deterministic && group_->world_size() > 1) {
+    std::vector<nn::Parameter> params = model_->parameters();
+    data_parallel_ = std::make_unique<dist::DataParallel>(
+        std::vector<Tensor>(params.begin(), params.end()), *group_);
+  }
+}
+
+// The loss summed over the rows given, divided by the whole batch's size: summed over the
+// ranks' shares (or the micro-batches) it is the batch's mean loss.
+Tensor Trainer::summed_loss(const Tensor& out, const Tensor& y) const {
+  Tensor sum = logits_ ? nn::binary_cross_entropy_with_logits(out, y, nn::Reduction::Sum)
+                       : nn::binary_cross_entropy(out, y, nn::Reduction::Sum);
+  return sum;
+}
+
+// Rows [part * n / parts, (part + 1) * n / parts) of a batch of n: fixed by n and parts.
+std::pair<std::int64_t, std::int64_t> share(std::int64_t n, std::int64_t part, std::int64_t parts) {
+  std::int64_t begin = part * n / parts;
+  return {begin, (part + 1) * n / parts - begin};
+}
+
+double Trainer::run_epoch_data_parallel() {
+  const std::int64_t rank = group_->rank();
+  const std::int64_t world = group_->world_size();
+  Tensor total = zeros({1}, {.dtype = kFloat64});
+  for (const data::Batch& batch : batches_->epoch()) {
+    const std::int64_t n = batch.y.numel();
+    auto [begin, count] = share(n, rank, world);
+    Tensor out = model_->forward(batch.x.narrow(0, begin, count));
+    Tensor loss = summed_loss(out, batch.y.narrow(0, begin, count)) / static_cast<double>(n);
+    data_parallel_->backward(loss);
+    optimizer_->step();
+    NoGradGuard no_grad;
+    total.add_(loss.detach().to(kFloat64).to(Device::cpu()).reshape({1}), static_cast<double>(n));
+  }
+  group_->all_reduce(total);
+  return total.item() / static_cast<double>(dataset_.size());
+}
+
+double Trainer::run_epoch_deterministic() {
+  const std::vector<nn::Parameter> parameters = model_->parameters();
+  const std::vector<Tensor> params(parameters.begin(), parameters.end());
+  double total = 0.0;
+  for (const data::Batch& batch : batches_->epoch()) {
+    const std::int64_t n = batch.y.numel();
+    double loss =
+        dist::deterministic_step(params, *group_, options_.micro_batches, [&](std::int64_t part) {
+          auto [begin, count] = share(n, part, options_.micro_batches);
+          Tensor out = model_->forward(batch.x.narrow(0, begin, count));
+          return summed_loss(out, batch.y.narrow(0, begin, count)) / static_cast<double>(n);
+        });
+    optimizer_->step();
+    total += loss * static_cast<double>(n);
+  }
+  return total / static_cast<double>(dataset_.size());
 }
 
 double Trainer::run_epoch() {
+  if (data_parallel_ != nullptr) {
+    return run_epoch_data_parallel();
+  }
+  if (group_ != nullptr && options_.deterministic) {
+    return run_epoch_deterministic();
+  }
   double total = 0.0;
   for (const data::Batch& batch : batches_->epoch()) {
     optimizer_->zero_grad();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_args.h"
+#include "minitorch/dist/data_parallel.h"
 #include "minitorch/minitorch.h"
 
 namespace minitorch::cli::train_detail {
@@ -38,12 +39,19 @@ class Mlp : public nn::Module {
   bool sigmoid_output_;
 };
 
+/// The process group `minitorch train` runs in: MPI's when launched by mpirun (NCCL's for
+/// the cuda backend), else a single process. Null when neither distribution nor
+/// --deterministic is asked for, so the plain loop runs unchanged.
+dist::ProcessGroup* train_group(const TrainOptions& options);
+
 /// Everything one training run needs, built from options.
 class Trainer {
  public:
-  Trainer(const TrainOptions& options, Device device);
+  /// group: see train_group; with more than one rank each trains on its share of every
+  /// batch (docs/distributed.md).
+  Trainer(const TrainOptions& options, Device device, dist::ProcessGroup* group = nullptr);
 
-  /// One pass over shuffled mini-batches; returns the mean loss per point.
+  /// One pass over shuffled mini-batches; returns the mean loss per point (over all ranks).
   double run_epoch();
   /// Mean loss per point over the whole dataset (eval mode, no grad, no step).
   double loss();
@@ -67,6 +75,12 @@ class Trainer {
   std::unique_ptr<data::Batches> batches_;
   Tensor all_x_;
   Tensor all_y_;
+  dist::ProcessGroup* group_;
+  std::unique_ptr<dist::DataParallel> data_parallel_;
+
+  Tensor summed_loss(const Tensor& out, const Tensor& y) const;
+  double run_epoch_data_parallel();
+  double run_epoch_deterministic();
 };
 
 /// One logged point of the run.

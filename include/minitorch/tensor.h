@@ -149,6 +149,9 @@ class Tensor {
   Tensor grad() const;
   /// Drops the accumulated gradient (PyTorch's set_to_none).
   void zero_grad();
+  /// Replaces a leaf's gradient (PyTorch's `p.grad = g`): g must have this tensor's shape,
+  /// dtype and device; ShapeError / DTypeError / DeviceError otherwise.
+  void set_grad(const Tensor& g);
   /// True for tensors made by the user rather than by a recorded op.
   bool is_leaf() const;
   /// Name of the op that made this tensor ("" for a leaf).

@@ -133,6 +133,23 @@ std::string Tensor::grad_fn_name() const {
   return impl_->grad_fn ? std::string(impl_->grad_fn->name()) : std::string();
 }
 
+void Tensor::set_grad(const Tensor& g) {
+  data();
+  if (!(g.shape() == shape())) {
+    throw ShapeError("set_grad: gradient shape " + minitorch::to_string(g.shape()) +
+                     " differs from the tensor's shape " + minitorch::to_string(shape()));
+  }
+  if (g.dtype() != dtype()) {
+    throw DTypeError("set_grad: gradient dtype " + std::string(minitorch::to_string(g.dtype())) +
+                     " differs from the tensor's " + std::string(minitorch::to_string(dtype())));
+  }
+  if (g.device() != device()) {
+    throw DeviceError("set_grad: gradient on " + g.device().to_string() + ", tensor on " +
+                      device().to_string());
+  }
+  impl_->grad = g.detach();
+}
+
 Tensor Tensor::from_impl(std::shared_ptr<TensorImpl> impl) {
   Tensor t;
   t.impl_ = std::move(impl);

@@ -27,6 +27,9 @@ class Work {
   virtual ~Work() = default;
   /// Blocks until the result is in the tensor; throws DistError on failure or timeout.
   virtual void wait() = 0;
+  /// Lets the transport make progress without blocking (MPI progresses a non-blocking
+  /// collective only inside MPI calls); true once the operation is complete.
+  virtual bool poll() { return false; }
 };
 
 struct GroupOptions {
