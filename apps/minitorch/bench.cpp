@@ -10,9 +10,11 @@ namespace minitorch::cli {
 int bench(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::puts(
-        "usage: minitorch bench <ops|matmul> [options]\n\n"
+        "usage: minitorch bench <ops|matmul|dist> [options]\n\n"
         "  ops      map/zip/reduce GB/s against a STREAM-style bandwidth measured in the same run\n"
-        "  matmul   the lecture notebook's matmul workload and square sizes, against OpenBLAS\n\n"
+        "  matmul   the lecture notebook's matmul workload and square sizes, against OpenBLAS\n"
+        "  dist     threads or processes: the big matmul and a training epoch, alone or under\n"
+        "           mpirun (bench/dist_compare.sh runs both)\n\n"
         "Run 'minitorch bench <what> --help' for its options.");
     return args.empty() ? 2 : 0;
   }
@@ -23,7 +25,11 @@ int bench(const std::vector<std::string>& args) {
   if (args[0] == "matmul") {
     return bench_matmul(rest);
   }
-  std::fprintf(stderr, "minitorch bench: unknown benchmark '%s' (ops, matmul)\n", args[0].c_str());
+  if (args[0] == "dist") {
+    return bench_dist(rest);
+  }
+  std::fprintf(stderr, "minitorch bench: unknown benchmark '%s' (ops, matmul, dist)\n",
+               args[0].c_str());
   return 2;
 }
 

@@ -479,6 +479,16 @@ bool parse_bench_matmul_args(const std::vector<std::string>& args, BenchMatmulOp
   return true;
 }
 
+bool parse_bench_dist_args(const std::vector<std::string>& args, BenchDistOptions& o) {
+  ArgParser p("bench dist");
+  p.integer("--threads", &o.threads, 1, kMaxThreads);
+  p.integer("--repeats", &o.repeats, 1, kMaxRepeats);
+  // Each epoch of the 5000-point workload takes ~40 ms-1 s: 1000 is already minutes.
+  p.integer("--epochs", &o.epochs, 2, 1000);
+  p.flag("--json", &o.json);
+  return p.parse(args);
+}
+
 bool parse_diagnose_args(const std::vector<std::string>& args, DiagnoseOptions& o) {
   ArgParser p("diagnose");
   p.flag("--ops", &o.ops);

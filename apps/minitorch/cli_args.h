@@ -122,6 +122,14 @@ struct BenchMatmulOptions {
   bool square = true;
 };
 
+/// `minitorch bench dist`'s settings (run once alone and once under mpirun).
+struct BenchDistOptions {
+  int threads = 0;  ///< 0 keeps the library's default
+  int repeats = 5;  ///< big products timed
+  std::int64_t epochs = 6;  ///< training epochs timed (the first is dropped as warm-up)
+  bool json = false;
+};
+
 /// `minitorch diagnose`'s settings.
 struct DiagnoseOptions {
   bool ops = false;
@@ -136,5 +144,6 @@ bool parse_train_args(const std::vector<std::string>& args,
 bool parse_bench_ops_args(const std::vector<std::string>& args, BenchOpsOptions& out);
 bool parse_bench_matmul_args(const std::vector<std::string>& args, BenchMatmulOptions& out);
 bool parse_diagnose_args(const std::vector<std::string>& args, DiagnoseOptions& out);
+bool parse_bench_dist_args(const std::vector<std::string>& args, BenchDistOptions& out);
 
 }  // namespace minitorch::cli

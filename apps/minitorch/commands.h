@@ -8,8 +8,9 @@ namespace minitorch::cli {
 
 int diagnose(const std::vector<std::string>& args);  // diagnose.cpp
 int train(const std::vector<std::string>& args);  // train.cpp
-int bench(const std::vector<std::string>& args);  // bench.cpp: dispatches to the two below
+int bench(const std::vector<std::string>& args);  // bench.cpp: dispatches to the three below
 int bench_ops(const std::vector<std::string>& args);  // bench_ops.cpp
 int bench_matmul(const std::vector<std::string>& args);  // bench_matmul.cpp
+int bench_dist(const std::vector<std::string>& args);  // bench_dist.cpp
 
 }  // namespace minitorch::cli

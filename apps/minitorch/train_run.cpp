@@ -167,6 +167,11 @@ double Trainer::run_epoch_data_parallel() {
     Tensor out = model_->forward(batch.x.narrow(0, begin, count));
     Tensor loss = summed_loss(out, batch.y.narrow(0, begin, count)) / static_cast<double>(n);
     data_parallel_->backward(loss);
+    const dist::StepTiming& timing = data_parallel_->last_step();
+    comm_wait_ns_ += timing.finished_ns - timing.backward_ns;
+    for (const dist::BucketTiming& bucket : timing.buckets) {
+      comm_bytes_ += bucket.bytes;
+    }
     optimizer_->step();
     NoGradGuard no_grad;
     total.add_(loss.detach().to(kFloat64).to(Device::cpu()).reshape({1}), static_cast<double>(n));

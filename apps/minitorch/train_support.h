@@ -60,6 +60,11 @@ class Trainer {
   /// P(class 1) at each of the given [M, 2] points, in eval mode.
   std::vector<double> predict(const std::vector<double>& xy);
 
+  /// Data parallel only: since construction, the time backward's end waited for the
+  /// gradient sums, and the gradient bytes this rank sent to all-reduce.
+  double comm_wait_seconds() const { return static_cast<double>(comm_wait_ns_) * 1e-9; }
+  std::int64_t comm_bytes() const { return comm_bytes_; }
+
   const data::Dataset& dataset() const { return dataset_; }
   Mlp& model() { return *model_; }
   bool logits() const { return logits_; }
@@ -77,6 +82,8 @@ class Trainer {
   Tensor all_y_;
   dist::ProcessGroup* group_;
   std::unique_ptr<dist::DataParallel> data_parallel_;
+  std::int64_t comm_wait_ns_ = 0;
+  std::int64_t comm_bytes_ = 0;
 
   Tensor summed_loss(const Tensor& out, const Tensor& y) const;
   double run_epoch_data_parallel();
