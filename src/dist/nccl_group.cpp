@@ -41,8 +41,9 @@ namespace {
 // NCCL stream wait for every kernel queued so far (the producer of the input, and any earlier
 // reader of an output block the allocator just handed out). After it, an event recorded on
 // the NCCL stream is made a dependency of the legacy stream, so later kernels, and a later
-// reuse of the memory, come after NCCL is done with it. The blocking collectives also wait for
-// that event on the host. all_reduce_async adds the dependency only in wait() (or when its
+// reuse of the memory, come after NCCL is done with it. The blocking collectives first wait for
+// that event on the host (so that after a timeout the legacy stream is not left waiting on a
+// collective that may never end). all_reduce_async adds the dependency only in wait() (or when its
 // Work is dropped), so that backward kernels overlap the reduction; hence "t must stay
 // untouched until wait()".
 
@@ -354,10 +355,11 @@ class Comm {
     check_cuda(cudaStreamWaitEvent(stream_, ready_, 0), op, "cudaStreamWaitEvent");
   }
 
-  // Records event on the NCCL stream and makes the backend's stream wait for it.
+  // Marks the end of the collectives queued so far on the NCCL stream.
   void record_done(cudaEvent_t event, const char* op) {
     check_cuda(cudaEventRecord(event, stream_), op, "cudaEventRecord");
   }
+  // See Note [NCCL stream order]: the backend's stream waits for event.
   void order_backend_after(cudaEvent_t event, const char* op) {
     check_cuda(cudaStreamWaitEvent(cudaStreamLegacy, event, 0), op, "cudaStreamWaitEvent");
   }
@@ -704,8 +706,10 @@ class NcclGroup final : public ProcessGroup {
   // Blocking collectives: the backend's stream waits for NCCL, and so does the host.
   void finish(const char* op, Clock::time_point deadline) {
     comm_->record_done(comm_->done_event(), op);
-    comm_->order_backend_after(comm_->done_event(), op);
     comm_->wait_event(comm_->done_event(), op, deadline);
+    // Only after the host saw it finish: after a timeout the backend's stream must not be
+    // left waiting on a collective that may never end.
+    comm_->order_backend_after(comm_->done_event(), op);
   }
 
   // The library calls every GPU "cuda:0"; the memory is on whichever GPU was current when it
