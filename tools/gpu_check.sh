@@ -56,8 +56,12 @@ if [[ -z "$nccl_root" ]] && ! compgen -G '/usr/local/cuda/include/nccl.h' >/dev/
   done
 fi
 if [[ -n "$nccl_root" ]]; then
-  nccl_lib=$(find "$nccl_root" -name 'libnccl.so*' 2>/dev/null | sort | head -1)
-  nccl_args=("-DMT_NCCL_INCLUDE_DIR=$nccl_root/include" "-DMT_NCCL_LIBRARY=$nccl_lib")
+  nccl_lib=$(find "$nccl_root/" -name 'libnccl.so*' 2>/dev/null | sort | head -1)
+  # nccl.h alone in a folder of its own: a package's include folder may also hold CUDA
+  # runtime headers of another version than nvcc's.
+  mkdir -p "$build/nccl_include"
+  cp "$nccl_root"/include/nccl*.h "$build/nccl_include/"
+  nccl_args=("-DMT_NCCL_INCLUDE_DIR=$(cd "$build/nccl_include" && pwd)" "-DMT_NCCL_LIBRARY=$nccl_lib")
 fi
 # Multicast stays off on shared hosts (KINDS.md of the device tool); harmless elsewhere.
 export NCCL_NVLS_ENABLE="${NCCL_NVLS_ENABLE:-0}"
