@@ -12,7 +12,8 @@
 # env:   BUILD_DIR (default build/gpu), MT_CUDA_ARCHITECTURES (default 90-real;90-virtual),
 #        SANITIZER_TIMEOUT (seconds per compute-sanitizer run, default 240),
 #        GTEST_ROOT (a GoogleTest prefix when the machine has none installed; else .deps/gtest
-#        is used when present)
+#        is used when present), NCCL_ROOT (a folder with include/nccl.h and lib/libnccl.so*
+#        when NCCL is not beside CUDA; else the nvidia-nccl Python package is used when present)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,11 +41,41 @@ elif ! compgen -G '/usr/lib*/*/cmake/GTest/GTestConfig.cmake' >/dev/null &&
   gtest_args=(-DCMAKE_PREFIX_PATH="$PWD/.deps/gtest")
 fi
 
+# NCCL for the nccl process group (nccl_test): beside CUDA, else NCCL_ROOT, else the
+# nvidia-nccl Python package (which ships libnccl.so.2 without the libnccl.so link).
+nccl_args=()
+nccl_root="${NCCL_ROOT:-}"
+if [[ -z "$nccl_root" ]] && ! compgen -G '/usr/local/cuda/include/nccl.h' >/dev/null &&
+  ! compgen -G '/usr/include/nccl.h' >/dev/null; then
+  for site in $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
+    header=$(find "$site/nvidia" -name nccl.h 2>/dev/null | head -1)
+    if [[ -n "$header" ]]; then
+      nccl_root=$(dirname "$(dirname "$header")")
+      break
+    fi
+  done
+fi
+if [[ -n "$nccl_root" ]]; then
+  nccl_lib=$(find "$nccl_root/" -name 'libnccl.so*' 2>/dev/null | sort | head -1)
+  # nccl.h alone in a folder of its own: a package's include folder may also hold CUDA
+  # runtime headers of another version than nvcc's.
+  mkdir -p "$build/nccl_include"
+  cp "$nccl_root"/include/nccl*.h "$build/nccl_include/"
+  nccl_args=("-DMT_NCCL_INCLUDE_DIR=$(cd "$build/nccl_include" && pwd)" "-DMT_NCCL_LIBRARY=$nccl_lib")
+fi
+# Multicast stays off on shared hosts (KINDS.md of the device tool); harmless elsewhere.
+export NCCL_NVLS_ENABLE="${NCCL_NVLS_ENABLE:-0}"
+
 start=$SECONDS
-if ! cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
+targets=(cuda_test mt_gpu_bench minitorch_cli)
+if cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \
-  "-DCMAKE_CUDA_ARCHITECTURES=$arch" "${gtest_args[@]}" > "$out/gpu_build.log" 2>&1 ||
-  ! cmake --build "$build" -j "$(nproc)" --target cuda_test mt_gpu_bench minitorch_cli >> "$out/gpu_build.log" 2>&1; then
+  "-DCMAKE_CUDA_ARCHITECTURES=$arch" "${gtest_args[@]}" "${nccl_args[@]}" \
+  > "$out/gpu_build.log" 2>&1 && grep -q "NCCL process group on" "$out/gpu_build.log"; then
+  targets+=(nccl_test)
+fi
+if ! grep -q "Build files have been written" "$out/gpu_build.log" ||
+  ! cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" >> "$out/gpu_build.log" 2>&1; then
   tail -40 "$out/gpu_build.log"
   echo "gpu_check: build failed (log: $out/gpu_build.log)"
   exit 1
@@ -65,6 +96,24 @@ fi
 if want tests && grep -q "no CUDA device" "$out/gpu_tests.txt"; then
   status=1
   note "tests: skipped with 'no CUDA device' on a GPU machine"
+fi
+
+# The nccl process group in one process (a world of 1); absent when the build found no NCCL.
+if want tests && [[ " ${targets[*]} " == *" nccl_test "* ]]; then
+  start=$SECONDS
+  if timeout 300 "$build/bin/nccl_test" --gtest_color=no > "$out/gpu_nccl_tests.txt" 2>&1; then
+    note "nccl tests: $(grep -E '^\[  PASSED  \]' "$out/gpu_nccl_tests.txt" | head -1) in $((SECONDS - start)) s"
+  else
+    status=1
+    grep -E '^\[  FAILED  \]|Failure|error' "$out/gpu_nccl_tests.txt" | head -30
+    note "nccl tests: FAILED (see gpu_nccl_tests.txt)"
+  fi
+  if grep -q "no CUDA device" "$out/gpu_nccl_tests.txt"; then
+    status=1
+    note "nccl tests: skipped with 'no CUDA device' on a GPU machine"
+  fi
+elif want tests; then
+  note "nccl tests: not built (no NCCL found: set NCCL_ROOT)"
 fi
 
 if want sanitizers; then
