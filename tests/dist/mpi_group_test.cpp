@@ -279,6 +279,16 @@ TEST(MpiGroup, BadTensorsAreTypedErrors) {
   EXPECT_THROW(g.broadcast(t, -1), IndexError);
   Tensor deep = zeros(Shape::filled(kMaxDims, 1));
   EXPECT_THROW(g.all_gather(deep), ShapeError);
+  // MPI_THREAD_FUNNELED: another thread's call is refused before it reaches MPI.
+  bool refused = false;
+  std::thread([&] {
+    try {
+      g.barrier();
+    } catch (const DistError&) {
+      refused = true;
+    }
+  }).join();
+  EXPECT_TRUE(refused);
   // Only rank 0's tensor is bad: its typed error there, DistError on the others.
   Tensor mixed = g.rank() == 0 ? strided : zeros({6});
   if (g.rank() == 0) {
