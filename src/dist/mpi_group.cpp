@@ -51,11 +51,12 @@ namespace {
 // all_reduce does not wait for its peers to reach the same call: its data starts from
 // whichever poll (wait(), a later collective) sees its signature complete.
 // Cost, measured by MpiGroup.Latency (medians of 2,000 calls, Open MPI 4.1 over vader on a
-// 2-core box shared with other jobs): with 2 processes, a bare MPI_Allreduce of 4 bytes takes
-// 0.7 us, the signature alone (barrier()) 2.0 us, a 4-byte all_reduce 3.6 us; with 4
-// processes on the 2 cores, 4.6, 9.6 and 16.4 us. So the check is about 2 us a call: it
-// doubles the cost of a tiny all_reduce but is noise next to a bucket of megabytes (28 MB:
-// 45-90 ms here), which is why no path skips it.
+// 2-core box shared with other jobs, several runs): with 2 processes, a bare MPI_Allreduce of
+// 4 bytes takes 0.7 us, the signature alone (barrier()) 2.0-2.5 us, a 4-byte all_reduce
+// 3.6-4.5 us; with 4 processes on the 2 cores, 5-13, 10-23 and 16-47 us. So the check costs
+// about one small all-reduce (2 us with 2 processes): it doubles the cost of a tiny
+// all_reduce but is noise next to a bucket of megabytes (28 MB: 45-90 ms here), which is
+// why no path skips it.
 
 using Clock = std::chrono::steady_clock;
 
