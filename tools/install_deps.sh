@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what minitorch-cpp needs to build and test on Debian 12 (bookworm), if missing:
-# CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git; with --test also
+# CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git, Open MPI (the mpi
+# process group and its multi-process tests, docs/distributed.md); with --test also
 # Python's safetensors and numpy from PyPI, for the checkpoint interop test.
 #
 # usage: bash tools/install_deps.sh [--test]
@@ -36,11 +37,17 @@ need_command git git
 if ! have_gtest; then
   missing+=(libgtest-dev)
 fi
+# Open MPI: mpirun to launch the dist tests, mpi.h and the libraries for MT_MPI=AUTO.
+need_command mpirun openmpi-bin
+if ! compgen -G '/usr/lib/*/openmpi/include/mpi.h' >/dev/null &&
+  ! compgen -G '/usr/include/*/openmpi/mpi.h' >/dev/null; then
+  missing+=(libopenmpi-dev)
+fi
 
 if [[ ${#missing[@]} -gt 0 ]]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "install_deps: missing ${missing[*]} and no apt-get here; install them by hand" \
-      "(CMake >= 3.25, Ninja, a C++20 compiler, GoogleTest, git)" >&2
+      "(CMake >= 3.25, Ninja, a C++20 compiler, GoogleTest, git, Open MPI)" >&2
     exit 1
   fi
   sudo=()
