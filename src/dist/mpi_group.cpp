@@ -197,6 +197,15 @@ class MpiGroup final : public ProcessGroup {
       std::shared_ptr<Op> op = std::move(op_);
       group_.finish(op);
     }
+    // Moves every queued op forward once (MPI progresses only inside MPI calls): data
+    // parallel calls it from its gradient hooks, so buckets travel while backward runs.
+    bool poll() override {
+      if (op_ == nullptr) {
+        return true;
+      }
+      group_.progress();
+      return op_->state == Op::State::Done || op_->state == Op::State::Failed;
+    }
 
    private:
     MpiGroup& group_;

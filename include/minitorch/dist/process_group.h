@@ -14,8 +14,10 @@
 
 namespace minitorch::dist {
 
-/// A collective that cannot complete: a peer that died or never came, a timeout, calls that
-/// do not match across ranks (shapes, dtypes). The process group is unusable afterwards.
+/// A collective that cannot complete: calls that do not match across ranks (op, element
+/// count, dtype, root; the MPI group stays usable after that), a peer that died or never
+/// came, a timeout, a transport error (the NCCL group is unusable afterwards; the MPI group
+/// ends the whole job on a timeout instead, so that no rank hangs).
 class DistError : public Error {
  public:
   using Error::Error;
@@ -51,8 +53,9 @@ class ProcessGroup {
   virtual std::string_view backend() const = 0;
 
   // Every collective takes a contiguous tensor on the group's device (CPU for single and
-  // MPI, CUDA for NCCL) of the same shape and dtype on every rank (all_gather: same shape),
-  // and throws ShapeError / DeviceError / DTypeError before communicating otherwise.
+  // MPI, CUDA for NCCL) with the same element count and dtype on every rank (all_gather:
+  // the same shape), and throws ShapeError / DeviceError / DTypeError before communicating
+  // otherwise.
   // Results are bitwise identical on every rank, and run to run for a fixed world size.
 
   /// Sums t element-wise over all ranks, in place.
