@@ -36,8 +36,6 @@ for preset in "${presets[@]}"; do
   start=$SECONDS
   step=""
   echo "==== $preset"
-  # MT_BUILD_TESTS=ON: a build dir first configured with tests off keeps that in its cache,
-  # and the preset alone would then build and find no tests.
   if [[ $preset == fuzz ]]; then
     if ! { step=fuzz && bash tools/fuzz.sh "${MINITORCH_FUZZ_SECONDS:-60}"; }; then
       summary+=("test_all: fuzz FAILED ($((SECONDS - start)) s)")
@@ -48,6 +46,8 @@ for preset in "${presets[@]}"; do
     echo "==== fuzz ok"
     continue
   fi
+  # MT_BUILD_TESTS=ON: a build dir first configured with tests off keeps that in its cache,
+  # and the preset alone would then build and find no tests.
   if ! { step=configure && cmake --preset "$preset" -DMT_BUILD_TESTS=ON &&
     step=build && cmake --build --preset "$preset" -j2 &&
     step=test && ctest --preset "$preset"; }; then
