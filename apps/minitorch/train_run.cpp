@@ -160,7 +160,7 @@ std::pair<std::int64_t, std::int64_t> share(std::int64_t n, std::int64_t part, s
 double Trainer::run_epoch_data_parallel() {
   const std::int64_t rank = group_->rank();
   const std::int64_t world = group_->world_size();
-  Tensor total = zeros({1}, {.dtype = kFloat64});
+  Tensor total = zeros({1}, {.dtype = kFloat64, .device = device_});
   for (const data::Batch& batch : batches_->epoch()) {
     const std::int64_t n = batch.y.numel();
     auto [begin, count] = share(n, rank, world);
@@ -174,7 +174,7 @@ double Trainer::run_epoch_data_parallel() {
     }
     optimizer_->step();
     NoGradGuard no_grad;
-    total.add_(loss.detach().to(kFloat64).to(Device::cpu()).reshape({1}), static_cast<double>(n));
+    total.add_(loss.detach().to(kFloat64).reshape({1}), static_cast<double>(n));
   }
   group_->all_reduce(total);
   return total.item() / static_cast<double>(dataset_.size());

@@ -255,7 +255,8 @@ double deterministic_step(const std::vector<Tensor>& params, ProcessGroup& group
   }
   const std::int64_t mine = micro_batches / world;
   Tensor local = zeros({mine, total}, {.dtype = dtype, .device = device});
-  Tensor losses = zeros({mine}, {.dtype = kFloat64});
+  // On the parameters' device: the NCCL group gathers CUDA tensors only.
+  Tensor losses = zeros({mine}, {.dtype = kFloat64, .device = device});
   for (std::int64_t j = 0; j < mine; ++j) {
     for (const Tensor& p : params) {
       Tensor(p).zero_grad();
