@@ -6,6 +6,7 @@
 // all-reduced every batch of 10).
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 #include "commands.h"
 #include "train_support.h"
@@ -60,7 +61,49 @@ struct EpochResult {
   std::int64_t bytes;  ///< per epoch, gradient bytes this rank sent
 };
 
-EpochResult epoch(dist::ProcessGroup& group, std::int64_t epochs) {
+// One Chrome trace (chrome://tracing, Perfetto) of the last data-parallel step: per rank
+// (pid), backward on one row and each bucket's all-reduce, from its start to when it was
+// first seen complete, on another. Every rank's timings are gathered to rank 0, which writes.
+void write_step_trace(dist::ProcessGroup& group, const dist::StepTiming& step,
+                      const std::string& path) {
+  std::vector<double> mine = {static_cast<double>(step.backward_ns),
+                              static_cast<double>(step.finished_ns)};
+  for (const dist::BucketTiming& bucket : step.buckets) {
+    mine.push_back(static_cast<double>(bucket.launched_ns));
+    mine.push_back(static_cast<double>(bucket.done_ns));
+    mine.push_back(static_cast<double>(bucket.bytes));
+  }
+  const auto fields = static_cast<std::int64_t>(mine.size());
+  Tensor all = group.all_gather(from_vector(mine, {fields}, {.dtype = kFloat64}));
+  if (group.rank() != 0) {
+    return;
+  }
+  std::ofstream out(path);
+  if (!out) {
+    throw Error("bench dist: --trace: cannot open '" + path + "' for writing");
+  }
+  out << "{\"traceEvents\":[\n";
+  bool first = true;
+  auto event = [&](const std::string& name, int pid, int tid, double begin_ns, double end_ns) {
+    out << (first ? "" : ",\n") << "{\"name\":\"" << name << "\",\"ph\":\"X\",\"pid\":" << pid
+        << ",\"tid\":" << tid << ",\"ts\":" << begin_ns / 1e3
+        << ",\"dur\":" << std::max(0.0, end_ns - begin_ns) / 1e3 << "}";
+    first = false;
+  };
+  for (int r = 0; r < group.world_size(); ++r) {
+    std::vector<double> t = all.select(0, r).to_vector();
+    event("backward", r, 0, 0.0, t[0]);
+    event("wait for gradient sums", r, 0, t[0], t[1]);
+    for (std::size_t b = 0; 2 + 3 * b + 2 < t.size(); ++b) {
+      event("all-reduce bucket " + std::to_string(b) + " (" +
+                std::to_string(static_cast<long long>(t[2 + 3 * b + 2])) + " bytes)",
+            r, 1, t[2 + 3 * b], t[2 + 3 * b + 1]);
+    }
+  }
+  out << "\n],\"displayTimeUnit\":\"ms\"}\n";
+}
+
+EpochResult epoch(dist::ProcessGroup& group, std::int64_t epochs, const std::string& trace) {
   TrainOptions options;
   options.dataset = "xor";
   options.points = 5000;
@@ -82,6 +125,9 @@ EpochResult epoch(dist::ProcessGroup& group, std::int64_t epochs) {
       times.push_back(now_seconds() - t0);
     }
   }
+  if (!trace.empty() && trainer.last_step() != nullptr) {
+    write_step_trace(group, *trainer.last_step(), trace);
+  }
   const double timed = static_cast<double>(epochs - 1);
   return {
       median(times), minimum(times), (trainer.comm_wait_seconds() - wait_before) / timed,
@@ -95,11 +141,13 @@ int bench_dist(const std::vector<std::string>& args) {
   if (!parse_bench_dist_args(args, options)) {
     std::puts(
         "usage: [mpirun -n P] minitorch bench dist [--threads N] [--repeats R] [--epochs E] "
-        "[--json]\n\n"
+        "[--json] [--trace FILE.json]\n\n"
         "Times the notebook's big matmul (200x100000 @ 100000x400 float32, rows split over the\n"
         "processes, C all-gathered) and an epoch of the 5000-point / hidden-256 MLP (batch 10,\n"
         "data parallel over the processes), in this process configuration. Compare one\n"
-        "process with 2 threads against mpirun -n 2 with 1 thread: bench/dist_compare.sh.");
+        "process with 2 threads against mpirun -n 2 with 1 thread: bench/dist_compare.sh.\n"
+        "--trace writes a Chrome trace of the last data-parallel step: backward and each\n"
+        "gradient bucket's all-reduce, per rank.");
     return 0;
   }
   if (options.threads > 0) {
@@ -107,7 +155,7 @@ int bench_dist(const std::vector<std::string>& args) {
   }
   dist::ProcessGroup& group = dist::init_process_group("auto");
   BigResult big = big_matmul(group, options.repeats);
-  EpochResult train = epoch(group, options.epochs);
+  EpochResult train = epoch(group, options.epochs, options.trace);
   if (group.rank() != 0) {
     return 0;
   }

@@ -486,6 +486,7 @@ bool parse_bench_dist_args(const std::vector<std::string>& args, BenchDistOption
   // Each epoch of the 5000-point workload takes ~40 ms-1 s: 1000 is already minutes.
   p.integer("--epochs", &o.epochs, 2, 1000);
   p.flag("--json", &o.json);
+  p.text("--trace", &o.trace, "a file name");
   return p.parse(args);
 }
 

@@ -128,6 +128,7 @@ struct BenchDistOptions {
   int repeats = 5;  ///< big products timed
   std::int64_t epochs = 6;  ///< training epochs timed (the first is dropped as warm-up)
   bool json = false;
+  std::string trace;  ///< Chrome trace of the last data-parallel step (every rank), or ""
 };
 
 /// `minitorch diagnose`'s settings.

@@ -64,6 +64,10 @@ class Trainer {
   /// gradient sums, and the gradient bytes this rank sent to all-reduce.
   double comm_wait_seconds() const { return static_cast<double>(comm_wait_ns_) * 1e-9; }
   std::int64_t comm_bytes() const { return comm_bytes_; }
+  /// Data parallel only: the last step's backward and bucket timings; null otherwise.
+  const dist::StepTiming* last_step() const {
+    return data_parallel_ ? &data_parallel_->last_step() : nullptr;
+  }
 
   const data::Dataset& dataset() const { return dataset_; }
   Mlp& model() { return *model_; }
