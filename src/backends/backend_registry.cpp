@@ -83,7 +83,7 @@ void set_backend(std::string_view name) {
     names += (names.empty() ? "" : ", ") + entry.name;
   }
   throw ValueError("set_backend: unknown backend '" + std::string(name) + "' (available: " + names +
-              ")");
+                   ")");
 }
 
 std::string backend_name(Device device) { return std::string(backend_for(device).name()); }

@@ -38,7 +38,8 @@ Init parse_init(const std::string& name) {
       return init;
     }
   }
-  throw ValueError("init: unknown initialisation '" + name + "' (pytorch, course, xavier, kaiming)");
+  throw ValueError("init: unknown initialisation '" + name +
+                   "' (pytorch, course, xavier, kaiming)");
 }
 
 Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOptions options)

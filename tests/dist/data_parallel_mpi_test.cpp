@@ -72,8 +72,9 @@ TEST(DataParallelMpi, ParametersStayBitwiseIdenticalOnEveryRank) {
     dp.backward(loss);
     sgd.step();
     for (std::size_t i = 0; i < params.size(); ++i) {
-      expect_same_on_every_rank(group, params[i].detach(),
-                                "step " + std::to_string(step) + ", parameter " + std::to_string(i));
+      expect_same_on_every_rank(
+          group, params[i].detach(),
+          "step " + std::to_string(step) + ", parameter " + std::to_string(i));
     }
   }
 }

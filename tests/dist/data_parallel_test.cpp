@@ -1,12 +1,13 @@
 // Data parallel in one process: the gradient hooks, DataParallel's buckets (sums over a
 // world of one are the gradients themselves, bit for bit) and the deterministic step's tree.
 // tests/dist/data_parallel_mpi_test.cpp runs the same machinery over several processes.
+#include "minitorch/dist/data_parallel.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "dist/groups.h"
-#include "minitorch/dist/data_parallel.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/nn/nn.h"
 

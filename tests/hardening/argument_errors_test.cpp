@@ -10,24 +10,14 @@
 #include "minitorch/minitorch.h"
 #include "minitorch/nn/nn.h"
 #include "minitorch/optim/optim.h"
+#include "support/expect_error.h"
 
 namespace minitorch {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-template <class E, class Fn>
-void expect_error(Fn fn, std::initializer_list<const char*> fragments) {
-  try {
-    fn();
-    FAIL() << "expected an exception";
-  } catch (const E& e) {
-    std::string what = e.what();
-    for (const char* fragment : fragments) {
-      EXPECT_NE(what.find(fragment), std::string::npos) << "'" << fragment << "' in: " << what;
-    }
-  }
-}
+using testing::expect_error;
 
 TEST(ArgumentErrors, ClassLabelsOutOfRangeOrNotWholeNumbers) {
   Tensor logits = randn({3, 4}, {.requires_grad = true});

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "minitorch/minitorch.h"
+#include "support/expect_error.h"
 
 namespace minitorch {
 namespace {
@@ -14,19 +15,7 @@ namespace {
 constexpr std::int64_t k2to40 = std::int64_t{1} << 40;
 constexpr std::int64_t k2to62 = std::int64_t{1} << 62;
 
-// Runs fn, expects an exception of type E whose message contains every fragment.
-template <class E, class Fn>
-void expect_error(Fn fn, std::initializer_list<const char*> fragments) {
-  try {
-    fn();
-    FAIL() << "expected an exception";
-  } catch (const E& e) {
-    std::string what = e.what();
-    for (const char* fragment : fragments) {
-      EXPECT_NE(what.find(fragment), std::string::npos) << "'" << fragment << "' in: " << what;
-    }
-  }
-}
+using testing::expect_error;
 
 TEST(Sizes, ShapeNumelDetectsOverflow) {
   EXPECT_EQ(shape_numel({k2to40, 1 << 20}), std::int64_t{1} << 60);
