@@ -59,10 +59,29 @@ std::string to_string(const Dims& dims);
 /// overflows int64 (a shape no tensor can have).
 std::int64_t shape_numel(const Shape& shape);
 
+/// Throws the ShapeError checked_numel promises (out of line: the message is off the hot path).
+[[noreturn]] void throw_uncountable_shape(const Shape& shape, std::int64_t element_size,
+                                          const char* op);
+
 /// The element count of a tensor of `shape` with elements of `element_size` bytes, after
-/// checking that it can exist: every size >= 0, and the element and byte counts fit in
-/// int64. Throws ShapeError naming op and the shape otherwise (Note [Checked sizes]).
-std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op);
+/// checking that it can exist: every size >= 0, and the product of the non-zero sizes times
+/// element_size fits in int64. Throws ShapeError naming op and the shape otherwise (Note
+/// [Checked sizes] in shape.cpp). Inline: every view and output runs it.
+inline std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op) {
+  std::int64_t n = 1;
+  bool empty = false;
+  bool bad = false;
+  for (std::int64_t size : shape) {
+    empty |= size == 0;
+    bad |= size < 0 || __builtin_mul_overflow(n, size == 0 ? 1 : size, &n);
+  }
+  std::int64_t bytes = 0;
+  bad |= __builtin_mul_overflow(n, element_size, &bytes);
+  if (bad) [[unlikely]] {
+    throw_uncountable_shape(shape, element_size, op);
+  }
+  return empty ? 0 : n;
+}
 
 /// Turns a possibly negative dim into 0..ndim-1; throws IndexError naming op and shape.
 int wrap_dim(std::int64_t dim, int ndim, const char* op, const Shape& shape);

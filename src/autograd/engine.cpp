@@ -75,9 +75,8 @@ void run_backward(const Tensor& root, const Tensor& gradient) {
         impl->grad = impl->grad.defined() ? impl->grad + g : (exclusively_owned(g) ? g : g.clone());
         if (!impl->post_accumulate_hooks.empty()) {
           // The leaf is complete: its turn comes after every tensor that feeds it.
-          Tensor leaf = Tensor::from_impl(impl->shared_from_this());
           for (auto& hook : impl->post_accumulate_hooks) {
-            hook(leaf);
+            hook();
           }
         }
         continue;

@@ -79,14 +79,18 @@ std::string to_string(const Dims& dims) {
 }
 
 std::int64_t shape_numel(const Shape& shape) {
-  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
-    return 0;
-  }
+  // One pass on the hot path (every numel()); only an overflow looks again, for a zero size
+  // that makes the product 0 whatever came before it.
   std::int64_t n = 1;
+  bool overflow = false;
   for (std::int64_t size : shape) {
-    if (__builtin_mul_overflow(n, size, &n)) {
-      throw ShapeError("shape " + to_string(shape) + ": the element count overflows int64");
+    overflow |= __builtin_mul_overflow(n, size, &n);
+  }
+  if (overflow) {
+    if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+      return 0;
     }
+    throw ShapeError("shape " + to_string(shape) + ": the element count overflows int64");
   }
   return n;
 }
@@ -97,28 +101,21 @@ std::int64_t shape_numel(const Shape& shape) {
 // reads and writes far outside its storage. The product of the non-zero sizes must fit too,
 // also when a size is 0 ([0, 2^40, 2^40] is refused): then every stride computed from a
 // shape fits in int64, for empty tensors as well (TensorData gives those contiguous strides).
-std::int64_t checked_numel(const Shape& shape, std::int64_t element_size, const char* op) {
-  bool empty = false;
+void throw_uncountable_shape(const Shape& shape, std::int64_t element_size, const char* op) {
   std::int64_t n = 1;
   for (int i = 0; i < shape.size(); ++i) {
     if (shape[i] < 0) {
       throw ShapeError(std::string(op) + ": negative size " + std::to_string(shape[i]) +
                        " at dim " + std::to_string(i) + " of shape " + to_string(shape));
     }
-    if (shape[i] == 0) {
-      empty = true;
-    } else if (__builtin_mul_overflow(n, shape[i], &n)) {
+    if (shape[i] != 0 && __builtin_mul_overflow(n, shape[i], &n)) {
       throw ShapeError(std::string(op) + ": shape " + to_string(shape) +
                        " has more elements than int64 can count");
     }
   }
-  std::int64_t bytes = 0;
-  if (__builtin_mul_overflow(n, element_size, &bytes)) {
-    throw ShapeError(std::string(op) + ": shape " + to_string(shape) + " has " + std::to_string(n) +
-                     " elements of " + std::to_string(element_size) +
-                     " bytes, more bytes than int64 can count");
-  }
-  return empty ? 0 : n;
+  throw ShapeError(std::string(op) + ": shape " + to_string(shape) + " has " + std::to_string(n) +
+                   " elements of " + std::to_string(element_size) +
+                   " bytes, more bytes than int64 can count");
 }
 
 int wrap_dim(std::int64_t dim, int ndim, const char* op, const Shape& shape) {

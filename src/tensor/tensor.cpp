@@ -161,7 +161,14 @@ void Tensor::register_post_accumulate_grad_hook(std::function<void(Tensor&)> hoo
     throw AutogradError("register_post_accumulate_grad_hook: the tensor (shape " +
                         minitorch::to_string(shape()) + ") is not a leaf that requires grad");
   }
-  impl_->post_accumulate_hooks.push_back(std::move(hook));
+  // A weak handle: a strong one inside the tensor's own implementation would keep it alive.
+  std::weak_ptr<TensorImpl> weak = impl_;
+  impl_->post_accumulate_hooks.push_back([weak, hook = std::move(hook)] {
+    if (std::shared_ptr<TensorImpl> impl = weak.lock()) {
+      Tensor leaf = Tensor::from_impl(std::move(impl));
+      hook(leaf);
+    }
+  });
 }
 
 Tensor Tensor::detach() const { return Tensor(data()); }

@@ -13,7 +13,7 @@ namespace autograd {
 class Node;
 }
 
-struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
+struct TensorImpl {
   explicit TensorImpl(TensorData d) : data(std::move(d)) {}
 
   TensorData data;
@@ -22,8 +22,9 @@ struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
   std::shared_ptr<autograd::Node> grad_fn;
   /// Accumulated gradient of a leaf that requires grad.
   Tensor grad;
-  /// Called after backward accumulates into grad (Tensor::register_post_accumulate_grad_hook).
-  std::vector<std::function<void(Tensor&)>> post_accumulate_hooks;
+  /// Called after backward accumulates into grad (Tensor::register_post_accumulate_grad_hook);
+  /// each holds a weak handle to this tensor and calls the user's hook with it.
+  std::vector<std::function<void()>> post_accumulate_hooks;
 
   // Bookkeeping of the backward pass (see autograd/engine.cpp): the pass that last visited
   // this tensor, and the gradient gathered for it so far in that pass.
