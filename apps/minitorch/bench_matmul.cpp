@@ -39,7 +39,7 @@ TensorData random_matrix(std::int64_t rows, std::int64_t cols, DType dtype, char
   std::uniform_real_distribution<double> dist(0.0, 1.0);
   TensorData t = order == 'C' ? TensorData::empty({rows, cols}, dtype, Device::cpu())
                               : TensorData::empty({cols, rows}, dtype, Device::cpu());
-  dispatch_dtype(dtype, [&](auto v) {
+  dispatch_floating(dtype, [&](auto v) {
     using T = decltype(v);
     T* p = t.storage_data<T>();
     for (std::int64_t i = 0; i < rows * cols; ++i) {
@@ -59,7 +59,7 @@ bool same_as_reference(const TensorData& a, const TensorData& b, const TensorDat
   reference_backend().matmul(a, b, want);
   const double u = got.dtype() == kFloat32 ? 0x1p-24 : 0x1p-53;
   const double tol = 4.0 * static_cast<double>(a.shape()[1] + 2) * u;
-  return dispatch_dtype(got.dtype(), [&](auto v) {
+  return dispatch_floating(got.dtype(), [&](auto v) {
     using T = decltype(v);
     const T* g = got.storage_data<T>();
     const T* w = want.storage_data<T>();

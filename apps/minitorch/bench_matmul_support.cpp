@@ -65,7 +65,7 @@ double fma_loop(bool f64, std::int64_t iters, double& sink) {
 }
 
 double at(const TensorData& t, std::int64_t i, std::int64_t j) {
-  return dispatch_dtype(t.dtype(), [&](auto v) {
+  return dispatch_floating(t.dtype(), [&](auto v) {
     using T = decltype(v);
     return static_cast<double>(
         t.storage_data<T>()[t.offset() + i * t.strides()[0] + j * t.strides()[1]]);

@@ -240,7 +240,7 @@ Timing StreamBench::run(StreamKernel kernel, DType dtype, std::int64_t n,
     // First touch by the thread that will use each slice.
     s.pool.run(parts, [&](int p, int count) {
       auto [begin, end] = slice(n, p, count, element);
-      dispatch_dtype(dtype, [&](auto zero) {
+      dispatch_floating(dtype, [&](auto zero) {
         using T = decltype(zero);
         std::fill(static_cast<T*>(s.a.get()) + begin, static_cast<T*>(s.a.get()) + end, T(0));
         std::fill(static_cast<T*>(s.b.get()) + begin, static_cast<T*>(s.b.get()) + end, T(1));

@@ -1,15 +1,22 @@
-// Element types. Only floating types: every op is defined on them, comparisons give 0/1.
+// Element types: float32/float64 (every op), int64 (indices, counts) and bool (masks), with
+// their traits. A dtype becomes a C++ type in one place, dispatch_dtype (every dtype) or
+// dispatch_floating (the floating ones, for math kernels). See docs/dtypes.md.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace minitorch {
 
-enum class DType : std::uint8_t { Float32, Float64 };
+enum class DType : std::uint8_t { Float32, Float64, Int64, Bool };
+inline constexpr int kDTypeCount = 4;
 
 inline constexpr DType kFloat32 = DType::Float32;
 inline constexpr DType kFloat64 = DType::Float64;
+inline constexpr DType kInt64 = DType::Int64;
+inline constexpr DType kBool = DType::Bool;
 
 /// Bytes per element.
 constexpr std::int64_t element_size(DType dtype) {
@@ -18,11 +25,20 @@ constexpr std::int64_t element_size(DType dtype) {
       return 4;
     case DType::Float64:
       return 8;
+    case DType::Int64:
+      return 8;
+    case DType::Bool:
+      return 1;
   }
   return 0;
 }
 
-/// "float32" or "float64", as numpy and PyTorch spell them.
+/// float32 or float64.
+constexpr bool is_floating_point(DType dtype) {
+  return dtype == DType::Float32 || dtype == DType::Float64;
+}
+
+/// "float32", "float64", "int64" or "bool", as numpy and PyTorch spell them.
 std::string_view to_string(DType dtype);
 
 template <class T>
@@ -35,8 +51,50 @@ template <>
 constexpr DType dtype_of<double>() {
   return DType::Float64;
 }
+template <>
+constexpr DType dtype_of<std::int64_t>() {
+  return DType::Int64;
+}
+template <>
+constexpr DType dtype_of<bool>() {
+  return DType::Bool;
+}
 
-/// Calls fn(T{}) with T the C++ type of dtype: the one place a dtype becomes a type.
+#if defined(__CUDACC__)
+#define MT_DTYPE_HOST_DEVICE __host__ __device__
+#else
+#define MT_DTYPE_HOST_DEVICE
+#endif
+
+/// Note [Value conversion]: the one conversion between element types, used by copy, fill
+/// and the programs' loads and stores on every backend. To bool: nonzero (NaN included) is
+/// true. Floating to int64: truncation toward zero; NaN gives 0 and out-of-range values
+/// saturate (C++ leaves both undefined; numpy and PyTorch give INT64_MIN).
+template <class To, class From>
+MT_DTYPE_HOST_DEVICE constexpr To cast_value(From v) {
+  if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else if constexpr (std::is_same_v<To, std::int64_t> && std::is_floating_point_v<From>) {
+    if (!(v == v)) {
+      return 0;
+    }
+    if (v >= From(9.2233720368547758e18)) {
+      return INT64_MAX;
+    }
+    if (v <= From(-9.2233720368547758e18)) {
+      return INT64_MIN;
+    }
+    return static_cast<std::int64_t>(v);
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
+/// Throws DTypeError: "op: dtype is not supported here" (for dispatch_floating's callers).
+[[noreturn]] void throw_unsupported_dtype(DType dtype, const char* where);
+
+/// Calls fn(T{}) with T the C++ type of dtype (float, double, std::int64_t or bool): the one
+/// place a dtype becomes a type.
 template <class Fn>
 decltype(auto) dispatch_dtype(DType dtype, Fn&& fn) {
   switch (dtype) {
@@ -44,8 +102,27 @@ decltype(auto) dispatch_dtype(DType dtype, Fn&& fn) {
       return fn(float{});
     case DType::Float64:
       return fn(double{});
+    case DType::Int64:
+      return fn(std::int64_t{});
+    case DType::Bool:
+      return fn(bool{});
   }
   return fn(double{});
+}
+
+/// dispatch_dtype for kernels defined on the floating dtypes only; the ops layer has refused
+/// the others (a DTypeError naming where otherwise).
+template <class Fn>
+decltype(auto) dispatch_floating(DType dtype, Fn&& fn, const char* where = "kernel") {
+  switch (dtype) {
+    case DType::Float32:
+      return fn(float{});
+    case DType::Float64:
+      return fn(double{});
+    default:
+      break;
+  }
+  throw_unsupported_dtype(dtype, where);
 }
 
 }  // namespace minitorch

@@ -83,25 +83,38 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
   }
   auto n = static_cast<std::int64_t>(count > 0 ? count : 0);
   return host_tensor("arange", {n}, options, [&](std::int64_t i, auto t) {
-    return static_cast<decltype(t)>(start + static_cast<double>(i) * step);
+    return cast_value<decltype(t)>(start + static_cast<double>(i) * step);
   });
 }
 
+namespace {
+
+void check_floating_factory(const TensorOptions& options, const char* op) {
+  if (!is_floating_point(options.dtype)) {
+    throw DTypeError(std::string(op) + ": dtype " + std::string(to_string(options.dtype)) +
+                     " is not a floating dtype (use randint for integers)");
+  }
+}
+
+}  // namespace
+
 Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
+  check_floating_factory(options, "rand");
   Generator& g = gen != nullptr ? *gen : default_generator();
   return host_tensor("rand", shape, options, [&](std::int64_t, auto t) -> decltype(t) {
     if constexpr (std::is_same_v<decltype(t), float>) {
       return g.uniform_float();
     } else {
-      return g.uniform();
+      return cast_value<decltype(t)>(g.uniform());
     }
   });
 }
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
+  check_floating_factory(options, "randn");
   Generator& g = gen != nullptr ? *gen : default_generator();
   return host_tensor("randn", shape, options,
-                     [&](std::int64_t, auto t) { return static_cast<decltype(t)>(g.normal()); });
+                     [&](std::int64_t, auto t) { return cast_value<decltype(t)>(g.normal()); });
 }
 
 template <class V>

@@ -79,7 +79,7 @@ void Tensor::set(const Index& index, double value) {
   } else {
     dispatch_dtype(dtype(), [&](auto t) {
       using T = decltype(t);
-      data().storage_data<T>()[position] = static_cast<T>(value);
+      data().storage_data<T>()[position] = cast_value<T>(value);
     });
   }
   data().storage()->bump_version();

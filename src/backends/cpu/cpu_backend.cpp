@@ -5,6 +5,7 @@
 #include "backends/cpu/cpu_backend.h"
 
 #include <cstring>
+#include <type_traits>
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
@@ -151,24 +152,24 @@ void copy_typed(const TensorData& in, TensorData& out) {
       [&](const std::int64_t* o, std::int64_t n) {
         const In* s = src + o[1];
         Out* d = dst + o[0];
-        if constexpr (sizeof(In) == sizeof(Out)) {
+        if constexpr (std::is_same_v<In, Out>) {
           if (in_step == 1) {
             std::memcpy(d, s, static_cast<std::size_t>(n) * sizeof(Out));
             return;
           }
         }
         if (in_step == 0) {
-          Out v = static_cast<Out>(*s);
+          Out v = cast_value<Out>(*s);
           for (std::int64_t i = 0; i < n; ++i) {
             d[i] = v;
           }
         } else {
           for (std::int64_t i = 0; i < n; ++i) {
-            d[i] = static_cast<Out>(s[i]);
+            d[i] = cast_value<Out>(s[i]);
           }
         }
       },
-      [&](const std::int64_t* o) { dst[o[0]] = static_cast<Out>(src[o[1]]); });
+      [&](const std::int64_t* o) { dst[o[0]] = cast_value<Out>(src[o[1]]); });
 }
 
 template <class T>
@@ -179,7 +180,7 @@ void fill_typed(double value, TensorData& out) {
     return;
   }
   T* dst = static_cast<T*>(out.data_ptr());
-  const T v = static_cast<T>(value);
+  const T v = cast_value<T>(value);
   run_elementwise(
       plan, kCheapGrain, false,
       [&](const std::int64_t* o, std::int64_t n) {
@@ -196,20 +197,20 @@ class CpuBackend final : public Backend {
   std::string_view name() const override { return "cpu"; }
 
   void map(UnaryOp op, const TensorData& in, TensorData& out) override {
-    dispatch_dtype(out.dtype(), [&](auto t) { map_typed<decltype(t)>(op, in, out); });
+    dispatch_floating(out.dtype(), [&](auto t) { map_typed<decltype(t)>(op, in, out); });
   }
 
   void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
-    dispatch_dtype(out.dtype(), [&](auto t) { zip_typed<decltype(t)>(op, a, b, out); });
+    dispatch_floating(out.dtype(), [&](auto t) { zip_typed<decltype(t)>(op, a, b, out); });
   }
 
   void add_scaled(const TensorData& a, double alpha, const TensorData& b,
                   TensorData& out) override {
-    dispatch_dtype(out.dtype(), [&](auto t) { add_scaled_typed<decltype(t)>(a, alpha, b, out); });
+    dispatch_floating(out.dtype(), [&](auto t) { add_scaled_typed<decltype(t)>(a, alpha, b, out); });
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
-    dispatch_dtype(out.dtype(), [&](auto t) { reduce_pairwise<decltype(t)>(op, in, dim, out); });
+    dispatch_floating(out.dtype(), [&](auto t) { reduce_pairwise<decltype(t)>(op, in, dim, out); });
   }
 
   void matmul(const TensorData& a, const TensorData& b, TensorData& out) override {

@@ -264,7 +264,7 @@ void matmul_batched(const TensorData& a, const TensorData& b, TensorData& out,
 
 void matmul(const TensorData& a, const TensorData& b, TensorData& out,
             const MatmulOptions& options) {
-  dispatch_dtype(out.dtype(), [&](auto t) { matmul_batched<decltype(t)>(a, b, out, options); });
+  dispatch_floating(out.dtype(), [&](auto t) { matmul_batched<decltype(t)>(a, b, out, options); });
 }
 
 void matmul(const TensorData& a, const TensorData& b, TensorData& out) {

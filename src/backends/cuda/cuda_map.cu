@@ -22,7 +22,7 @@ struct Convert {
 }  // namespace
 
 void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context) {
-  dispatch_dtype(out.dtype(), [&](auto t) {
+  dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
     dispatch_unary(op,
                    [&](auto fn) { run_elementwise<1, T, T, T>(fn, out, &in, nullptr, context); });
@@ -30,16 +30,16 @@ void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpConte
 }
 
 void launch_fill(double value, TensorData& out, const OpContext& context) {
-  dispatch_dtype(out.dtype(), [&](auto t) {
+  dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
     run_elementwise<0, T, T, T>(Constant<T>{static_cast<T>(value)}, out, nullptr, nullptr, context);
   });
 }
 
 void launch_copy(const TensorData& in, TensorData& out, const OpContext& context) {
-  dispatch_dtype(in.dtype(), [&](auto in_t) {
+  dispatch_floating(in.dtype(), [&](auto in_t) {
     using In = decltype(in_t);
-    dispatch_dtype(out.dtype(), [&](auto out_t) {
+    dispatch_floating(out.dtype(), [&](auto out_t) {
       using Out = decltype(out_t);
       run_elementwise<1, Out, In, In>(Convert<Out>{}, out, &in, nullptr, context);
     });

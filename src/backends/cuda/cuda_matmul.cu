@@ -434,7 +434,7 @@ void launch_matmul(const TensorData& a, const TensorData& b, TensorData& out,
     launch_fill(0.0, out, context);
     return;
   }
-  dispatch_dtype(out.dtype(), [&](auto t) { matmul_typed<decltype(t)>(a, b, out, context); });
+  dispatch_floating(out.dtype(), [&](auto t) { matmul_typed<decltype(t)>(a, b, out, context); });
 }
 
 }  // namespace minitorch::cuda

@@ -413,7 +413,7 @@ void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const O
 
 void launch_reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out,
                    const OpContext& context) {
-  dispatch_dtype(out.dtype(), [&](auto t) {
+  dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
     dispatch_reduce(op, [&](auto fn) { reduce_typed<T>(fn, in, dim, out, context); });
   });

@@ -6,7 +6,7 @@ namespace minitorch::cuda {
 
 void launch_zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
                 const OpContext& context) {
-  dispatch_dtype(out.dtype(), [&](auto t) {
+  dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
     dispatch_binary(op, [&](auto fn) { run_elementwise<2, T, T, T>(fn, out, &a, &b, context); });
   });
@@ -14,7 +14,7 @@ void launch_zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorDat
 
 void launch_add_scaled(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
                        const OpContext& context) {
-  dispatch_dtype(out.dtype(), [&](auto t) {
+  dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
     run_elementwise<2, T, T, T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, out, &a, &b, context);
   });

@@ -91,7 +91,7 @@ void matmul_loop(const TensorData& a, const TensorData& b, TensorData& out) {
 
 template <class In, class Out>
 void copy_loop(const TensorData& in, TensorData& out) {
-  map_loop<In, Out>([](In v) { return static_cast<Out>(v); }, in, out);
+  map_loop<In, Out>([](In v) { return cast_value<Out>(v); }, in, out);
 }
 
 // See Note [Primitive report].
@@ -103,7 +103,7 @@ class ReferenceBackend final : public Backend {
 
   void map(UnaryOp op, const TensorData& in, TensorData& out) override {
     report_reference();
-    dispatch_dtype(out.dtype(), [&](auto t) {
+    dispatch_floating(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_unary(op, [&](auto fn) { map_loop<T, T>(fn, in, out); });
     });
@@ -111,7 +111,7 @@ class ReferenceBackend final : public Backend {
 
   void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
     report_reference();
-    dispatch_dtype(out.dtype(), [&](auto t) {
+    dispatch_floating(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_binary(op, [&](auto fn) { zip_loop<T>(fn, a, b, out); });
     });
@@ -120,7 +120,7 @@ class ReferenceBackend final : public Backend {
   void add_scaled(const TensorData& a, double alpha, const TensorData& b,
                   TensorData& out) override {
     report_reference();
-    dispatch_dtype(out.dtype(), [&](auto t) {
+    dispatch_floating(out.dtype(), [&](auto t) {
       using T = decltype(t);
       zip_loop<T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, a, b, out);
     });
@@ -128,7 +128,7 @@ class ReferenceBackend final : public Backend {
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
     report_reference();
-    dispatch_dtype(out.dtype(), [&](auto t) {
+    dispatch_floating(out.dtype(), [&](auto t) {
       using T = decltype(t);
       dispatch_reduce(op, [&](auto fn) { reduce_loop<T>(fn, in, dim, out); });
     });
@@ -136,7 +136,7 @@ class ReferenceBackend final : public Backend {
 
   void matmul(const TensorData& a, const TensorData& b, TensorData& out) override {
     report_reference();
-    dispatch_dtype(out.dtype(), [&](auto t) { matmul_loop<decltype(t)>(a, b, out); });
+    dispatch_floating(out.dtype(), [&](auto t) { matmul_loop<decltype(t)>(a, b, out); });
   }
 
   void fill(double value, TensorData& out) override {
@@ -148,7 +148,7 @@ class ReferenceBackend final : public Backend {
       for (std::int64_t i = 0; i < out.numel(); ++i) {
         to_index(i, out.shape(), out_index);
         out_storage[out.offset() + index_to_position(out_index, out.strides())] =
-            static_cast<T>(value);
+            cast_value<T>(value);
       }
     });
   }
