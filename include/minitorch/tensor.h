@@ -8,10 +8,12 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "minitorch/device.h"
 #include "minitorch/dtype.h"
+#include "minitorch/elementwise_ops.h"
 #include "minitorch/shape.h"
 #include "minitorch/tensor_data.h"
 
@@ -224,5 +226,10 @@ Tensor tanh(const Tensor& t);
 Tensor abs(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
+
+/// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast
+/// together, with autograd: the path of every elementwise function above. Throws ValueError
+/// when the count of inputs is not the op's arity.
+Tensor apply_elementwise(OpCode op, std::span<const Tensor> inputs);
 
 }  // namespace minitorch

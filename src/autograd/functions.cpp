@@ -1,6 +1,7 @@
-// Every autograd rule, in one table. A forward runs through the ops layer; a backward is
-// written with Tensor ops (so it runs on every backend) and executes in no-grad mode.
-// Adding a UnaryOp or BinaryOp without a rule below fails to compile (-Werror=switch).
+// The autograd rules of the non-elementwise ops (reductions, matmul, views, copies); the
+// elementwise ones come from the op descriptors (elementwise_function.cpp). A forward runs
+// through the ops layer; a backward is written with Tensor ops (so it runs on every backend)
+// and executes in no-grad mode.
 #include "autograd/functions.h"
 
 #include <string>
@@ -17,122 +18,6 @@ namespace minitorch::autograd {
 namespace {
 
 // ---- The rules ------------------------------------------------------------------------
-// x: input, y: output, g: gradient of the output. Each returns the gradient of x
-// (of a and b for binary ops) before broadcasting is undone.
-
-Tensor unary_rule(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g) {
-  switch (op) {
-    case UnaryOp::Neg:
-      return -g;
-    case UnaryOp::Exp:
-      return g * y;
-    case UnaryOp::Log:
-      return g / x;
-    case UnaryOp::Sigmoid:
-      return g * y * (1.0 - y);
-    case UnaryOp::Relu:
-      return g * x.gt(0.0);
-    case UnaryOp::Tanh:
-      return g * (1.0 - y * y);
-    case UnaryOp::Inv:
-      return -g * y * y;
-    case UnaryOp::Abs:
-      return g * (x.gt(0.0) - x.lt(0.0));
-  }
-  throw InternalError("unary_rule: unknown op");
-}
-
-// Which saved tensors each rule reads (Note [Saved versions] in node.cpp): only those are
-// checked for in-place writes. Adding an op without an entry fails to compile.
-struct UnaryReads {
-  bool x;
-  bool y;
-};
-UnaryReads unary_reads(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg:
-      return {false, false};
-    case UnaryOp::Exp:
-    case UnaryOp::Sigmoid:
-    case UnaryOp::Tanh:
-    case UnaryOp::Inv:
-      return {false, true};
-    case UnaryOp::Log:
-    case UnaryOp::Relu:
-    case UnaryOp::Abs:
-      return {true, false};
-  }
-  return {true, true};
-}
-
-bool is_differentiable(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add:
-    case BinaryOp::Sub:
-    case BinaryOp::Mul:
-    case BinaryOp::Div:
-    case BinaryOp::Pow:
-      return true;
-    case BinaryOp::Lt:
-    case BinaryOp::Gt:
-    case BinaryOp::Le:
-    case BinaryOp::Ge:
-    case BinaryOp::Eq:
-      return false;
-  }
-  return false;
-}
-
-std::pair<Tensor, Tensor> binary_rule(BinaryOp op, const Tensor& a, const Tensor& b,
-                                      const Tensor& y, const Tensor& g, bool need_b) {
-  switch (op) {
-    case BinaryOp::Add:
-      return {g, g};
-    case BinaryOp::Sub:
-      return {g, -g};
-    case BinaryOp::Mul:
-      return {g * b, g * a};
-    case BinaryOp::Div:
-      return {g / b, -g * y / b};
-    case BinaryOp::Pow:
-      return {g * b * a.pow(b - 1.0), need_b ? g * y * a.log() : Tensor()};
-    case BinaryOp::Lt:
-    case BinaryOp::Gt:
-    case BinaryOp::Le:
-    case BinaryOp::Ge:
-    case BinaryOp::Eq:
-      break;
-  }
-  throw InternalError("binary_rule: op " + std::string(to_string(op)) + " is not differentiable");
-}
-
-struct BinaryReads {
-  bool a;
-  bool b;
-  bool y;
-};
-// need_a / need_b: whether a / b gets a gradient.
-BinaryReads binary_reads(BinaryOp op, bool need_a, bool need_b) {
-  switch (op) {
-    case BinaryOp::Add:
-    case BinaryOp::Sub:
-      return {false, false, false};
-    case BinaryOp::Mul:
-      return {need_b, need_a, false};
-    case BinaryOp::Div:
-      return {false, true, need_b};
-    case BinaryOp::Pow:
-      return {true, need_a, need_b};
-    case BinaryOp::Lt:
-    case BinaryOp::Gt:
-    case BinaryOp::Le:
-    case BinaryOp::Ge:
-    case BinaryOp::Eq:
-      break;
-  }
-  return {true, true, true};
-}
-
 // g has y's shape (dim kept as size 1).
 Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const Tensor& g) {
   switch (op) {
@@ -159,8 +44,13 @@ Tensor reduce_rule(ReduceOp op, const Tensor& x, const Tensor& y, int dim, const
   throw InternalError("reduce_rule: unknown op");
 }
 
-// x, y: whether the rule reads them (sum needs only x's shape).
-UnaryReads reduce_reads(ReduceOp op) {
+// Which saved tensors a rule reads (Note [Saved versions] in node.cpp): only those are
+// checked for in-place writes. x, y: whether the rule reads them (sum needs only x's shape).
+struct ReduceReads {
+  bool x;
+  bool y;
+};
+ReduceReads reduce_reads(ReduceOp op) {
   switch (op) {
     case ReduceOp::Sum:
       return {false, false};
@@ -173,41 +63,6 @@ UnaryReads reduce_reads(ReduceOp op) {
 }
 
 // ---- Nodes ----------------------------------------------------------------------------
-
-class UnaryNode final : public Node {
- public:
-  UnaryNode(UnaryOp op, Tensor x, Tensor y)
-      : op_(op), x_(std::move(x), unary_reads(op).x), y_(std::move(y), unary_reads(op).y) {}
-  std::string_view name() const override { return to_string(op_); }
-  std::vector<Tensor> backward(const Tensor& g) override {
-    return {unary_rule(op_, x_.unpack(name()), y_.unpack(name()), g)};
-  }
-
- private:
-  UnaryOp op_;
-  SavedTensor x_;
-  SavedTensor y_;
-};
-
-class BinaryNode final : public Node {
- public:
-  BinaryNode(BinaryOp op, Tensor a, Tensor b, Tensor y, BinaryReads reads)
-      : op_(op), a_(std::move(a), reads.a), b_(std::move(b), reads.b), y_(std::move(y), reads.y) {}
-  std::string_view name() const override { return to_string(op_); }
-  std::vector<Tensor> backward(const Tensor& g) override {
-    const Tensor& a = a_.unpack(name());
-    const Tensor& b = b_.unpack(name());
-    auto [ga, gb] = binary_rule(op_, a, b, y_.unpack(name()), g, inputs[1] != nullptr);
-    return {inputs[0] ? sum_to(ga, a.shape()) : Tensor(),
-            inputs[1] ? sum_to(gb, b.shape()) : Tensor()};
-  }
-
- private:
-  BinaryOp op_;
-  SavedTensor a_;
-  SavedTensor b_;
-  SavedTensor y_;
-};
 
 class ReduceNode final : public Node {
  public:
@@ -339,7 +194,19 @@ class CopyNode final : public Node {
 
 // ---- Recording --------------------------------------------------------------------------
 
+}  // namespace
+
 bool needs_grad(const Tensor& a) { return is_grad_enabled() && a.requires_grad(); }
+
+Tensor record(TensorData out, std::shared_ptr<Node> node, std::span<const Tensor> inputs) {
+  Tensor result(std::move(out));
+  for (const Tensor& input : inputs) {
+    node->inputs.push_back(input.requires_grad() ? input.impl() : nullptr);
+  }
+  result.impl()->requires_grad = true;
+  result.impl()->grad_fn = std::move(node);
+  return result;
+}
 
 Tensor record(TensorData out, std::shared_ptr<Node> node,
               std::initializer_list<const Tensor*> inputs) {
@@ -350,29 +217,6 @@ Tensor record(TensorData out, std::shared_ptr<Node> node,
   result.impl()->requires_grad = true;
   result.impl()->grad_fn = std::move(node);
   return result;
-}
-
-}  // namespace
-
-Tensor unary(UnaryOp op, const Tensor& x) {
-  TensorData out = ops::map(op, x.data());
-  if (!needs_grad(x)) {
-    return Tensor(std::move(out));
-  }
-  Tensor y(out);
-  return record(std::move(out), std::make_shared<UnaryNode>(op, x, std::move(y)), {&x});
-}
-
-Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
-  TensorData out = ops::zip(op, a.data(), b.data());
-  if (!is_differentiable(op) || !(needs_grad(a) || needs_grad(b))) {
-    return Tensor(std::move(out));
-  }
-  Tensor y(out);
-  return record(std::move(out),
-                std::make_shared<BinaryNode>(
-                    op, a, b, std::move(y), binary_reads(op, a.requires_grad(), b.requires_grad())),
-                {&a, &b});
 }
 
 Tensor reduce(ReduceOp op, const Tensor& x, std::int64_t dim) {
@@ -461,12 +305,9 @@ namespace minitorch {
 
 std::vector<std::string> differentiable_ops() {
   std::vector<std::string> names;
-  for (int i = 0; i < kUnaryOpCount; ++i) {
-    names.emplace_back(to_string(static_cast<UnaryOp>(i)));
-  }
-  for (int i = 0; i < kBinaryOpCount; ++i) {
-    auto op = static_cast<BinaryOp>(i);
-    if (autograd::is_differentiable(op)) {
+  for (int i = 0; i < kOpCount; ++i) {
+    auto op = static_cast<OpCode>(i);
+    if (dispatch_op(op, [](auto d) { return decltype(d)::differentiable; })) {
       names.emplace_back(to_string(op));
     }
   }

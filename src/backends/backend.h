@@ -1,12 +1,15 @@
-// The backend interface (the lecture's TensorOps): four primitives plus fill and copy.
+// The backend interface (the lecture's TensorOps): the elementwise program (map and zip are
+// its one-node cases), reduce and matmul, plus fill and copy.
 // Contract for every method: the ops layer has already checked dtypes, devices and shapes;
 // inputs are broadcast to the output shape by stride-0 dims (same rank as out); out is
 // allocated by the caller and may alias an input only position-for-position (in-place ops).
 // A backend never allocates an output and never throws for user errors.
 #pragma once
 
+#include <span>
 #include <string_view>
 
+#include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/tensor_data.h"
 
@@ -17,15 +20,13 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
 
-  /// out[i] = op(in[i]); in has out's shape.
-  virtual void map(UnaryOp op, const TensorData& in, TensorData& out) = 0;
-  /// out[i] = op(a[i], b[i]); a and b have out's shape.
-  virtual void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) = 0;
-  /// out[i] = a[i] + alpha * b[i], the product rounded before the sum (scalar::AddScaled);
-  /// a and b have out's shape. A zip with a scalar factor: the optimisers' update in one
-  /// pass instead of a zip(mul) into a temporary and a zip(add).
-  virtual void add_scaled(const TensorData& a, double alpha, const TensorData& b,
-                          TensorData& out) = 0;
+  /// out[i] = program(inputs[0][i], inputs[1][i], ...) (Note [Elementwise programs] in
+  /// program.h): every input has out's shape (broadcast by stride-0 dims) and any dtype, each
+  /// element converted to compute (cast_value) on load; every node rounds to compute, which is
+  /// float32, float64 or int64; the result is converted to out's dtype (compute, or bool for a
+  /// comparison) on store. out may alias an input only position-for-position.
+  virtual void elementwise(const Program& program, DType compute,
+                           std::span<const TensorData> inputs, TensorData& out) = 0;
   /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's
   /// convention). An empty dim gives op's identity.
   virtual void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) = 0;

@@ -1,5 +1,6 @@
-// map and zip: output allocation and broadcasting, then one backend call.
-#include <iterator>
+// Elementwise programs: dtype promotion, broadcasting and output allocation, then one backend
+// call (Note [Elementwise programs]). map, zip and add_scaled are one- and two-op programs.
+#include <array>
 #include <string>
 
 #include "backends/backend.h"
@@ -12,14 +13,56 @@
 namespace minitorch::ops {
 namespace {
 
-// "zip(add)" etc.: literals, so that naming the op for an error message costs nothing
-// until a check fails.
-const char* zip_name(BinaryOp op) {
-  static constexpr const char* kNames[] = {"zip(add)", "zip(sub)", "zip(mul)", "zip(div)",
-                                           "zip(pow)", "zip(lt)",  "zip(gt)",  "zip(le)",
-                                           "zip(ge)",  "zip(eq)"};
-  static_assert(std::size(kNames) == kBinaryOpCount);
-  return kNames[static_cast<std::size_t>(op)];
+[[noreturn]] void throw_mixed_floats(std::span<const TensorData> inputs, std::string_view op) {
+  std::string dtypes;
+  std::string shapes;
+  for (const TensorData& t : inputs) {
+    dtypes += (dtypes.empty() ? "" : " and ") + std::string(to_string(t.dtype()));
+    shapes += (shapes.empty() ? "" : " and ") + to_string(t.shape());
+  }
+  throw DTypeError(std::string(op) + ": dtypes differ (" + dtypes + "; shapes " + shapes +
+                   "); convert one with to(kFloat32) or to(kFloat64)");
+}
+
+void check_devices(std::span<const TensorData> inputs, std::string_view op) {
+  for (std::size_t k = 1; k < inputs.size(); ++k) {
+    if (inputs[k].device() != inputs[0].device()) {
+      throw DeviceError(std::string(op) + ": operands are on different devices (" +
+                        inputs[0].device().to_string() + " and " + inputs[k].device().to_string() +
+                        "; shapes " + to_string(inputs[0].shape()) + " and " +
+                        to_string(inputs[k].shape()) + ")");
+    }
+  }
+}
+
+Shape broadcast_all(std::span<const TensorData> inputs, std::string_view op) {
+  Shape shape = inputs[0].shape();
+  for (std::size_t k = 1; k < inputs.size(); ++k) {
+    if (!(inputs[k].shape() == shape)) {
+      shape = shape_broadcast(shape, inputs[k].shape(), std::string(op).c_str());
+    }
+  }
+  return shape;
+}
+
+void check_program_inputs(const Program& program, std::span<const TensorData> inputs,
+                          std::string_view op) {
+  if (static_cast<int>(inputs.size()) != program.inputs || inputs.empty()) {
+    throw ValueError(std::string(op) + ": the program " + program.to_string() + " takes " +
+                     std::to_string(program.inputs) + " tensors, got " +
+                     std::to_string(inputs.size()));
+  }
+}
+
+void run(const Program& program, DType compute, std::span<const TensorData> inputs,
+         const Shape& shape, TensorData& out, std::string_view op) {
+  std::array<TensorData, kMaxProgramInputs> views;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    views[k] = inputs[k].shape() == shape ? inputs[k] : inputs[k].expand(shape);
+  }
+  std::span<const TensorData> operands(views.data(), inputs.size());
+  profile::PrimitiveTimer timer(op, inputs, out);
+  backend_for(out.device()).elementwise(program, compute, operands, out);
 }
 
 }  // namespace
@@ -50,59 +93,92 @@ void check_writable(const TensorData& out, const char* op) {
   }
 }
 
-TensorData map(UnaryOp op, const TensorData& a) {
-  TensorData out = TensorData::empty(a.shape(), a.dtype(), a.device());
-  profile::PrimitiveTimer timer(op, a, out);
-  backend_for(a.device()).map(op, a, out);
-  return out;
-}
-
-TensorData zip(BinaryOp op, const TensorData& a, const TensorData& b) {
-  if (a.device() != b.device() || a.dtype() != b.dtype()) {
-    check_same_device_and_dtype(a, b, zip_name(op));
+ProgramDTypes program_dtypes(const Program& program, std::span<const TensorData> inputs,
+                             std::string_view op) {
+  // Highest category wins: float64 / float32 > int64 > bool.
+  bool has32 = false;
+  bool has64 = false;
+  bool has_int = false;
+  for (const TensorData& t : inputs) {
+    has32 = has32 || t.dtype() == DType::Float32;
+    has64 = has64 || t.dtype() == DType::Float64;
+    has_int = has_int || t.dtype() == DType::Int64;
   }
-  Shape out_shape =
-      a.shape() == b.shape() ? a.shape() : shape_broadcast(a.shape(), b.shape(), zip_name(op));
-  TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
-  TensorData a_view = a.shape() == out_shape ? a : a.expand(out_shape);
-  TensorData b_view = b.shape() == out_shape ? b : b.expand(out_shape);
-  profile::PrimitiveTimer timer(op, a, b, out);
-  backend_for(a.device()).zip(op, a_view, b_view, out);
+  if (has32 && has64) {
+    throw_mixed_floats(inputs, op);
+  }
+  DType compute = has64 ? DType::Float64
+      : has32           ? DType::Float32
+      : has_int         ? DType::Int64
+                        : DType::Int64;
+  if (compute == DType::Int64 && program.has_floating_op()) {
+    compute = DType::Float32;
+  }
+  return {compute, compute};
+}
+
+TensorData elementwise(const Program& program, std::span<const TensorData> inputs,
+                       std::string_view op) {
+  check_program_inputs(program, inputs, op);
+  check_devices(inputs, op);
+  ProgramDTypes dtypes = program_dtypes(program, inputs, op);
+  Shape shape = broadcast_all(inputs, op);
+  TensorData out = TensorData::empty(shape, dtypes.result, inputs[0].device());
+  run(program, dtypes.compute, inputs, shape, out, op);
   return out;
 }
 
-namespace {
-
-// The checks of an in-place zip: devices, dtypes, out's shape the broadcast of a's and b's,
-// out writable. Returns that shape.
-Shape check_zip_into(const TensorData& a, const TensorData& b, const TensorData& out,
-                     const char* name) {
-  check_same_device_and_dtype(a, b, name);
-  check_same_device_and_dtype(a, out, name);
-  Shape shape = shape_broadcast(a.shape(), b.shape(), name);
+void elementwise_into(const Program& program, std::span<const TensorData> inputs,
+                      TensorData& out, std::string_view op) {
+  check_program_inputs(program, inputs, op);
+  check_devices(inputs, op);
+  if (out.device() != inputs[0].device()) {
+    throw DeviceError(std::string(op) + ": the output is on " + out.device().to_string() +
+                      ", the operands on " + inputs[0].device().to_string());
+  }
+  ProgramDTypes dtypes = program_dtypes(program, inputs, op);
+  if (out.dtype() != dtypes.result) {
+    throw DTypeError(std::string(op) + ": the result dtype " +
+                     std::string(to_string(dtypes.result)) + " differs from the in-place output's " +
+                     std::string(to_string(out.dtype())) + " (shape " + to_string(out.shape()) + ")");
+  }
+  Shape shape = broadcast_all(inputs, op);
   if (!(shape == out.shape())) {
-    throw ShapeError(std::string(name) + ": result shape " + to_string(shape) + " of operands " +
-                     to_string(a.shape()) + " and " + to_string(b.shape()) +
+    throw ShapeError(std::string(op) + ": result shape " + to_string(shape) + " of operands " +
+                     to_string(inputs[0].shape()) +
+                     (inputs.size() > 1 ? " and " + to_string(inputs[1].shape()) : "") +
                      " differs from the in-place output's shape " + to_string(out.shape()));
   }
-  check_writable(out, name);
-  return shape;
+  check_writable(out, std::string(op).c_str());
+  run(program, dtypes.compute, inputs, shape, out, op);
 }
 
-}  // namespace
+TensorData map(OpCode op, const TensorData& a) {
+  return elementwise(op_program(op), std::span<const TensorData>(&a, 1), to_string(op));
+}
 
-void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
-              const char* name) {
-  Shape shape = check_zip_into(a, b, out, name);
-  profile::PrimitiveTimer timer(op, a, b, out);
-  backend_for(out.device()).zip(op, a.expand(shape), b.expand(shape), out);
+TensorData zip(OpCode op, const TensorData& a, const TensorData& b) {
+  const std::array<TensorData, 2> inputs = {a, b};
+  return elementwise(op_program(op), inputs, to_string(op));
+}
+
+void zip_into(OpCode op, const TensorData& a, const TensorData& b, TensorData& out,
+              std::string_view name) {
+  const std::array<TensorData, 2> inputs = {a, b};
+  elementwise_into(op_program(op), inputs, out, name);
 }
 
 void add_scaled_into(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
-                     const char* name) {
-  Shape shape = check_zip_into(a, b, out, name);
-  profile::PrimitiveTimer timer("add_scaled", a, b, out);
-  backend_for(out.device()).add_scaled(a.expand(shape), alpha, b.expand(shape), out);
+                     std::string_view name) {
+  Program program;
+  program.inputs = 2;
+  program.size = 3;
+  program.nodes[0] = ProgramNode{OpCode::Const, {0, 0, 0}, alpha};
+  program.nodes[1] = ProgramNode{OpCode::Mul, {1, 2, 0}, 0};
+  program.nodes[2] = ProgramNode{OpCode::Add, {0, 3, 0}, 0};
+  program.output = 4;
+  const std::array<TensorData, 2> inputs = {a, b};
+  elementwise_into(program, inputs, out, name);
 }
 
 }  // namespace minitorch::ops

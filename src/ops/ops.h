@@ -4,25 +4,47 @@
 // or write, so a throw leaves the operands untouched.
 #pragma once
 
+#include <span>
+#include <string_view>
+
+#include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/tensor_data.h"
 
 namespace minitorch::ops {
 
-/// op(a) elementwise, same shape and dtype as a.
-TensorData map(UnaryOp op, const TensorData& a);
+/// The compute and result dtypes of a program over operands of these dtypes (docs/dtypes.md):
+/// float32 and float64 do not mix (DTypeError naming op); a float with int64/bool operands
+/// computes in the float; int64/bool compute in int64, or in float32 when a node is a
+/// Floating op; the result is the compute dtype, or bool for a comparison.
+struct ProgramDTypes {
+  DType compute;
+  DType result;
+};
+ProgramDTypes program_dtypes(const Program& program, std::span<const TensorData> inputs,
+                             std::string_view op);
 
-/// op(a, b) elementwise over the broadcast shape. Throws DeviceError, DTypeError,
-/// ShapeError ("zip(add): shapes [3, 4] and [5] do not broadcast (dim -1: 4 vs 5)").
-TensorData zip(BinaryOp op, const TensorData& a, const TensorData& b);
+/// program over inputs broadcast together (Note [Elementwise programs]), into a new tensor.
+/// Throws DeviceError, DTypeError, ShapeError naming op ("mul: shapes [3, 4] and [5] do not
+/// broadcast (dim -1: 4 vs 5)").
+TensorData elementwise(const Program& program, std::span<const TensorData> inputs,
+                       std::string_view op);
 
-/// out = op(a, b) in place; out's shape must be the broadcast shape and out may alias a
-/// or b position-for-position. Throws ShapeError when out has self-overlapping elements.
-void zip_into(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
-              const char* name);
-/// out = a + alpha * b (Backend::add_scaled), in place like zip_into.
+/// program over inputs into out in place: out's shape must be the broadcast shape and its
+/// dtype the result dtype; out may alias an input position-for-position. Throws ShapeError
+/// when out has self-overlapping elements.
+void elementwise_into(const Program& program, std::span<const TensorData> inputs,
+                      TensorData& out, std::string_view op);
+
+/// op(a) / op(a, b): the one-op programs.
+TensorData map(OpCode op, const TensorData& a);
+TensorData zip(OpCode op, const TensorData& a, const TensorData& b);
+void zip_into(OpCode op, const TensorData& a, const TensorData& b, TensorData& out,
+              std::string_view name);
+/// out = a + alpha * b in place: the program add(a, mul(b, alpha)), the product rounded
+/// before the sum (the optimisers' update in one pass).
 void add_scaled_into(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
-                     const char* name);
+                     std::string_view name);
 
 /// Folds dim with op; the result keeps dim as size 1 (the lecture's convention).
 /// A scalar reduces to itself. Max over an empty dim throws ShapeError.

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "minitorch/profiler.h"
@@ -23,21 +24,12 @@ inline bool profiling_enabled() { return g_enabled.load(std::memory_order_relaxe
 /// right before the call, with the operands as the op received them and the output.
 class PrimitiveTimer {
  public:
-  PrimitiveTimer(UnaryOp op, const TensorData& in, const TensorData& out) {
+  /// An elementwise program over inputs: recorded as a map (one input) or a zip (more; the
+  /// first two inputs' shapes are kept).
+  PrimitiveTimer(std::string_view op, std::span<const TensorData> inputs, const TensorData& out) {
     if (profiling_enabled()) [[unlikely]] {
-      start(PrimitiveKind::Map, to_string(op), &in, nullptr, out, -1);
-    }
-  }
-  PrimitiveTimer(BinaryOp op, const TensorData& a, const TensorData& b, const TensorData& out) {
-    if (profiling_enabled()) [[unlikely]] {
-      start(PrimitiveKind::Zip, to_string(op), &a, &b, out, -1);
-    }
-  }
-  /// A zip that is not a BinaryOp (add_scaled).
-  PrimitiveTimer(std::string_view zip_name, const TensorData& a, const TensorData& b,
-                 const TensorData& out) {
-    if (profiling_enabled()) [[unlikely]] {
-      start(PrimitiveKind::Zip, zip_name, &a, &b, out, -1);
+      start(inputs.size() == 1 ? PrimitiveKind::Map : PrimitiveKind::Zip, op, &inputs[0],
+            inputs.size() > 1 ? &inputs[1] : nullptr, out, -1);
     }
   }
   PrimitiveTimer(ReduceOp op, const TensorData& in, int dim, const TensorData& out) {

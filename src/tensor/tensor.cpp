@@ -212,7 +212,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
   check_in_place("add_");
   if (alpha == 1.0) {
-    ops::zip_into(BinaryOp::Add, data(), other.data(), impl_->data, "add_");
+    ops::zip_into(OpCode::Add, data(), other.data(), impl_->data, "add_");
   } else {
     ops::add_scaled_into(data(), alpha, other.data(), impl_->data, "add_");
   }
@@ -222,7 +222,7 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
 
 Tensor& Tensor::mul_(double factor) {
   check_in_place("mul_");
-  ops::zip_into(BinaryOp::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data, "mul_");
+  ops::zip_into(OpCode::Mul, data(), ops::scalar(factor, dtype(), device()), impl_->data, "mul_");
   data().storage()->bump_version();
   return *this;
 }

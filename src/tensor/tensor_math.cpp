@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "autograd/elementwise_function.h"
 #include "autograd/functions.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
@@ -41,51 +42,64 @@ Tensor scalar_like(double value, const Tensor& t) {
   return entry.tensor;
 }
 
+Tensor apply_op(OpCode op, const Tensor& x) {
+  return autograd::apply_program(autograd::compiled_op(op), std::span<const Tensor>(&x, 1));
+}
+
+Tensor apply_op(OpCode op, const Tensor& a, const Tensor& b) {
+  const std::array<Tensor, 2> inputs = {a, b};
+  return autograd::apply_program(autograd::compiled_op(op), inputs);
+}
+
 }  // namespace
 
-Tensor Tensor::neg() const { return autograd::unary(UnaryOp::Neg, *this); }
-Tensor Tensor::exp() const { return autograd::unary(UnaryOp::Exp, *this); }
-Tensor Tensor::log() const { return autograd::unary(UnaryOp::Log, *this); }
-Tensor Tensor::sigmoid() const { return autograd::unary(UnaryOp::Sigmoid, *this); }
-Tensor Tensor::relu() const { return autograd::unary(UnaryOp::Relu, *this); }
-Tensor Tensor::tanh() const { return autograd::unary(UnaryOp::Tanh, *this); }
-Tensor Tensor::inv() const { return autograd::unary(UnaryOp::Inv, *this); }
-Tensor Tensor::abs() const { return autograd::unary(UnaryOp::Abs, *this); }
+Tensor apply_elementwise(OpCode op, std::span<const Tensor> inputs) {
+  return autograd::apply_program(autograd::compiled_op(op), inputs);
+}
+
+Tensor Tensor::neg() const { return apply_op(OpCode::Neg, *this); }
+Tensor Tensor::exp() const { return apply_op(OpCode::Exp, *this); }
+Tensor Tensor::log() const { return apply_op(OpCode::Log, *this); }
+Tensor Tensor::sigmoid() const { return apply_op(OpCode::Sigmoid, *this); }
+Tensor Tensor::relu() const { return apply_op(OpCode::Relu, *this); }
+Tensor Tensor::tanh() const { return apply_op(OpCode::Tanh, *this); }
+Tensor Tensor::inv() const { return apply_op(OpCode::Inv, *this); }
+Tensor Tensor::abs() const { return apply_op(OpCode::Abs, *this); }
 
 Tensor Tensor::pow(double exponent) const {
-  return autograd::binary(BinaryOp::Pow, *this, scalar_like(exponent, *this));
+  return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
 }
 Tensor Tensor::pow(const Tensor& exponent) const {
-  return autograd::binary(BinaryOp::Pow, *this, exponent);
+  return apply_op(OpCode::Pow, *this, exponent);
 }
 
 Tensor Tensor::add(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Add, *this, other);
+  return apply_op(OpCode::Add, *this, other);
 }
 Tensor Tensor::sub(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Sub, *this, other);
+  return apply_op(OpCode::Sub, *this, other);
 }
 Tensor Tensor::mul(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Mul, *this, other);
+  return apply_op(OpCode::Mul, *this, other);
 }
 Tensor Tensor::div(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Div, *this, other);
+  return apply_op(OpCode::Div, *this, other);
 }
 
 Tensor Tensor::lt(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Lt, *this, other);
+  return apply_op(OpCode::Lt, *this, other);
 }
 Tensor Tensor::gt(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Gt, *this, other);
+  return apply_op(OpCode::Gt, *this, other);
 }
 Tensor Tensor::le(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Le, *this, other);
+  return apply_op(OpCode::Le, *this, other);
 }
 Tensor Tensor::ge(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Ge, *this, other);
+  return apply_op(OpCode::Ge, *this, other);
 }
 Tensor Tensor::eq(const Tensor& other) const {
-  return autograd::binary(BinaryOp::Eq, *this, other);
+  return apply_op(OpCode::Eq, *this, other);
 }
 Tensor Tensor::lt(double other) const { return lt(scalar_like(other, *this)); }
 Tensor Tensor::gt(double other) const { return gt(scalar_like(other, *this)); }

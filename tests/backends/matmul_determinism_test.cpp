@@ -156,15 +156,9 @@ class MatmulProbe final : public Backend {
   int strided_operands = 0;
   std::vector<const void*> operand_storages;
   std::string_view name() const override { return "matmul-probe"; }
-  void map(UnaryOp op, const TensorData& in, TensorData& out) override {
-    reference_backend().map(op, in, out);
-  }
-  void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
-    reference_backend().zip(op, a, b, out);
-  }
-  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
-                  TensorData& out) override {
-    reference_backend().add_scaled(a, alpha, b, out);
+  void elementwise(const Program& program, DType compute, std::span<const TensorData> inputs,
+                   TensorData& out) override {
+    reference_backend().elementwise(program, compute, inputs, out);
   }
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {
     reference_backend().reduce(op, in, dim, out);

@@ -47,7 +47,7 @@ ValueFn tie_values() {
 }
 
 struct UnaryCase {
-  UnaryOp op;
+  OpCode op;
   ValueFn values;
 };
 
@@ -55,11 +55,11 @@ TEST(CudaDifferential, MapMatchesReference) {
   MT_REQUIRE_CUDA();
   std::uint64_t seed = test_seed();
   std::vector<UnaryCase> rows = {
-      {UnaryOp::Neg, any_values()},      {UnaryOp::Exp, any_values()},
-      {UnaryOp::Log, positive_values()}, {UnaryOp::Sigmoid, special_values()},
-      {UnaryOp::Relu, special_values()}, {UnaryOp::Tanh, special_values()},
-      {UnaryOp::Inv, positive_values()}, {UnaryOp::Abs, special_values()}};
-  ASSERT_EQ(static_cast<int>(rows.size()), kUnaryOpCount);
+      {OpCode::Neg, any_values()},      {OpCode::Exp, any_values()},
+      {OpCode::Log, positive_values()}, {OpCode::Sigmoid, special_values()},
+      {OpCode::Relu, special_values()}, {OpCode::Tanh, special_values()},
+      {OpCode::Inv, positive_values()}, {OpCode::Abs, special_values()}};
+  ASSERT_EQ(rows.size(), ops_of_arity(1).size());
   for (const UnaryCase& row : rows) {
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);
@@ -81,7 +81,7 @@ TEST(CudaDifferential, MapMatchesReference) {
 }
 
 struct BinaryCase {
-  BinaryOp op;
+  OpCode op;
   ValueFn a;
   ValueFn b;
 };
@@ -89,17 +89,17 @@ struct BinaryCase {
 TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
   MT_REQUIRE_CUDA();
   std::uint64_t seed = test_seed();
-  std::vector<BinaryCase> rows = {{BinaryOp::Add, any_values(), any_values()},
-                                  {BinaryOp::Sub, any_values(), any_values()},
-                                  {BinaryOp::Mul, any_values(), any_values()},
-                                  {BinaryOp::Div, any_values(), uniform_values(0.1, 3)},
-                                  {BinaryOp::Pow, uniform_values(0.1, 3), any_values()},
-                                  {BinaryOp::Lt, tie_values(), tie_values()},
-                                  {BinaryOp::Gt, tie_values(), tie_values()},
-                                  {BinaryOp::Le, tie_values(), tie_values()},
-                                  {BinaryOp::Ge, tie_values(), tie_values()},
-                                  {BinaryOp::Eq, tie_values(), tie_values()}};
-  ASSERT_EQ(static_cast<int>(rows.size()), kBinaryOpCount);
+  std::vector<BinaryCase> rows = {{OpCode::Add, any_values(), any_values()},
+                                  {OpCode::Sub, any_values(), any_values()},
+                                  {OpCode::Mul, any_values(), any_values()},
+                                  {OpCode::Div, any_values(), uniform_values(0.1, 3)},
+                                  {OpCode::Pow, uniform_values(0.1, 3), any_values()},
+                                  {OpCode::Lt, tie_values(), tie_values()},
+                                  {OpCode::Gt, tie_values(), tie_values()},
+                                  {OpCode::Le, tie_values(), tie_values()},
+                                  {OpCode::Ge, tie_values(), tie_values()},
+                                  {OpCode::Eq, tie_values(), tie_values()}};
+  ASSERT_EQ(rows.size(), ops_of_arity(2).size());
   for (const BinaryCase& row : rows) {
     for (DType dtype : {kFloat32, kFloat64}) {
       CaseGen gen(seed);

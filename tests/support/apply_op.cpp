@@ -2,52 +2,66 @@
 
 namespace minitorch::testing {
 
-Tensor apply_op(UnaryOp op, const Tensor& x) {
+Tensor apply_op(OpCode op, const Tensor& x) {
   switch (op) {
-    case UnaryOp::Neg:
+    case OpCode::Neg:
       return x.neg();
-    case UnaryOp::Exp:
+    case OpCode::Exp:
       return x.exp();
-    case UnaryOp::Log:
+    case OpCode::Log:
       return x.log();
-    case UnaryOp::Sigmoid:
+    case OpCode::Sigmoid:
       return x.sigmoid();
-    case UnaryOp::Relu:
+    case OpCode::Relu:
       return x.relu();
-    case UnaryOp::Tanh:
+    case OpCode::Tanh:
       return x.tanh();
-    case UnaryOp::Inv:
+    case OpCode::Inv:
       return x.inv();
-    case UnaryOp::Abs:
+    case OpCode::Abs:
       return x.abs();
+    default:
+      return apply_elementwise(op, std::span<const Tensor>(&x, 1));
   }
-  return x;
 }
 
-Tensor apply_op(BinaryOp op, const Tensor& a, const Tensor& b) {
+Tensor apply_op(OpCode op, const Tensor& a, const Tensor& b) {
   switch (op) {
-    case BinaryOp::Add:
+    case OpCode::Add:
       return a + b;
-    case BinaryOp::Sub:
+    case OpCode::Sub:
       return a - b;
-    case BinaryOp::Mul:
+    case OpCode::Mul:
       return a * b;
-    case BinaryOp::Div:
+    case OpCode::Div:
       return a / b;
-    case BinaryOp::Pow:
+    case OpCode::Pow:
       return a.pow(b);
-    case BinaryOp::Lt:
+    case OpCode::Lt:
       return a.lt(b);
-    case BinaryOp::Gt:
+    case OpCode::Gt:
       return a.gt(b);
-    case BinaryOp::Le:
+    case OpCode::Le:
       return a.le(b);
-    case BinaryOp::Ge:
+    case OpCode::Ge:
       return a.ge(b);
-    case BinaryOp::Eq:
+    case OpCode::Eq:
       return a.eq(b);
+    default: {
+      const Tensor inputs[] = {a, b};
+      return apply_elementwise(op, inputs);
+    }
   }
-  return a;
+}
+
+std::vector<OpCode> ops_of_arity(int arity) {
+  std::vector<OpCode> ops;
+  for (int k = 0; k < kOpCount; ++k) {
+    if (arity_of(static_cast<OpCode>(k)) == arity) {
+      ops.push_back(static_cast<OpCode>(k));
+    }
+  }
+  return ops;
 }
 
 }  // namespace minitorch::testing

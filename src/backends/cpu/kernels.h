@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "minitorch/elementwise_ops.h"
 #include "minitorch/scalar_ops.h"
 
 namespace minitorch::cpu {
@@ -35,14 +36,10 @@ inline constexpr std::int64_t kReduceCols = 64;
 
 template <class T>
 struct Kernels {
-  /// out[i] = op(in[i * in_step]) for i < n; in_step is 0 or 1.
-  void (*map)(UnaryOp op, const T* in, std::int64_t in_step, T* out, std::int64_t n);
-  /// out[i] = op(a[i * a_step], b[i * b_step]) for i < n; steps are 0 or 1.
-  void (*zip)(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step, T* out,
-              std::int64_t n);
-  /// out[i] = a[i * a_step] + alpha * b[i * b_step] (scalar::AddScaled) for i < n.
-  void (*add_scaled)(const T* a, std::int64_t a_step, T alpha, const T* b, std::int64_t b_step,
-                     T* out, std::int64_t n);
+  /// One program node over a row: out[i] = op(args[0][i * steps[0]], ...) for i < n;
+  /// steps are 0 or 1; op is not Const. Ops without a SIMD form run scalar::node_scalar.
+  void (*node)(OpCode op, const T* const* args, const std::int64_t* steps, T* out,
+               std::int64_t n);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
   /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.

@@ -1,42 +1,15 @@
-// The scalar kernel table (built for baseline x86-64) and the choice of SIMD level. map and
-// zip run the shared functors of scalar_ops.h, so they equal the reference bit for bit;
+// The scalar kernel table (built for baseline x86-64) and the choice of SIMD level. Program
+// nodes run the descriptors (node_scalar.h), so they equal the reference bit for bit;
 // reductions emulate the lanes of Note [Reduction order], so they equal the SIMD levels.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
 #include "backends/cpu/kernels.h"
+#include "backends/cpu/node_scalar.h"
 
 namespace minitorch::cpu {
 namespace {
-
-template <class T>
-void map_scalar(UnaryOp op, const T* in, std::int64_t step, T* out, std::int64_t n) {
-  dispatch_unary(op, [&](auto fn) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      out[i] = fn(in[i * step]);
-    }
-  });
-}
-
-template <class T>
-void zip_scalar(BinaryOp op, const T* a, std::int64_t a_step, const T* b, std::int64_t b_step,
-                T* out, std::int64_t n) {
-  dispatch_binary(op, [&](auto fn) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      out[i] = fn(a[i * a_step], b[i * b_step]);
-    }
-  });
-}
-
-template <class T>
-void add_scaled_scalar(const T* a, std::int64_t a_step, T alpha, const T* b, std::int64_t b_step,
-                       T* out, std::int64_t n) {
-  const scalar::AddScaled<T> fn{alpha};
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[i] = fn(a[i * a_step], b[i * b_step]);
-  }
-}
 
 template <class T, class Fn>
 T reduce_leaf(Fn fn, const T* x, std::int64_t n) {
@@ -100,7 +73,7 @@ void reduce_rows_scalar(ReduceOp op, const T* in, std::int64_t row_stride, std::
 
 template <class T>
 Kernels<T> scalar_kernels_for() {
-  return {&map_scalar<T>, &zip_scalar<T>, &add_scaled_scalar<T>, &reduce_block_scalar<T>,
+  return {&node_scalar<T>, &reduce_block_scalar<T>,
           &reduce_rows_scalar<T>};
 }
 

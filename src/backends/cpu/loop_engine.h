@@ -1,4 +1,4 @@
-// The loop engine shared by map, zip, copy and fill (and the output side of reduce): builds a
+// The loop engine shared by elementwise programs, copy and fill (and the output side of reduce): builds a
 // LoopPlan (size-1 dims dropped, dims in the output's memory order, dims merged where every
 // operand is contiguous across them), picks a path, and walks [begin, end) of the output's
 // elements as runs along the innermost dim. Offsets advance by an odometer: one division per
@@ -7,14 +7,17 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
+#include "minitorch/program.h"
 #include "minitorch/shape.h"
 #include "minitorch/tensor_data.h"
 
 namespace minitorch::cpu {
 
-inline constexpr int kMaxOperands = 3;
+/// The output and up to kMaxProgramInputs inputs.
+inline constexpr int kMaxOperands = 1 + kMaxProgramInputs;
 
 /// Dims are outer to inner (dim ndim - 1 innermost); strides in elements; operand 0 is the
 /// output. A plan always has at least one dim.
@@ -37,6 +40,15 @@ inline LoopPlan make_plan(const TensorData& out, const TensorData* a = nullptr,
   const Strides* strides[kMaxOperands] = {&out.strides(), a ? &a->strides() : nullptr,
                                           b ? &b->strides() : nullptr};
   return make_plan(out.shape(), strides, 1 + (a != nullptr) + (b != nullptr));
+}
+
+/// Plan over out and inputs (operand k + 1 is inputs[k]).
+inline LoopPlan make_plan(const TensorData& out, std::span<const TensorData> inputs) {
+  const Strides* strides[kMaxOperands] = {&out.strides()};
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    strides[k + 1] = &inputs[k].strides();
+  }
+  return make_plan(out.shape(), strides, 1 + static_cast<int>(inputs.size()));
 }
 
 enum class LoopPath : std::uint8_t {
@@ -63,7 +75,7 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
   const int nd = plan.ndim;
   const int ops = plan.operands;
   std::int64_t index[kMaxDims];
-  std::int64_t offsets[kMaxOperands] = {0, 0, 0};
+  std::int64_t offsets[kMaxOperands] = {};
   std::int64_t rest = begin;
   for (int d = nd - 1; d >= 0; --d) {
     index[d] = rest % plan.shape[d];
@@ -111,13 +123,13 @@ inline constexpr std::int64_t kTile = 16;
 /// Units of work of the TransposeBlocked path: (outer position, tile of tile_dim) pairs.
 std::int64_t tile_units(const LoopPlan& plan, int tile_dim);
 
-/// Calls elem(offsets) for every element of units [begin, end), tile by tile: within a tile,
-/// for each kTile-wide block of the inner dim, tile_dim steps outermost, so both the output
-/// (stride 1 along inner) and the transposed input (stride 1 along tile_dim) are read and
-/// written in cache-line runs.
-template <class ElemFn>
-void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
-                ElemFn&& elem) {
+/// Calls row(offsets, n) for runs of n <= kTile elements along the inner dim covering units
+/// [begin, end), tile by tile: within a tile, for each kTile-wide block of the inner dim,
+/// tile_dim steps outermost, so both the output (stride 1 along inner) and the transposed
+/// input (stride 1 along tile_dim) are read and written in cache-line runs.
+template <class RowFn>
+void walk_tile_rows(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
+                    RowFn&& row) {
   const int nd = plan.ndim;
   const int ops = plan.operands;
   const std::int64_t tile_size = plan.shape[tile_dim];
@@ -127,7 +139,7 @@ void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int
     std::int64_t outer = unit / tiles;
     std::int64_t t0 = (unit % tiles) * kTile;
     std::int64_t t1 = std::min(t0 + kTile, tile_size);
-    std::int64_t base[kMaxOperands] = {0, 0, 0};
+    std::int64_t base[kMaxOperands] = {};
     for (int d = nd - 2; d >= 0; --d) {
       if (d == tile_dim) {
         continue;
@@ -139,21 +151,35 @@ void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int
       }
     }
     for (std::int64_t i0 = 0; i0 < inner; i0 += kTile) {
-      std::int64_t i1 = std::min(i0 + kTile, inner);
+      std::int64_t n = std::min(i0 + kTile, inner) - i0;
       for (std::int64_t t = t0; t < t1; ++t) {
         std::int64_t offsets[kMaxOperands];
         for (int k = 0; k < ops; ++k) {
           offsets[k] = base[k] + t * plan.strides[k][tile_dim] + i0 * plan.strides[k][nd - 1];
         }
-        for (std::int64_t i = i0; i < i1; ++i) {
-          elem(static_cast<const std::int64_t*>(offsets));
-          for (int k = 0; k < ops; ++k) {
-            offsets[k] += plan.strides[k][nd - 1];
-          }
-        }
+        row(static_cast<const std::int64_t*>(offsets), n);
       }
     }
   }
+}
+
+/// walk_tile_rows one element at a time: elem(offsets) for every element.
+template <class ElemFn>
+void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
+                ElemFn&& elem) {
+  const int ops = plan.operands;
+  walk_tile_rows(plan, tile_dim, begin, end, [&](const std::int64_t* start, std::int64_t n) {
+    std::int64_t offsets[kMaxOperands];
+    for (int k = 0; k < ops; ++k) {
+      offsets[k] = start[k];
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+      elem(static_cast<const std::int64_t*>(offsets));
+      for (int k = 0; k < ops; ++k) {
+        offsets[k] += plan.strides[k][plan.ndim - 1];
+      }
+    }
+  });
 }
 
 /// Elements per parallel chunk: at least min_grain, and about 4 chunks per thread.

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "backends/cpu/kernels.h"
+#include "backends/cpu/node_scalar.h"
 #include "backends/cpu/simd_vec.h"
 #include "backends/cpu/vec_math.h"
 
@@ -21,7 +22,7 @@ using Elem = typename V::T;
 
 // out[i] = f(in[i * step]) with f on vectors.
 template <class V, class F>
-void map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
+bool map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
   constexpr std::int64_t kL = V::kLanes;
   std::int64_t i = 0;
   if (step == 0) {
@@ -32,7 +33,7 @@ void map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64
     if (i < n) {
       y.store_partial(out + i, n - i);
     }
-    return;
+    return true;
   }
   for (; i + kL <= n; i += kL) {
     f(V::load(in + i)).store(out + i);
@@ -40,14 +41,16 @@ void map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64
   if (i < n) {
     f(V::load_partial(in + i, n - i)).store_partial(out + i, n - i);
   }
+  return true;
 }
 
 // out[i] = f(in[i * step]) with a scalar f (libm); lanes buy nothing here.
 template <class T, class F>
-void map_each(F f, const T* in, std::int64_t step, T* out, std::int64_t n) {
+bool map_each(F f, const T* in, std::int64_t step, T* out, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) {
     out[i] = f(in[i * step]);
   }
+  return true;
 }
 
 inline float sigmoid_scalar(float x) {
@@ -65,47 +68,50 @@ inline double sigmoid_scalar(double x) {
   return e / (1.0 + e);
 }
 
+// A unary op's vector form; false when it has none (the caller runs node_scalar).
 template <class V>
-void map_kernel(UnaryOp op, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
+bool map_kernel(OpCode op, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
   using T = Elem<V>;
   switch (op) {
-    case UnaryOp::Neg:
+    case OpCode::Neg:
       return map_vec<V>([](V x) { return vneg(x); }, in, step, out, n);
-    case UnaryOp::Relu:
+    case OpCode::Relu:
       return map_vec<V>(
           [](V x) {
             V zero = V::set1(T(0));
             return select(cmp<_CMP_LE_OQ>(x, zero), zero, x);
           },
           in, step, out, n);
-    case UnaryOp::Inv:
+    case OpCode::Inv:
       return map_vec<V>([](V x) { return V::set1(T(1)) / x; }, in, step, out, n);
-    case UnaryOp::Abs:
+    case OpCode::Abs:
       return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
-    case UnaryOp::Exp:
+    case OpCode::Exp:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
       } else {
         return map_each([](T x) { return __builtin_exp(x); }, in, step, out, n);
       }
-    case UnaryOp::Log:
+    case OpCode::Log:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vlog(x); }, in, step, out, n);
       } else {
         return map_each([](T x) { return __builtin_log(x); }, in, step, out, n);
       }
-    case UnaryOp::Tanh:
+    case OpCode::Tanh:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vtanh(x); }, in, step, out, n);
       } else {
         return map_each([](T x) { return __builtin_tanh(x); }, in, step, out, n);
       }
-    case UnaryOp::Sigmoid:
+    case OpCode::Sigmoid:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vsigmoid(x); }, in, step, out, n);
       } else {
         return map_each([](T x) { return sigmoid_scalar(x); }, in, step, out, n);
       }
+    default:
+      return false;
   }
 }
 
@@ -119,7 +125,7 @@ V load_step_partial(const Elem<V>* p, std::int64_t step, std::int64_t i, std::in
 }
 
 template <class V, class F>
-void zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
+bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
              Elem<V>* out, std::int64_t n) {
   constexpr std::int64_t kL = V::kLanes;
   std::int64_t i = 0;
@@ -130,66 +136,59 @@ void zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::
     f(load_step_partial<V>(a, a_step, i, n - i), load_step_partial<V>(b, b_step, i, n - i))
         .store_partial(out + i, n - i);
   }
+  return true;
 }
 
 template <class V, int kPredicate>
-void zip_compare(const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
+bool zip_compare(const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
                  Elem<V>* out, std::int64_t n) {
   using T = Elem<V>;
-  zip_vec<V>([](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); },
-             a, a_step, b, b_step, out, n);
+  return zip_vec<V>(
+      [](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); }, a,
+      a_step, b, b_step, out, n);
 }
 
+// A binary op's vector form; false when it has none (the caller runs node_scalar).
 template <class V>
-void zip_kernel(BinaryOp op, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b,
+bool zip_kernel(OpCode op, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b,
                 std::int64_t b_step, Elem<V>* out, std::int64_t n) {
-  using T = Elem<V>;
   switch (op) {
-    case BinaryOp::Add:
+    case OpCode::Add:
       return zip_vec<V>([](V x, V y) { return x + y; }, a, a_step, b, b_step, out, n);
-    case BinaryOp::Sub:
+    case OpCode::Sub:
       return zip_vec<V>([](V x, V y) { return x - y; }, a, a_step, b, b_step, out, n);
-    case BinaryOp::Mul:
+    case OpCode::Mul:
       return zip_vec<V>([](V x, V y) { return x * y; }, a, a_step, b, b_step, out, n);
-    case BinaryOp::Div:
+    case OpCode::Div:
       return zip_vec<V>([](V x, V y) { return x / y; }, a, a_step, b, b_step, out, n);
-    case BinaryOp::Pow:
-      for (std::int64_t i = 0; i < n; ++i) {
-        if constexpr (sizeof(T) == 4) {
-          out[i] = __builtin_powf(a[i * a_step], b[i * b_step]);
-        } else {
-          out[i] = __builtin_pow(a[i * a_step], b[i * b_step]);
-        }
-      }
-      return;
-    case BinaryOp::Lt:
+    case OpCode::Lt:
       return zip_compare<V, _CMP_LT_OQ>(a, a_step, b, b_step, out, n);
-    case BinaryOp::Gt:
+    case OpCode::Gt:
       return zip_compare<V, _CMP_GT_OQ>(a, a_step, b, b_step, out, n);
-    case BinaryOp::Le:
+    case OpCode::Le:
       return zip_compare<V, _CMP_LE_OQ>(a, a_step, b, b_step, out, n);
-    case BinaryOp::Ge:
+    case OpCode::Ge:
       return zip_compare<V, _CMP_GE_OQ>(a, a_step, b, b_step, out, n);
-    case BinaryOp::Eq:
+    case OpCode::Eq:
       return zip_compare<V, _CMP_EQ_OQ>(a, a_step, b, b_step, out, n);
+    default:
+      return false;
   }
 }
 
-// The product is rounded before the sum, as in scalar::AddScaled. GCC contracts a vector
-// multiply and add into an FMA in C++ (-ffp-contract=fast is its C++ default, and this file
-// has -mfma), so the empty asm hides the product from it: the result must stay bitwise equal
-// to the reference backend's.
+// Note [SIMD forms]: an op's optional vector form is its case in map_kernel / zip_kernel;
+// every other op runs its descriptor lane by lane (node_scalar), bitwise the reference.
 template <class V>
-void add_scaled_kernel(const Elem<V>* a, std::int64_t a_step, Elem<V> alpha, const Elem<V>* b,
-                       std::int64_t b_step, Elem<V>* out, std::int64_t n) {
-  const V scale = V::set1(alpha);
-  zip_vec<V>(
-      [scale](V x, V y) {
-        V product = scale * y;
-        asm("" : "+v"(product.v));
-        return x + product;
-      },
-      a, a_step, b, b_step, out, n);
+void node_kernel(OpCode op, const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
+                 std::int64_t n) {
+  const int arity = arity_of(op);
+  if (arity == 1 && map_kernel<V>(op, args[0], steps[0], out, n)) {
+    return;
+  }
+  if (arity == 2 && zip_kernel<V>(op, args[0], steps[0], args[1], steps[1], out, n)) {
+    return;
+  }
+  node_scalar<Elem<V>>(op, args, steps, out, n);
 }
 
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------
@@ -354,8 +353,7 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&map_kernel<V>, &zip_kernel<V>, &add_scaled_kernel<V>, &reduce_block_kernel<V>,
-          &reduce_rows_kernel<V>};
+  return {&node_kernel<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
 }
 
 }  // namespace

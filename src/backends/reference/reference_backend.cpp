@@ -4,6 +4,7 @@
 // Slow on purpose; obviously right is its only job.
 #include "backends/reference/reference_backend.h"
 
+#include "backends/program_eval.h"
 #include "minitorch/layout.h"
 
 namespace minitorch {
@@ -25,23 +26,30 @@ void map_loop(Fn fn, const TensorData& in, TensorData& out) {
   }
 }
 
-template <class T, class Fn>
-void zip_loop(Fn fn, const TensorData& a, const TensorData& b, TensorData& out) {
-  const T* a_storage = a.storage_data<T>();
-  const T* b_storage = b.storage_data<T>();
-  T* out_storage = out.storage_data<T>();
+// Note [Elementwise programs]: each input's element is converted to T on load, the program
+// runs node by node on scalars, the output is converted on store.
+template <class T>
+void program_loop(const Program& program, std::span<const TensorData> inputs, TensorData& out) {
+  T values[kMaxProgramInputs + kMaxProgramNodes];
   Index out_index;
-  Index a_index;
-  Index b_index;
-  for (std::int64_t i = 0; i < out.numel(); ++i) {
-    to_index(i, out.shape(), out_index);
-    broadcast_index(out_index, out.shape(), a.shape(), a_index);
-    broadcast_index(out_index, out.shape(), b.shape(), b_index);
-    std::int64_t o = out.offset() + index_to_position(out_index, out.strides());
-    std::int64_t j = a.offset() + index_to_position(a_index, a.strides());
-    std::int64_t k = b.offset() + index_to_position(b_index, b.strides());
-    out_storage[o] = fn(a_storage[j], b_storage[k]);
-  }
+  Index in_index;
+  dispatch_dtype(out.dtype(), [&](auto out_t) {
+    using Out = decltype(out_t);
+    Out* out_storage = out.storage_data<Out>();
+    for (std::int64_t i = 0; i < out.numel(); ++i) {
+      to_index(i, out.shape(), out_index);
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const TensorData& in = inputs[k];
+        broadcast_index(out_index, out.shape(), in.shape(), in_index);
+        std::int64_t j = in.offset() + index_to_position(in_index, in.strides());
+        values[k] = dispatch_dtype(in.dtype(), [&](auto in_t) {
+          return cast_value<T>(in.storage_data<decltype(in_t)>()[j]);
+        });
+      }
+      std::int64_t o = out.offset() + index_to_position(out_index, out.strides());
+      out_storage[o] = cast_value<Out>(eval_program<T>(program, values));
+    }
+  });
 }
 
 template <class T, class Fn>
@@ -101,29 +109,17 @@ class ReferenceBackend final : public Backend {
  public:
   std::string_view name() const override { return "reference"; }
 
-  void map(UnaryOp op, const TensorData& in, TensorData& out) override {
+  void elementwise(const Program& program, DType compute, std::span<const TensorData> inputs,
+                   TensorData& out) override {
     report_reference();
-    dispatch_floating(out.dtype(), [&](auto t) {
-      using T = decltype(t);
-      dispatch_unary(op, [&](auto fn) { map_loop<T, T>(fn, in, out); });
-    });
-  }
-
-  void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
-    report_reference();
-    dispatch_floating(out.dtype(), [&](auto t) {
-      using T = decltype(t);
-      dispatch_binary(op, [&](auto fn) { zip_loop<T>(fn, a, b, out); });
-    });
-  }
-
-  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
-                  TensorData& out) override {
-    report_reference();
-    dispatch_floating(out.dtype(), [&](auto t) {
-      using T = decltype(t);
-      zip_loop<T>(scalar::AddScaled<T>{static_cast<T>(alpha)}, a, b, out);
-    });
+    switch (compute) {
+      case DType::Float32:
+        return program_loop<float>(program, inputs, out);
+      case DType::Float64:
+        return program_loop<double>(program, inputs, out);
+      default:
+        return program_loop<std::int64_t>(program, inputs, out);
+    }
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {

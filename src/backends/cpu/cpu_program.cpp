@@ -1,0 +1,227 @@
+// Note [CPU programs]: an elementwise program runs through the loop engine like any
+// elementwise loop (threads split the output's elements; the plan merges and orders the dims
+// once for every operand), and each run of the inner dim is evaluated chunk by chunk: for a
+// chunk of kChunkBytes, each node runs as one kernel call over the chunk (SIMD where the op has
+// a vector form, the descriptor lane by lane otherwise) into a per-thread scratch row that
+// stays in L1, reading inputs in place when they are in the compute dtype with inner stride 0
+// or 1 (else converted into scratch first); the last node writes the output in place when it
+// can. A one-op program over direct inputs runs as a single kernel call per run: map and zip
+// cost what they cost before programs. Each node rounds to the compute dtype, so results are
+// bitwise those of the reference backend (up to an op's SIMD-form ulps, elementwise_ops.h).
+#include "backends/cpu/cpu_program.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+
+#include "backends/cpu/elementwise_loop.h"
+#include "backends/cpu/node_scalar.h"
+
+namespace minitorch::cpu {
+namespace {
+
+constexpr std::int64_t kChunkBytes = 4096;
+constexpr int kMaxValues = kMaxProgramInputs + kMaxProgramNodes;
+
+template <class T>
+using NodeFn = void (*)(OpCode, const T* const*, const std::int64_t*, T*, std::int64_t);
+
+template <class T>
+constexpr std::int64_t kChunk = kChunkBytes / static_cast<std::int64_t>(sizeof(T));
+
+// One chunk per program value, for the calling thread.
+template <class T>
+T* scratch() {
+  thread_local std::unique_ptr<T[]> buffer;
+  if (!buffer) {
+    buffer = std::make_unique<T[]>(static_cast<std::size_t>(kMaxValues * kChunk<T>));
+  }
+  return buffer.get();
+}
+
+// Ops whose elements cost more than a load and a store: smaller parallel grains pay.
+bool is_costly(const Program& p) {
+  if (p.op_count() > 2) {
+    return true;
+  }
+  for (int k = 0; k < p.size; ++k) {
+    OpCode op = p.nodes[k].op;
+    if (op != OpCode::Const && kind_of(op) == OpKind::Floating && op != OpCode::Div &&
+        op != OpCode::Inv) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <class T>
+class ProgramRows {
+ public:
+  ProgramRows(const Program& p, std::span<const TensorData> inputs, TensorData& out,
+              const LoopPlan& plan, NodeFn<T> node)
+      : p_(p), node_(node), inputs_(static_cast<int>(inputs.size())) {
+    const int nd = plan.ndim;
+    for (int k = 0; k < inputs_; ++k) {
+      in_base_[k] = static_cast<const std::byte*>(inputs[static_cast<std::size_t>(k)].data_ptr());
+      in_dtype_[k] = inputs[static_cast<std::size_t>(k)].dtype();
+      in_step_[k] = plan.strides[k + 1][nd - 1];
+      in_direct_[k] = in_dtype_[k] == dtype_of<T>() && (in_step_[k] == 0 || in_step_[k] == 1);
+    }
+    out_base_ = static_cast<std::byte*>(out.data_ptr());
+    out_dtype_ = out.dtype();
+    out_step_ = plan.strides[0][nd - 1];
+    out_direct_ = out_dtype_ == dtype_of<T>() && out_step_ == 1 && p.output >= p.inputs;
+    for (int j = 0; j < p.size; ++j) {
+      consts_[j] = p.nodes[j].op == OpCode::Const ? static_cast<T>(p.nodes[j].value) : T(0);
+    }
+    single_op_ = p.single_op();
+    if (single_op_ != OpCode::Const) {
+      for (int k = 0; k < inputs_; ++k) {
+        single_op_ = in_direct_[k] ? single_op_ : OpCode::Const;
+      }
+      single_op_ = out_direct_ ? single_op_ : OpCode::Const;
+    }
+  }
+
+  // One run of n elements along the inner dim; offsets[k] is operand k's (0 = out).
+  void operator()(const std::int64_t* offsets, std::int64_t n) const {
+    if (single_op_ != OpCode::Const) {
+      const T* args[kMaxProgramInputs];
+      for (int k = 0; k < inputs_; ++k) {
+        args[k] = in_ptr(k) + offsets[k + 1];
+      }
+      node_(single_op_, args, in_step_, out_ptr() + offsets[0], n);
+      return;
+    }
+    T* buf = scratch<T>();
+    constexpr std::int64_t chunk = kChunk<T>;
+    for (std::int64_t c = 0; c < n; c += chunk) {
+      const std::int64_t m = std::min(chunk, n - c);
+      const T* val[kMaxValues];
+      std::int64_t step[kMaxValues];
+      for (int k = 0; k < inputs_; ++k) {
+        const std::int64_t s = in_step_[k];
+        const std::int64_t o = offsets[k + 1] + c * s;
+        if (in_direct_[k]) {
+          val[k] = in_ptr(k) + o;
+          step[k] = s;
+        } else {
+          T* dst = buf + k * chunk;
+          load(k, o, s, s == 0 ? 1 : m, dst);
+          val[k] = dst;
+          step[k] = s == 0 ? 0 : 1;
+        }
+      }
+      for (int j = 0; j < p_.size; ++j) {
+        const int v = p_.inputs + j;
+        const ProgramNode& node = p_.nodes[j];
+        if (node.op == OpCode::Const) {
+          val[v] = &consts_[j];
+          step[v] = 0;
+          continue;
+        }
+        T* dst = v == p_.output && out_direct_ ? out_ptr() + offsets[0] + c : buf + v * chunk;
+        const T* args[3];
+        std::int64_t steps[3];
+        for (int i = 0; i < arity_of(node.op); ++i) {
+          args[i] = val[node.args[i]];
+          steps[i] = step[node.args[i]];
+        }
+        node_(node.op, args, steps, dst, m);
+        val[v] = dst;
+        step[v] = 1;
+      }
+      if (!out_direct_) {
+        store(val[p_.output], step[p_.output], offsets[0] + c * out_step_, m);
+      }
+    }
+  }
+
+ private:
+  const T* in_ptr(int k) const { return reinterpret_cast<const T*>(in_base_[k]); }
+  T* out_ptr() const { return reinterpret_cast<T*>(out_base_); }
+
+  // dst[i] = input k's element at o + i * s, converted to T (Note [Value conversion]).
+  void load(int k, std::int64_t o, std::int64_t s, std::int64_t count, T* dst) const {
+    dispatch_dtype(in_dtype_[k], [&](auto t) {
+      using S = decltype(t);
+      const S* src = reinterpret_cast<const S*>(in_base_[k]) + o;
+      for (std::int64_t i = 0; i < count; ++i) {
+        dst[i] = cast_value<T>(src[i * s]);
+      }
+    });
+  }
+
+  void store(const T* v, std::int64_t vs, std::int64_t o, std::int64_t m) const {
+    dispatch_dtype(out_dtype_, [&](auto t) {
+      using O = decltype(t);
+      O* dst = reinterpret_cast<O*>(out_base_) + o;
+      for (std::int64_t i = 0; i < m; ++i) {
+        dst[i * out_step_] = cast_value<O>(v[i * vs]);
+      }
+    });
+  }
+
+  const Program& p_;
+  NodeFn<T> node_;
+  int inputs_;
+  const std::byte* in_base_[kMaxProgramInputs] = {};
+  DType in_dtype_[kMaxProgramInputs] = {};
+  std::int64_t in_step_[kMaxProgramInputs] = {};
+  bool in_direct_[kMaxProgramInputs] = {};
+  std::byte* out_base_ = nullptr;
+  DType out_dtype_ = DType::Float32;
+  std::int64_t out_step_ = 1;
+  bool out_direct_ = false;
+  OpCode single_op_ = OpCode::Const;
+  T consts_[kMaxProgramNodes] = {};
+};
+
+template <class T>
+void run_typed(const Program& program, std::span<const TensorData> inputs, TensorData& out) {
+  LoopPlan plan = make_plan(out, inputs);
+  if (plan.numel == 0) {
+    primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
+    return;
+  }
+  NodeFn<T> node = &node_scalar<T>;
+  if constexpr (std::is_floating_point_v<T>) {
+    node = active_kernels().get<T>().node;
+  }
+  const ProgramRows<T> rows(program, inputs, out, plan, node);
+  const std::int64_t min_grain = is_costly(program) ? kCostlyGrain : kCheapGrain;
+  int tile_dim = 0;
+  LoopPath path = choose_path(plan, &tile_dim);
+  const bool simd = std::is_floating_point_v<T>;
+  if (path == LoopPath::TransposeBlocked) {
+    std::int64_t units = tile_units(plan, tile_dim);
+    std::int64_t per_unit = plan.numel / units;
+    std::int64_t grain = (loop_grain(plan.numel, min_grain) + per_unit - 1) / per_unit;
+    report(path, simd, units, grain);
+    parallel_for(0, units, grain, [&](std::int64_t begin, std::int64_t end) {
+      walk_tile_rows(plan, tile_dim, begin, end, rows);
+    });
+    return;
+  }
+  std::int64_t grain = loop_grain(plan.numel, min_grain);
+  report(path, simd, plan.numel, grain);
+  parallel_for(0, plan.numel, grain, [&](std::int64_t begin, std::int64_t end) {
+    walk_rows(plan, begin, end, rows);
+  });
+}
+
+}  // namespace
+
+void run_program(const Program& program, DType compute, std::span<const TensorData> inputs,
+                 TensorData& out) {
+  switch (compute) {
+    case DType::Float32:
+      return run_typed<float>(program, inputs, out);
+    case DType::Float64:
+      return run_typed<double>(program, inputs, out);
+    default:
+      return run_typed<std::int64_t>(program, inputs, out);
+  }
+}
+
+}  // namespace minitorch::cpu
