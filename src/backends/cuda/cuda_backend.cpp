@@ -22,20 +22,13 @@ class CudaBackend final : public Backend {
  public:
   std::string_view name() const override { return "cuda"; }
 
-  void map(UnaryOp op, const TensorData& in, TensorData& out) override {
-    cuda::check_device(out.device(), "map");
-    cuda::launch_map(op, in, out, OpContext{"map", to_string(op), &in, nullptr, &out});
-  }
-
-  void zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out) override {
-    cuda::check_device(out.device(), "zip");
-    cuda::launch_zip(op, a, b, out, OpContext{"zip", to_string(op), &a, &b, &out});
-  }
-
-  void add_scaled(const TensorData& a, double alpha, const TensorData& b,
-                  TensorData& out) override {
-    cuda::check_device(out.device(), "add_scaled");
-    cuda::launch_add_scaled(a, alpha, b, out, OpContext{"zip", "add_scaled", &a, &b, &out});
+  void elementwise(const Program& program, DType compute, std::span<const TensorData> inputs,
+                   TensorData& out) override {
+    cuda::check_device(out.device(), "elementwise");
+    cuda::launch_program(
+        program, compute, inputs, out,
+        OpContext{"elementwise", "program", inputs.empty() ? nullptr : &inputs[0],
+                  inputs.size() > 1 ? &inputs[1] : nullptr, &out});
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {

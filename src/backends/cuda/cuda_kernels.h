@@ -4,16 +4,17 @@
 #pragma once
 
 #include "backends/cuda/cuda_check.h"
+#include <span>
+
+#include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/tensor_data.h"
 
 namespace minitorch::cuda {
 
-void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context);
-void launch_zip(BinaryOp op, const TensorData& a, const TensorData& b, TensorData& out,
-                const OpContext& context);
-void launch_add_scaled(const TensorData& a, double alpha, const TensorData& b, TensorData& out,
-                       const OpContext& context);
+/// Backend::elementwise (Note [CUDA programs] in cuda_program.cu).
+void launch_program(const Program& program, DType compute, std::span<const TensorData> inputs,
+                    TensorData& out, const OpContext& context);
 void launch_fill(double value, TensorData& out, const OpContext& context);
 /// Same-device copy with any layouts and a dtype conversion.
 void launch_copy(const TensorData& in, TensorData& out, const OpContext& context);

@@ -1,4 +1,4 @@
-// map, fill and same-device copy (with dtype conversion and permuted layouts) on CUDA.
+// fill and same-device copy (with dtype conversion and permuted layouts) on CUDA.
 // Work mapping and memory pattern: see cuda_elementwise.cuh.
 #include "backends/cuda/cuda_elementwise.cuh"
 
@@ -20,14 +20,6 @@ struct Convert {
 };
 
 }  // namespace
-
-void launch_map(UnaryOp op, const TensorData& in, TensorData& out, const OpContext& context) {
-  dispatch_floating(out.dtype(), [&](auto t) {
-    using T = decltype(t);
-    dispatch_unary(op,
-                   [&](auto fn) { run_elementwise<1, T, T, T>(fn, out, &in, nullptr, context); });
-  });
-}
 
 void launch_fill(double value, TensorData& out, const OpContext& context) {
   dispatch_floating(out.dtype(), [&](auto t) {
