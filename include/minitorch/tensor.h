@@ -3,6 +3,7 @@
 // when grad mode is on and an input requires grad, records its autograd node.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -20,6 +21,11 @@
 namespace minitorch {
 
 struct TensorImpl;
+
+/// An integer dim argument (bool excluded): `x.amax(1)` picks a one-dim overload, while a
+/// braced list, `{}` included, picks the Dims one.
+template <class I>
+concept DimInteger = std::integral<I> && !std::same_as<I, bool>;
 
 /// How a factory makes a tensor: `zeros({2, 3}, {.dtype = kFloat64, .requires_grad = true})`.
 struct TensorOptions {
@@ -185,6 +191,68 @@ class Tensor {
   Tensor& add_(const Tensor& other, double alpha = 1.0);
   Tensor& mul_(double factor);
 
+  // ---- Composites: reductions over several dims, scans, softmax -------------------------
+  // Compositions of the primitives and views above (src/tensor/tensor_reductions.cpp), so they
+  // run and differentiate on every backend. `dims` lists the dims to reduce, negative ones
+  // counting from the end; an empty list means every dim, as in PyTorch; a dim listed twice is
+  // an IndexError. A braced `{}` picks the Dims overload everywhere except sum and mean, whose
+  // older one-dim overloads take it as dim 0: write `sum(Dims{})` there.
+
+  /// x [2, 3, 4].sum({0, 2}) -> [3] (keepdim: [1, 3, 1]); dims reduced one after another.
+  Tensor sum(const Dims& dims, bool keepdim = false) const;
+  /// sum(dims) / the number of reduced elements (NaN when that is 0).
+  Tensor mean(const Dims& dims, bool keepdim = false) const;
+  /// Max over dims (PyTorch's amax): the gradient is shared equally by every tied maximum of
+  /// the reduced elements. ShapeError when a reduced dim has size 0.
+  Tensor amax(const Dims& dims = Dims{}, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor amax(I dim, bool keepdim = false) const {
+    return amax(Dims{static_cast<std::int64_t>(dim)}, keepdim);
+  }
+  /// -amax(-x): exact, with amax's tie rule.
+  Tensor amin(const Dims& dims = Dims{}, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor amin(I dim, bool keepdim = false) const {
+    return amin(Dims{static_cast<std::int64_t>(dim)}, keepdim);
+  }
+  /// Min values, the mirror of max(): over everything, or over dim (values only).
+  Tensor min() const;
+  Tensor min(std::int64_t dim, bool keepdim = false) const;
+  /// sum((x - mean)^2) / max(0, N - correction) over dims, N the number of reduced elements:
+  /// correction 1 (the default) is the unbiased estimate, 0 the population variance. N <=
+  /// correction gives inf or NaN, as in PyTorch.
+  Tensor var(const Dims& dims = Dims{}, double correction = 1.0, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor var(I dim, double correction = 1.0, bool keepdim = false) const {
+    return var(Dims{static_cast<std::int64_t>(dim)}, correction, keepdim);
+  }
+  /// var(dims, correction, keepdim) ^ 0.5.
+  Tensor std(const Dims& dims = Dims{}, double correction = 1.0, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor std(I dim, double correction = 1.0, bool keepdim = false) const {
+    return std(Dims{static_cast<std::int64_t>(dim)}, correction, keepdim);
+  }
+  /// log(sum(exp(x))) over dims, shifted by the max so that large inputs stay finite;
+  /// -inf over no elements. The gradient is softmax(x).
+  Tensor logsumexp(const Dims& dims, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor logsumexp(I dim, bool keepdim = false) const {
+    return logsumexp(Dims{static_cast<std::int64_t>(dim)}, keepdim);
+  }
+  /// x [..., n, ...] -> same shape, out[i] = x[0] + ... + x[i] along dim, summed in the
+  /// order of Note [Cumsum order]; bitwise the same on every backend and thread count.
+  Tensor cumsum(std::int64_t dim) const;
+  /// Same shape; along dim the values are positive and sum to 1 (shifted by the max).
+  Tensor softmax(std::int64_t dim) const;
+  /// x - max - log(sum(exp(x - max))) along dim.
+  Tensor log_softmax(std::int64_t dim) const;
+
+  // ---- More in place (src/tensor/tensor.cpp, with add_ and mul_) ------------------------
+  /// this -= alpha * other, in one pass (the product rounded first, as in add_).
+  Tensor& sub_(const Tensor& other, double alpha = 1.0);
+  /// this /= other (broadcast to this shape).
+  Tensor& div_(const Tensor& other);
+
   /// numpy/PyTorch-style text; large tensors show their first and last 3 per dim.
   std::string to_string() const;
 
@@ -231,5 +299,34 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 /// together, with autograd: the path of every elementwise function above. Throws ValueError
 /// when the count of inputs is not the op's arity.
 Tensor apply_elementwise(OpCode op, std::span<const Tensor> inputs);
+
+// ---- Joining and splitting (src/tensor/tensor_joins.cpp) ----------------------------------
+
+/// [a0, ..., n_i, ...] for each i -> [a0, ..., sum n_i, ...]: the tensors joined along dim.
+/// Every other size, the rank, dtype and device must match; ValueError for an empty list,
+/// ShapeError (naming every shape and the dim), DTypeError, DeviceError otherwise. One copy
+/// per input into its part of the output; the gradient of each is its part of the output's.
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+/// k tensors of shape s -> shape s with k inserted at dim (-rank-1 <= dim <= rank).
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+/// Views of t along dim of the given sizes, which must add up to t's size there.
+std::vector<Tensor> split_with_sizes(const Tensor& t, const std::vector<std::int64_t>& sizes,
+                                     std::int64_t dim = 0);
+/// split_with_sizes, spelled as PyTorch's split(t, [sizes...]).
+std::vector<Tensor> split(const Tensor& t, const std::vector<std::int64_t>& sizes,
+                          std::int64_t dim = 0);
+namespace detail {
+std::vector<Tensor> split_by_size(const Tensor& t, std::int64_t split_size, std::int64_t dim);
+}
+/// Views of t along dim of split_size elements each, the last one shorter when split_size
+/// does not divide the size (PyTorch's split; one view when split_size >= the size).
+template <DimInteger I>
+std::vector<Tensor> split(const Tensor& t, I split_size, std::int64_t dim = 0) {
+  return detail::split_by_size(t, static_cast<std::int64_t>(split_size), dim);
+}
+/// split(t, ceil(size / chunks), dim): at most `chunks` views (PyTorch's chunk); a dim of
+/// size 0 gives `chunks` empty views. ValueError unless chunks > 0.
+std::vector<Tensor> chunk(const Tensor& t, std::int64_t chunks, std::int64_t dim = 0);
+Tensor cumsum(const Tensor& t, std::int64_t dim);
 
 }  // namespace minitorch

@@ -320,6 +320,11 @@ std::vector<std::string> differentiable_ops() {
         "select", "squeeze", "unsqueeze", "flatten", "contiguous", "clone", "to_dtype"}) {
     names.emplace_back(name);
   }
+  // Composites of issue 11 (src/tensor/tensor_joins.cpp, tensor_reductions.cpp).
+  for (const char* name : {"cat", "stack", "split", "chunk", "amax", "amin", "min", "var", "std",
+                           "logsumexp", "cumsum", "softmax", "log_softmax"}) {
+    names.emplace_back(name);
+  }
   return names;
 }
 

@@ -10,19 +10,10 @@
 
 namespace minitorch::nn::functional {
 
-Tensor softmax(const Tensor& x, std::int64_t dim) {
-  wrap_dim(dim, x.ndim(), "softmax", x.shape());
-  // See Note [Detached shift].
-  Tensor e = (x - x.detach().max(dim, /*keepdim=*/true)).exp();
-  return e / e.sum(dim, /*keepdim=*/true);
-}
+// The Tensor methods (src/tensor/tensor_reductions.cpp) use the same shift.
+Tensor softmax(const Tensor& x, std::int64_t dim) { return x.softmax(dim); }
 
-Tensor log_softmax(const Tensor& x, std::int64_t dim) {
-  wrap_dim(dim, x.ndim(), "log_softmax", x.shape());
-  // See Note [Detached shift].
-  Tensor shifted = x - x.detach().max(dim, /*keepdim=*/true);
-  return shifted - shifted.exp().sum(dim, /*keepdim=*/true).log();
-}
+Tensor log_softmax(const Tensor& x, std::int64_t dim) { return x.log_softmax(dim); }
 
 Tensor softplus(const Tensor& x) {
   // log(1 + e^x) = m + log(e^-m + e^(x-m)) with m = max(x, 0); see Note [Detached shift].

@@ -44,7 +44,7 @@ std::vector<GradRow> gradcheck_rows() {
         },
         [f](const Inputs& in) { return f(in[0], in[1]); }};
   };
-  return {
+  std::vector<GradRow> rows = {
       unary(
           "neg", [](const Tensor& x) { return -x; }, -2, 2),
       unary(
@@ -192,6 +192,10 @@ std::vector<GradRow> gradcheck_rows() {
        [](const Inputs& in) { return in[0].to(kFloat32).to(kFloat64) * 3.0; },
        {.eps = 1e-2, .atol = 1e-5, .rtol = 1e-3}},
   };
+  for (GradRow& row : composite_gradcheck_rows()) {
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 Tensor gradcheck_values(const Shape& shape, Generator& gen, double lo, double hi) {

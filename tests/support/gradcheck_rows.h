@@ -24,6 +24,9 @@ struct GradRow {
 /// Every case (float64 leaves; default tolerances unless a row says otherwise).
 std::vector<GradRow> gradcheck_rows();
 
+/// The composites' rows (gradcheck_rows_composites.cpp), part of gradcheck_rows().
+std::vector<GradRow> composite_gradcheck_rows();
+
 /// A float64 leaf of uniform values in [lo, hi) kept at least 0.1 away from 0.
 Tensor gradcheck_values(const Shape& shape, Generator& gen, double lo = -2.0, double hi = 2.0);
 
