@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "backends/cpu/cpu_index.h"
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
 #include "backends/cpu/matmul.h"
@@ -226,6 +227,15 @@ class CpuBackend final : public Backend {
       dispatch_dtype(out.dtype(),
                      [&](auto out_t) { copy_typed<decltype(in_t), decltype(out_t)>(in, out); });
     });
+  }
+
+  void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) override {
+    cpu::gather(in, dim, index, out);
+  }
+
+  void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                   TensorData& out) override {
+    cpu::scatter_add(src, dim, index, out);
   }
 };
 
