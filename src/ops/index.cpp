@@ -61,14 +61,29 @@ void check_fits(const TensorData& small, const TensorData& big, int skip_dim,
   }
 }
 
+// index's elements, contiguous on the CPU. A strided device index crosses with its whole
+// storage and is laid out by the CPU backend, so no device kernel is needed for the check.
+TensorData host_index(const TensorData& index) {
+  if (index.device().is_cpu()) {
+    return contiguous(index);
+  }
+  if (index.is_contiguous()) {
+    return copy_to(index, kInt64, Device::cpu());
+  }
+  std::int64_t elements = index.storage()->nbytes() / element_size(kInt64);
+  TensorData flat(index.storage(), 0, Shape{elements}, Strides{1}, kInt64);
+  TensorData host = copy_to(flat, kInt64, Device::cpu());
+  return contiguous(
+      TensorData(host.storage(), index.offset(), index.shape(), index.strides(), kInt64));
+}
+
 // See Note [Index checks]: throws IndexError for the first index outside [0, size).
 void check_index_range(const TensorData& index, int dim, std::int64_t size, const TensorData& a,
                        const char* op) {
   if (index.numel() == 0) {
     return;
   }
-  TensorData host =
-      index.device().is_cpu() ? contiguous(index) : copy_to(index, kInt64, Device::cpu());
+  TensorData host = host_index(index);
   const auto* values = static_cast<const std::int64_t*>(host.data_ptr());
   const std::int64_t n = host.numel();
   std::int64_t lo = values[0];
