@@ -149,6 +149,11 @@ class Tensor {
   /// a row (a) or column (b) vector whose dim is removed from the result, as in numpy.
   Tensor matmul(const Tensor& other) const;
 
+  // ---- Indexing by an int64 tensor (see the free functions below) ----------------------
+  /// PyTorch's t[index]: rows index of dim 0, index any shape -> index.shape + shape[1:]
+  /// (index_select over dim 0). Differentiable; IndexError for an index outside [0, size(0)).
+  Tensor index(const Tensor& index) const;
+
   // ---- Autograd ----------------------------------------------------------------------
   bool requires_grad() const;
   /// Marks a leaf to accumulate gradients; Error on a non-leaf.
@@ -328,5 +333,26 @@ std::vector<Tensor> split(const Tensor& t, I split_size, std::int64_t dim = 0) {
 /// size 0 gives `chunks` empty views. ValueError unless chunks > 0.
 std::vector<Tensor> chunk(const Tensor& t, std::int64_t chunks, std::int64_t dim = 0);
 Tensor cumsum(const Tensor& t, std::int64_t dim);
+
+// Indexing by int64 tensors (docs/ops.md, Note [Index checks] in src/ops/ops.h). Every index
+// must lie in [0, size) of the dim it indexes (a negative index is an IndexError naming the
+// op, the index, the dim and its size, thrown before anything is written). Differentiable in
+// t and src, never in index; sums over repeated indices are deterministic (docs/ops.md).
+
+/// t [n0, .., nd, ..] gathered along dim by index [m0, .., md, ..] -> index's shape:
+/// out[i][j][k] = t[i][index[i][j][k]][k] (dim 1 shown). index has t's rank and m <= n off
+/// dim. Throws DTypeError (index not int64), DeviceError, ShapeError, IndexError.
+Tensor gather(const Tensor& t, std::int64_t dim, const Tensor& index);
+/// t with src added at index along dim (out-of-place torch.scatter_add):
+/// out[i][index[i][j][k]][k] += src[i][j][k] (dim 1 shown). index has t's rank and is no
+/// larger than src in any dim nor than t off dim; src has t's dtype (floating or int64).
+Tensor scatter_add(const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src);
+/// t [.., n, ..] at positions index [m] (1-D) along dim -> [.., m, ..].
+Tensor index_select(const Tensor& t, std::int64_t dim, const Tensor& index);
+/// t [.., n, ..] with src [.., m, ..] added at positions index [m] (1-D) along dim
+/// (out-of-place torch.index_add); repeated positions add in order of index.
+Tensor index_add(const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src);
+/// t with its elements in reverse order along each of dims (no repeats); a copy.
+Tensor flip(const Tensor& t, const Dims& dims);
 
 }  // namespace minitorch

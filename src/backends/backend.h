@@ -38,6 +38,25 @@ class Backend {
   /// out[i] = in[i], converting dtype if they differ; in has out's shape. in and out may
   /// be on different devices when one of them is the CPU and the other is this backend's.
   virtual void copy(const TensorData& in, TensorData& out) = 0;
+
+  // Note [Index primitives]: gather and scatter_add move elements by an int64 index tensor
+  // (PyTorch's gather and scatter_add_); index_select, index_add, indexing and flip are
+  // views of the index over them. Every index is in [0, size along dim of the indexed side: in
+  // for gather, out for scatter_add) (the ops layer has checked, before anything is written); index
+  // has the shape of the side that is walked (out for gather, src for scatter_add) and may be an
+  // expanded view (stride 0); every operand has the same rank, at least 1 (the ops layer views a
+  // 0-dim operand as [1]). scatter_add is deterministic: each output element receives its
+  // contributions in increasing order of their position along dim, on every backend and for any
+  // thread count, so work is split over the coordinates off dim (which the scatter preserves),
+  // never by atomics. See docs/ops.md.
+
+  /// out[i][j][k] = in[i][index[i][j][k]][k] (dim 1 shown); index has out's shape, in has
+  /// out's shape except along dim. Any dtype (in and out equal).
+  virtual void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) = 0;
+  /// out[i][index[i][j][k]][k] += src[i][j][k] (dim 1 shown), added to out's values; index
+  /// has src's shape, out has src's shape except along dim. float32, float64 or int64.
+  virtual void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                           TensorData& out) = 0;
 };
 
 /// Note [Primitive report]: every primitive call fills this thread-local record with how it

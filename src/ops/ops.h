@@ -71,4 +71,30 @@ void fill(TensorData& dst, double value, const char* name);
 /// A 0-dim tensor holding value.
 TensorData scalar(double value, DType dtype, Device device);
 
+// ---- Indexing by int64 tensors (src/ops/index.cpp) ----------------------------------------
+// Note [Index checks]: an index must be int64 and on its operand's device, and every index in
+// [0, size) of the dim it indexes, as in PyTorch (a negative index is out of range, it does
+// not count from the end). All of it is checked before anything is allocated or written; the
+// IndexError names the op, the first offending index (row-major), the dim and its size. A
+// CUDA index is copied to the host for the check.
+
+/// a [n0, .., nd, ..] gathered along dim by index [m0, .., md, ..] -> index's shape:
+/// out[i][j][k] = a[i][index[i][j][k]][k] (dim 1 shown). index is int64 with a's rank and
+/// m <= n off dim. Throws DTypeError, DeviceError, ShapeError, IndexError.
+TensorData gather(const TensorData& a, std::int64_t dim, const TensorData& index);
+/// A copy of a with src scattered into it and added (torch.scatter_add):
+/// out[i][index[i][j][k]][k] += src[i][j][k] (dim 1 shown), in increasing j for each output
+/// element. index is int64 with a's rank, no larger than src in any dim nor than a off dim;
+/// a and src share a dtype (floating or int64). Throws as gather does.
+TensorData scatter_add(const TensorData& a, std::int64_t dim, const TensorData& index,
+                       const TensorData& src);
+/// a [.., n, ..] at the positions index [m] (1-D int64) along dim -> [.., m, ..].
+TensorData index_select(const TensorData& a, std::int64_t dim, const TensorData& index);
+/// A copy of a [.., n, ..] with src [.., m, ..] added at positions index [m] along dim; src
+/// has a's shape off dim and a's dtype (floating or int64). Repeated positions add in order.
+TensorData index_add(const TensorData& a, std::int64_t dim, const TensorData& index,
+                     const TensorData& src);
+/// a with the order of elements reversed along each of dims (no repeats): a copy.
+TensorData flip(const TensorData& a, const Dims& dims);
+
 }  // namespace minitorch::ops

@@ -172,6 +172,13 @@ class MatmulProbe final : public Backend {
   }
   void fill(double value, TensorData& out) override { reference_backend().fill(value, out); }
   void copy(const TensorData& in, TensorData& out) override { reference_backend().copy(in, out); }
+  void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) override {
+    reference_backend().gather(in, dim, index, out);
+  }
+  void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                   TensorData& out) override {
+    reference_backend().scatter_add(src, dim, index, out);
+  }
 };
 
 MatmulProbe& probe() {

@@ -9,6 +9,8 @@
 
 #include "backends/cpu/cpu_program.h"
 #include "backends/cpu/elementwise_loop.h"
+
+#include "backends/cpu/cpu_index.h"
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
 #include "backends/cpu/matmul.h"
@@ -99,6 +101,15 @@ class CpuBackend final : public Backend {
       dispatch_dtype(out.dtype(),
                      [&](auto out_t) { copy_typed<decltype(in_t), decltype(out_t)>(in, out); });
     });
+  }
+
+  void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) override {
+    cpu::gather(in, dim, index, out);
+  }
+
+  void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                   TensorData& out) override {
+    cpu::scatter_add(src, dim, index, out);
   }
 };
 

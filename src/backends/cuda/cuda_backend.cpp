@@ -61,6 +61,18 @@ class CudaBackend final : public Backend {
     }
   }
 
+  void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) override {
+    cuda::check_device(out.device(), "gather");
+    cuda::launch_gather(in, dim, index, out, OpContext{"gather", "", &in, &index, &out});
+  }
+
+  void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                   TensorData& out) override {
+    cuda::check_device(out.device(), "scatter_add");
+    cuda::launch_scatter_add(src, dim, index, out,
+                             OpContext{"scatter_add", "", &src, &index, &out});
+  }
+
  private:
   // CPU -> GPU: one cudaMemcpy when layouts and dtypes agree; else the CPU backend packs
   // `in` densely, it crosses as is, and a device copy converts and lays it out.

@@ -26,4 +26,10 @@ void launch_matmul(const TensorData& a, const TensorData& b, TensorData& out,
 /// Multiprocessors of device 0 (cached).
 int sm_count();
 
+/// Backend::gather and Backend::scatter_add (cuda_index.cu; Note [Index primitives]).
+void launch_gather(const TensorData& in, int dim, const TensorData& index, TensorData& out,
+                   const OpContext& context);
+void launch_scatter_add(const TensorData& src, int dim, const TensorData& index, TensorData& out,
+                        const OpContext& context);
+
 }  // namespace minitorch::cuda

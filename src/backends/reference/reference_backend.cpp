@@ -5,6 +5,8 @@
 #include "backends/reference/reference_backend.h"
 
 #include "backends/program_eval.h"
+
+#include "backends/reference/reference_index.h"
 #include "minitorch/layout.h"
 
 namespace minitorch {
@@ -155,6 +157,15 @@ class ReferenceBackend final : public Backend {
       dispatch_dtype(out.dtype(),
                      [&](auto out_t) { copy_loop<decltype(in_t), decltype(out_t)>(in, out); });
     });
+  }
+
+  void gather(const TensorData& in, int dim, const TensorData& index, TensorData& out) override {
+    reference::gather(in, dim, index, out);
+  }
+
+  void scatter_add(const TensorData& src, int dim, const TensorData& index,
+                   TensorData& out) override {
+    reference::scatter_add(src, dim, index, out);
   }
 };
 
