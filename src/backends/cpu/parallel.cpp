@@ -8,13 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "minitorch/config.h"
 #include "minitorch/error.h"
 #include "minitorch/system_info.h"
 #include "minitorch/threading.h"
@@ -183,13 +184,10 @@ class ThreadPool {
   std::vector<std::thread> workers_;
 };
 
+// MINITORCH_NUM_THREADS, else the CPUs this process may use.
 int default_threads() {
-  if (const char* env = std::getenv("MINITORCH_NUM_THREADS")) {
-    char* end = nullptr;
-    long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n >= 1 && n <= 1024) {
-      return static_cast<int>(n);
-    }
+  if (std::optional<int> n = config::num_threads()) {
+    return *n;
   }
   return std::max(1, cpu_info().usable_cpus);
 }
