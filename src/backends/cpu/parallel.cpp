@@ -271,10 +271,12 @@ void set_num_threads(int n) {
   if (cpu::t_in_parallel) {
     throw Error("set_num_threads: called from inside a parallel region");
   }
+  // Read before acquire: a malformed MINITORCH_NUM_THREADS throws here, with the pool free.
+  const int threads = n >= 1 ? n : cpu::default_threads();
   cpu::PoolState& s = cpu::state();
   s.acquire();
   s.pool.reset();
-  s.threads.store(n >= 1 ? n : cpu::default_threads(), std::memory_order_release);
+  s.threads.store(threads, std::memory_order_release);
   s.busy.store(false, std::memory_order_release);
 }
 
