@@ -16,6 +16,8 @@
 #include <set>
 #include <thread>
 
+#include "minitorch/system_info.h"
+
 namespace minitorch::cli::matmul_bench {
 namespace {
 
@@ -55,10 +57,11 @@ MT_FMA_LOOP(loop_avx2_f32, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, 
 #undef MT_FMA_LOOP
 
 double fma_loop(bool f64, std::int64_t iters, double& sink) {
-  if (__builtin_cpu_supports("avx512f")) {
+  const CpuFeatures& cpu = cpu_features();
+  if (cpu.avx512f && cpu.fma) {
     return f64 ? loop_avx512_f64(iters, sink) : loop_avx512_f32(iters, sink);
   }
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+  if (cpu.has_avx2_fma()) {
     return f64 ? loop_avx2_f64(iters, sink) : loop_avx2_f32(iters, sink);
   }
   return 0.0;

@@ -28,6 +28,25 @@ std::string cuda_status() {
   }
 }
 
+// The MINITORCH_* table: each variable's value (or its default) and where it came from.
+// Returns how many values are malformed; their messages also go to stderr.
+int print_settings() {
+  std::printf("environment (MINITORCH_* variables; README.md lists what each does):\n");
+  int errors = 0;
+  for (const config::Setting& s : config::settings()) {
+    const bool unset = s.source == config::Source::Default;
+    const std::string value = unset ? std::string(s.variable->default_value) : s.value;
+    std::printf("  %-30s %s [%s]%s\n", std::string(s.variable->name).c_str(), value.c_str(),
+                std::string(config::to_string(s.source)).c_str(),
+                s.error.empty() ? "" : "  MALFORMED");
+    if (!s.error.empty()) {
+      std::fprintf(stderr, "minitorch diagnose: %s\n", s.error.c_str());
+      ++errors;
+    }
+  }
+  return errors;
+}
+
 }  // namespace
 
 int diagnose(const std::vector<std::string>& args) {
@@ -36,7 +55,9 @@ int diagnose(const std::vector<std::string>& args) {
     std::puts(
         "usage: minitorch diagnose [--ops [--size N] [--trace FILE]]\n\nPrints the "
         "version, build configuration, CPU model and SIMD features,\nthe CPUs this "
-        "process may use and the available devices and backends.\n\n"
+        "process may use, every MINITORCH_* environment variable with its\nvalue and "
+        "where it came from (default, environment), and the available devices and\n"
+        "backends. Exits 1 when a variable's value is malformed.\n\n"
         "  --ops         also run a fixed set of ops on N x N float32 tensors under the\n"
         "                profiler and print, per op, the loop path, ISA, threads, GB/s and\n"
         "                the fraction of a STREAM-style bandwidth measured on the spot\n"
@@ -68,9 +89,13 @@ int diagnose(const std::vector<std::string>& args) {
     std::printf(", no cgroup quota");
   }
   std::printf(")\n");
+  const int malformed = print_settings();
   std::printf("devices:    cpu (backend: %s); cuda: %s\n", backend_name(Device::cpu()).c_str(),
               cuda_status().c_str());
   std::printf("backends:   %s\n", backends.c_str());
+  if (malformed > 0) {
+    return 1;
+  }
   if (options.ops) {
     std::printf("\n");
     return diagnose_ops(options.size, options.trace);

@@ -18,7 +18,7 @@ void print_usage() {
       "commands:\n"
       "  train      train a classifier on a built-in 2-D dataset\n"
       "  bench      benchmarks: 'bench ops' (map/zip/reduce), 'bench matmul'\n"
-      "  diagnose   version, build configuration, CPU, SIMD, usable CPUs and devices\n"
+      "  diagnose   version, build, CPU, SIMD, usable CPUs, MINITORCH_* variables, devices\n"
       "\n"
       "Run 'minitorch <command> --help' for a command's options.");
 }

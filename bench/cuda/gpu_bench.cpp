@@ -172,11 +172,14 @@ void bench_gemm(Targets& targets, cublasHandle_t handle) {
     double narrow_ms = 0;
     double wide_ms = 0;
     if (single) {
-      setenv("MINITORCH_CUDA_MATMUL_ORDER", "rows", 1);
-      narrow_ms = time_ms([&] { ours = a.matmul(b); }, 1, reps);
-      setenv("MINITORCH_CUDA_MATMUL_ORDER", "grouped", 1);
-      wide_ms = time_ms([&] { ours = a.matmul(b); }, 1, reps);
-      unsetenv("MINITORCH_CUDA_MATMUL_ORDER");
+      {
+        mt::config::ScopedOverride order("MINITORCH_CUDA_MATMUL_ORDER", "rows");
+        narrow_ms = time_ms([&] { ours = a.matmul(b); }, 1, reps);
+      }
+      {
+        mt::config::ScopedOverride order("MINITORCH_CUDA_MATMUL_ORDER", "grouped");
+        wide_ms = time_ms([&] { ours = a.matmul(b); }, 1, reps);
+      }
       ours = a.matmul(b);
     }
     // Row-major C = A B is column-major C^T = B^T A^T.

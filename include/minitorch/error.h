@@ -45,6 +45,13 @@ class ValueError : public Error {
   using Error::Error;
 };
 
+/// A MINITORCH_* environment variable (or a test override of one) whose value is not one it
+/// allows; the message names the variable, the value and what is allowed (minitorch/config.h).
+class ConfigError : public ValueError {
+ public:
+  using ValueError::ValueError;
+};
+
 /// An allocation the machine or device cannot satisfy (the request is valid, the memory is
 /// not there). Nothing was written, and later ops still work.
 class OutOfMemoryError : public Error {

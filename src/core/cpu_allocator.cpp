@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <new>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "minitorch/config.h"
 #include "minitorch/error.h"
 
 namespace minitorch {
@@ -61,10 +61,7 @@ constexpr std::int64_t kHugeBlock = std::int64_t{2} << 20;
 
 bool huge_pages_wanted() {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  static const bool wanted = [] {
-    const char* env = std::getenv("MINITORCH_HUGEPAGES");
-    return env == nullptr || std::string_view(env) != "0";
-  }();
+  static const bool wanted = config::huge_pages();
   return wanted;
 #else
   return false;

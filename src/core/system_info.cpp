@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 namespace minitorch {
 namespace {
@@ -27,25 +28,21 @@ std::string read_cpu_model() {
   return "unknown";
 }
 
-std::vector<std::string> read_simd_features() {
-  std::vector<std::string> features;
+CpuFeatures detect_features() {
+  CpuFeatures f;
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   // __builtin_cpu_supports needs a string literal, hence one line per feature.
-  const bool present[] = {
-      __builtin_cpu_supports("sse4.2") != 0,   __builtin_cpu_supports("avx") != 0,
-      __builtin_cpu_supports("avx2") != 0,     __builtin_cpu_supports("fma") != 0,
-      __builtin_cpu_supports("avx512f") != 0,  __builtin_cpu_supports("avx512dq") != 0,
-      __builtin_cpu_supports("avx512bw") != 0, __builtin_cpu_supports("avx512vl") != 0};
-  const char* names[] = {"sse4.2",  "avx",      "avx2",     "fma",
-                         "avx512f", "avx512dq", "avx512bw", "avx512vl"};
-  for (std::size_t i = 0; i < std::size(names); ++i) {
-    if (present[i]) {
-      features.emplace_back(names[i]);
-    }
-  }
+  f.sse4_2 = __builtin_cpu_supports("sse4.2") != 0;
+  f.avx = __builtin_cpu_supports("avx") != 0;
+  f.avx2 = __builtin_cpu_supports("avx2") != 0;
+  f.fma = __builtin_cpu_supports("fma") != 0;
+  f.avx512f = __builtin_cpu_supports("avx512f") != 0;
+  f.avx512dq = __builtin_cpu_supports("avx512dq") != 0;
+  f.avx512bw = __builtin_cpu_supports("avx512bw") != 0;
+  f.avx512vl = __builtin_cpu_supports("avx512vl") != 0;
 #endif
-  return features;
+  return f;
 }
 
 // cgroup v2: "/sys/fs/cgroup/cpu.max" holds "<quota> <period>" or "max <period>".
@@ -68,10 +65,62 @@ double read_cgroup_quota() {
 
 }  // namespace
 
+std::string_view to_string(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Scalar:
+      return "scalar";
+    case SimdLevel::Avx2:
+      return "avx2";
+    case SimdLevel::Avx512:
+      return "avx512";
+  }
+  return "scalar";
+}
+
+SimdLevel CpuFeatures::best_level() const {
+  if (has_avx512()) {
+    return SimdLevel::Avx512;
+  }
+  if (has_avx2_fma()) {
+    return SimdLevel::Avx2;
+  }
+  return SimdLevel::Scalar;
+}
+
+bool CpuFeatures::supports(SimdLevel level) const {
+  switch (level) {
+    case SimdLevel::Scalar:
+      return true;
+    case SimdLevel::Avx2:
+      return has_avx2_fma();
+    case SimdLevel::Avx512:
+      return has_avx512();
+  }
+  return false;
+}
+
+std::vector<std::string> CpuFeatures::names() const {
+  const std::pair<bool, const char*> features[] = {
+      {sse4_2, "sse4.2"},   {avx, "avx"},           {avx2, "avx2"},         {fma, "fma"},
+      {avx512f, "avx512f"}, {avx512dq, "avx512dq"}, {avx512bw, "avx512bw"}, {avx512vl, "avx512vl"}};
+  std::vector<std::string> present;
+  for (const auto& [has, name] : features) {
+    if (has) {
+      present.emplace_back(name);
+    }
+  }
+  return present;
+}
+
+const CpuFeatures& cpu_features() {
+  static const CpuFeatures features = detect_features();
+  return features;
+}
+
 CpuInfo cpu_info() {
   CpuInfo info;
   info.model = read_cpu_model();
-  info.simd = read_simd_features();
+  info.simd = cpu_features().names();
   long online = sysconf(_SC_NPROCESSORS_ONLN);
   info.online_cpus = online > 0 ? static_cast<int>(online) : 1;
   cpu_set_t mask;

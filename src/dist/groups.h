@@ -20,7 +20,8 @@ std::unique_ptr<ProcessGroup> make_nccl_group(const GroupOptions& options);
 /// float32 or float64 and on device.
 void check_collective_tensor(const Tensor& t, Device device, const char* op);
 
-/// options.timeout, or MINITORCH_DIST_TIMEOUT (seconds, a positive number) when set.
+/// options.timeout, or config::dist_timeout() (MINITORCH_DIST_TIMEOUT) when set; throws
+/// ConfigError (a ValueError) when that variable is malformed.
 std::chrono::milliseconds collective_timeout(const GroupOptions& options);
 
 }  // namespace minitorch::dist::detail

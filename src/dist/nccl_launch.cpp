@@ -18,26 +18,11 @@
 #include <string>
 #include <thread>
 
+#include "minitorch/config.h"
 #include "minitorch/dist/process_group.h"
 
 namespace minitorch::dist::detail {
 namespace {
-
-// An integer environment variable in [low, high]; nullopt when unset.
-std::optional<int> env_int(const char* name, int low, int high) {
-  const char* text = std::getenv(name);
-  if (text == nullptr) {
-    return std::nullopt;
-  }
-  char* end = nullptr;
-  errno = 0;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || errno != 0 || value < low || value > high) {
-    throw DistError(std::string("init_process_group(nccl): ") + name + ": expected an integer in " +
-                    std::to_string(low) + ".." + std::to_string(high) + ", got '" + text + "'");
-  }
-  return static_cast<int>(value);
-}
 
 #if MT_HAVE_MPI
 bool g_mpi_initialized_here = false;
@@ -125,7 +110,7 @@ ncclUniqueId read_id_file(const Launch& launch, std::chrono::milliseconds timeou
 }  // namespace
 
 Launch discover_launch() {
-  std::optional<int> world = env_int("MINITORCH_WORLD_SIZE", 1, 1 << 20);
+  std::optional<int> world = config::world_size();
 #if MT_HAVE_MPI
   if (!world && launched_by_mpi()) {
     return mpi_launch();
@@ -141,16 +126,20 @@ Launch discover_launch() {
   }
   Launch launch;
   launch.world = *world;
-  std::optional<int> rank = env_int("MINITORCH_RANK", 0, *world - 1);
+  std::optional<int> rank = config::rank();
   if (!rank) {
     throw DistError("init_process_group(nccl): MINITORCH_WORLD_SIZE is set (" +
                     std::to_string(*world) + ") but MINITORCH_RANK is not");
   }
+  if (*rank >= *world) {
+    throw DistError("init_process_group(nccl): MINITORCH_RANK: expected an integer in 0.." +
+                    std::to_string(*world - 1) + ", got '" + std::to_string(*rank) + "'");
+  }
   launch.rank = *rank;
-  launch.local_rank = env_int("MINITORCH_LOCAL_RANK", 0, 1 << 20).value_or(*rank);
+  launch.local_rank = config::local_rank().value_or(*rank);
   if (launch.world > 1) {
-    const char* file = std::getenv("MINITORCH_NCCL_ID_FILE");
-    if (file == nullptr || *file == '\0') {
+    std::string file = config::nccl_id_file();
+    if (file.empty()) {
       throw DistError(
           "init_process_group(nccl): a world of " + std::to_string(launch.world) +
           " from MINITORCH_WORLD_SIZE needs MINITORCH_NCCL_ID_FILE (a path every rank can read)");

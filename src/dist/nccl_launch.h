@@ -22,8 +22,9 @@ struct Launch {
 };
 
 /// MINITORCH_WORLD_SIZE / MINITORCH_RANK / MINITORCH_LOCAL_RANK / MINITORCH_NCCL_ID_FILE when
-/// set, else MPI when started by mpirun (initialising it if needed), else a world of one.
-/// Throws DistError for a malformed or incomplete environment.
+/// set (read through minitorch/config.h), else MPI when started by mpirun (initialising it if
+/// needed), else a world of one. Throws ConfigError for a malformed variable, DistError for an
+/// incomplete environment or a rank outside the world.
 Launch discover_launch();
 /// "rank R of W".
 std::string describe(const Launch& launch);

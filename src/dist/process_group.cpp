@@ -1,12 +1,12 @@
 // Process-group creation, the single-process group, and the checks every backend shares.
 #include "minitorch/dist/process_group.h"
 
-#include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <string>
 
 #include "dist/groups.h"
+#include "minitorch/config.h"
 #include "minitorch/factories.h"
 
 namespace minitorch::dist {
@@ -31,16 +31,7 @@ void check_collective_tensor(const Tensor& t, Device device, const char* op) {
 }
 
 std::chrono::milliseconds collective_timeout(const GroupOptions& options) {
-  if (const char* text = std::getenv("MINITORCH_DIST_TIMEOUT")) {
-    char* end = nullptr;
-    double seconds = std::strtod(text, &end);
-    if (end == text || *end != '\0' || !(seconds > 0) || !std::isfinite(seconds) || seconds > 1e7) {
-      throw ValueError(std::string("MINITORCH_DIST_TIMEOUT: expected seconds in (0, 1e7], got '") +
-                       text + "'");
-    }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
-  }
-  return options.timeout;
+  return config::dist_timeout().value_or(options.timeout);
 }
 
 namespace {

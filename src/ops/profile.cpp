@@ -8,13 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "backends/backend.h"
+#include "minitorch/config.h"
+#include "minitorch/error.h"
 
 namespace minitorch {
 namespace ops::profile {
@@ -25,6 +26,8 @@ constinit std::atomic<bool> g_enabled{false};
 
 namespace {
 
+// Equal to the default of MINITORCH_PROFILE_MAX_RECORDS (src/core/config.cpp), which only a
+// MINITORCH_PROFILE run reads.
 constexpr std::size_t kDefaultRecordLimit = 200000;
 
 // Records are numbered in append order; records[0] has number first_number. A scope keeps
@@ -131,27 +134,32 @@ void report_at_exit() {
       std::fprintf(stderr, "(%llu records past the limit of %zu were not kept for the trace)\n",
                    static_cast<unsigned long long>(s.dropped), s.limit);
     }
-    const char* trace = std::getenv("MINITORCH_PROFILE_TRACE");
-    if (trace != nullptr && *trace != '\0') {
-      write_chrome_trace(std::string(trace), s.records);
-      std::fprintf(stderr, "Chrome trace of %zu calls written to %s\n", s.records.size(), trace);
+    const std::string trace = config::profile_trace();
+    if (!trace.empty()) {
+      write_chrome_trace(trace, s.records);
+      std::fprintf(stderr, "Chrome trace of %zu calls written to %s\n", s.records.size(),
+                   trace.c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "minitorch profile: %s\n", e.what());
   }
 }
 
-// MINITORCH_PROFILE=1 turns recording on before main() and reports at exit.
+// MINITORCH_PROFILE=1 turns recording on before main() and reports at exit. An exception
+// cannot leave a static constructor (it would terminate without a word), so a malformed
+// value is reported on stderr and profiling stays off.
 struct EnvSetup {
   EnvSetup() {
-    const char* value = std::getenv("MINITORCH_PROFILE");
-    if (value == nullptr || *value == '\0' || std::strcmp(value, "0") == 0) {
+    try {
+      if (!config::profile()) {
+        return;
+      }
+      Store& s = store();
+      s.limit = static_cast<std::size_t>(config::profile_max_records());
+      s.from_env = true;
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "minitorch: %s; profiling stays off\n", e.what());
       return;
-    }
-    Store& s = store();
-    s.from_env = true;
-    if (const char* limit = std::getenv("MINITORCH_PROFILE_MAX_RECORDS")) {
-      s.limit = static_cast<std::size_t>(std::strtoull(limit, nullptr, 10));
     }
     ops::profile::g_enabled.store(true, std::memory_order_relaxed);
     now_ns();  // starts the trace's clock

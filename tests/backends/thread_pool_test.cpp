@@ -11,6 +11,7 @@
 
 #include "backends/backend.h"
 #include "backends/cpu/parallel.h"
+#include "minitorch/config.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/system_info.h"
 #include "minitorch/threading.h"
@@ -128,8 +129,7 @@ INSTANTIATE_TEST_SUITE_P(Threads, ThreadPool, ::testing::Values(1, 2, 3, 4));
 
 TEST(ThreadCount, DefaultsToTheUsableCpusOrTheEnvironment) {
   set_num_threads(0);
-  const char* env = std::getenv("MINITORCH_NUM_THREADS");
-  if (env == nullptr) {
+  if (!config::num_threads()) {
     EXPECT_EQ(get_num_threads(), cpu_info().usable_cpus);
   }
   set_num_threads(3);

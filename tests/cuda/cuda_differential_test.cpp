@@ -375,7 +375,7 @@ TEST(CudaDifferential, LargeMatmulLayouts) {
   // Both block orders of the tiled kernel.
   for (const char* order : {"grouped", "rows"}) {
     SCOPED_TRACE(std::string("MINITORCH_CUDA_MATMUL_ORDER=") + order);
-    setenv("MINITORCH_CUDA_MATMUL_ORDER", order, 1);
+    config::ScopedOverride order_override("MINITORCH_CUDA_MATMUL_ORDER", order);
     for (DType dtype : {kFloat32, kFloat64}) {
       for (Dims3 d : {Dims3{129, 131, 257}, Dims3{256, 64, 128}, Dims3{127, 33, 513},
                       Dims3{300, 1, 65}, Dims3{64, 100, 64}}) {
@@ -404,7 +404,6 @@ TEST(CudaDifferential, LargeMatmulLayouts) {
       EXPECT_EQ(compare_sum(read_back(a.matmul(b)), want, mag, 70, dtype), "") << "batched";
     }
   }
-  unsetenv("MINITORCH_CUDA_MATMUL_ORDER");
 }
 
 }  // namespace

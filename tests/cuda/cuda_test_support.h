@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "minitorch/config.h"
 #include "minitorch/minitorch.h"
 
 namespace minitorch::testing {
@@ -32,10 +33,7 @@ inline bool cuda_available() {
 
 /// Random cases per primitive and dtype: MINITORCH_CUDA_CASES, default 1000 (the acceptance
 /// floor). The compute-sanitizer runs lower it: every launch is instrumented there.
-inline int cuda_cases() {
-  const char* env = std::getenv("MINITORCH_CUDA_CASES");
-  return env != nullptr ? std::atoi(env) : 1000;
-}
+inline int cuda_cases() { return config::cuda_cases(); }
 
 /// t on the GPU with the same storage layout (offset, strides, expanded dims): the whole
 /// storage crosses, then the same view is taken of the device copy.

@@ -197,30 +197,6 @@ TEST(NcclGroup, NoDeviceIsDistError) {
   }
 }
 
-// Sets environment variables for one scope (tests run one at a time in a process).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-    }
-    setenv(name, value.c_str(), 1);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
 std::string temp_id_path(const char* tag) {
   return ::testing::TempDir() + "minitorch_nccl_id_" + tag + "_" + std::to_string(::getpid());
 }
@@ -228,9 +204,9 @@ std::string temp_id_path(const char* tag) {
 // Rank 1 of 2 whose rank 0 never writes the id file.
 TEST(NcclGroupTimeout, MissingIdFileIsDistErrorWithinTheTimeout) {
   MT_REQUIRE_CUDA();
-  ScopedEnv world("MINITORCH_WORLD_SIZE", "2");
-  ScopedEnv rank("MINITORCH_RANK", "1");
-  ScopedEnv file("MINITORCH_NCCL_ID_FILE", temp_id_path("missing"));
+  config::ScopedOverride world("MINITORCH_WORLD_SIZE", "2");
+  config::ScopedOverride rank("MINITORCH_RANK", "1");
+  config::ScopedOverride file("MINITORCH_NCCL_ID_FILE", temp_id_path("missing"));
   auto start = std::chrono::steady_clock::now();
   try {
     detail::make_nccl_group({.timeout = std::chrono::milliseconds(300)});
@@ -246,9 +222,9 @@ TEST(NcclGroupTimeout, MissingIdFileIsDistErrorWithinTheTimeout) {
 // Rank 0 of 2 whose rank 1 never comes: the non-blocking init is aborted at the timeout.
 TEST(NcclGroupTimeout, PeerThatNeverComesIsDistErrorWithinTheTimeout) {
   MT_REQUIRE_CUDA();
-  ScopedEnv world("MINITORCH_WORLD_SIZE", "2");
-  ScopedEnv rank("MINITORCH_RANK", "0");
-  ScopedEnv file("MINITORCH_NCCL_ID_FILE", temp_id_path("peer"));
+  config::ScopedOverride world("MINITORCH_WORLD_SIZE", "2");
+  config::ScopedOverride rank("MINITORCH_RANK", "0");
+  config::ScopedOverride file("MINITORCH_NCCL_ID_FILE", temp_id_path("peer"));
   auto start = std::chrono::steady_clock::now();
   try {
     detail::make_nccl_group({.timeout = std::chrono::milliseconds(2000)});

@@ -2,6 +2,10 @@
 // MPI and NCCL groups.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "dist/groups.h"
+#include "minitorch/config.h"
 #include "minitorch/dist/process_group.h"
 #include "minitorch/minitorch.h"
 
@@ -33,6 +37,31 @@ TEST(SingleGroup, BadTensorsAreTypedErrors) {
   EXPECT_THROW(group.broadcast(v, 1), IndexError);
   EXPECT_THROW(init_process_group("nope"), ValueError);
   EXPECT_TRUE(is_available("single"));
+}
+
+// Every group's collectives wait options.timeout, or MINITORCH_DIST_TIMEOUT (config.h).
+TEST(SingleGroup, CollectiveTimeoutIsTheOptionOrTheVariable) {
+  using std::chrono::milliseconds;
+  const GroupOptions options{.timeout = milliseconds(1234)};
+  {
+    config::ScopedOverride unset("MINITORCH_DIST_TIMEOUT", "");
+    EXPECT_EQ(detail::collective_timeout(options), milliseconds(1234));
+  }
+  {
+    config::ScopedOverride set("MINITORCH_DIST_TIMEOUT", "0.5");
+    EXPECT_EQ(detail::collective_timeout(options), milliseconds(500));
+  }
+  {
+    config::ScopedOverride set("MINITORCH_DIST_TIMEOUT", "soon");
+    try {
+      detail::collective_timeout(options);
+      FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+      EXPECT_STREQ(e.what(),
+                   "MINITORCH_DIST_TIMEOUT: expected seconds in (0, 1e7], got 'soon' (from the "
+                   "test override)");
+    }
+  }
 }
 
 }  // namespace

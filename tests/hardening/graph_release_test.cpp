@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "minitorch/config.h"
 #include "minitorch/minitorch.h"
 
 namespace minitorch {
@@ -34,8 +36,8 @@ void run_with_stack(std::size_t stack_bytes, const std::function<void()>& fn) {
 // Ops to record: MINITORCH_TEST_GRAPH_NODES overrides (the 10-million-node run in the
 // closing note used it); sanitizer builds default to fewer, as they are slower and bigger.
 std::int64_t chain_length() {
-  if (const char* text = std::getenv("MINITORCH_TEST_GRAPH_NODES")) {
-    return std::stoll(text);
+  if (std::optional<std::int64_t> nodes = config::test_graph_nodes()) {
+    return *nodes;
   }
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return 300'000;

@@ -1,13 +1,10 @@
 #include "support/test_seed.h"
 
-#include <cstdlib>
+#include "minitorch/config.h"
 
 namespace minitorch::testing {
 
-std::uint64_t test_seed() {
-  const char* env = std::getenv("MINITORCH_TEST_SEED");
-  return env != nullptr ? std::strtoull(env, nullptr, 10) : 20261121u;
-}
+std::uint64_t test_seed() { return config::test_seed(); }
 
 std::string seed_note(std::uint64_t seed) {
   return "seed " + std::to_string(seed) +

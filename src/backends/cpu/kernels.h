@@ -9,13 +9,13 @@
 
 #include "minitorch/elementwise_ops.h"
 #include "minitorch/scalar_ops.h"
+#include "minitorch/system_info.h"
 
 namespace minitorch::cpu {
 
-enum class SimdLevel : std::uint8_t { Scalar, Avx2, Avx512 };
-
-/// "scalar", "avx2" or "avx512".
-std::string_view to_string(SimdLevel level);
+// The levels and their names live with the CPU's feature detection (minitorch/system_info.h).
+using minitorch::SimdLevel;
+using minitorch::to_string;
 
 // Note [Reduction order]: a contiguous row of n elements is folded as a pairwise tree whose
 // shape depends only on n. Rows longer than kReduceBlock are cut into blocks of kReduceBlock
@@ -67,9 +67,9 @@ const KernelTable& scalar_kernels();
 const KernelTable& avx2_kernels();
 const KernelTable& avx512_kernels();
 
-/// The best level this CPU supports.
+/// The best level this CPU supports: cpu_features().best_level().
 SimdLevel max_simd_level();
-/// The level in use: max_simd_level(), or lower when MINITORCH_SIMD=scalar|avx2 says so.
+/// The level in use: max_simd_level(), or lower when config::simd() (MINITORCH_SIMD) says so.
 SimdLevel simd_level();
 /// Forces a level (clamped to max_simd_level()); for tests. Not thread-safe against running
 /// ops.

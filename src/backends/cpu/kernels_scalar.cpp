@@ -2,11 +2,11 @@
 // nodes run the descriptors (node_scalar.h), so they equal the reference bit for bit;
 // reductions emulate the lanes of Note [Reduction order], so they equal the SIMD levels.
 #include <atomic>
-#include <cstdlib>
-#include <cstring>
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/node_scalar.h"
+
+#include "minitorch/config.h"
 
 namespace minitorch::cpu {
 namespace {
@@ -77,34 +77,11 @@ Kernels<T> scalar_kernels_for() {
           &reduce_rows_scalar<T>};
 }
 
-SimdLevel detect_level() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("fma")) {
-    return SimdLevel::Avx512;
-  }
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    return SimdLevel::Avx2;
-  }
-#endif
-  return SimdLevel::Scalar;
-}
-
-// MINITORCH_SIMD=scalar|avx2|avx512 lowers the level (never raises it above the CPU's).
+// MINITORCH_SIMD lowers the level (never raises it above the CPU's).
 SimdLevel initial_level() {
-  SimdLevel level = max_simd_level();
-  if (const char* env = std::getenv("MINITORCH_SIMD")) {
-    SimdLevel wanted = level;
-    if (std::strcmp(env, "scalar") == 0) {
-      wanted = SimdLevel::Scalar;
-    } else if (std::strcmp(env, "avx2") == 0) {
-      wanted = SimdLevel::Avx2;
-    }
-    level = wanted < level ? wanted : level;
-  }
-  return level;
+  const SimdLevel best = max_simd_level();
+  const SimdLevel wanted = config::simd().value_or(best);
+  return wanted < best ? wanted : best;
 }
 
 std::atomic<const KernelTable*>& active_table() {
@@ -126,28 +103,13 @@ const KernelTable& table_for(SimdLevel level) {
 
 }  // namespace
 
-std::string_view to_string(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::Scalar:
-      return "scalar";
-    case SimdLevel::Avx2:
-      return "avx2";
-    case SimdLevel::Avx512:
-      return "avx512";
-  }
-  return "scalar";
-}
-
 const KernelTable& scalar_kernels() {
   static const KernelTable table{SimdLevel::Scalar, scalar_kernels_for<float>(),
                                  scalar_kernels_for<double>()};
   return table;
 }
 
-SimdLevel max_simd_level() {
-  static const SimdLevel level = detect_level();
-  return level;
-}
+SimdLevel max_simd_level() { return cpu_features().best_level(); }
 
 const KernelTable& active_kernels() {
   const KernelTable* table = active_table().load(std::memory_order_acquire);

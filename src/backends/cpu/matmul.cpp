@@ -6,13 +6,15 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "backends/backend.h"
 #include "backends/cpu/matmul_kernel.h"
 #include "backends/cpu/parallel.h"
+#include "minitorch/config.h"
+#include "minitorch/system_info.h"
 
 namespace minitorch::cpu {
 namespace {
@@ -28,43 +30,40 @@ struct KernelChoice {
   bool available = false;
 };
 
+// Fills choice with level's micro-kernels (none for Scalar: the strided loop); returns false,
+// changing nothing, when the CPU lacks level.
 template <class T>
-bool choose(KernelChoice<T>& choice, std::string_view isa) {
+bool choose(KernelChoice<T>& choice, SimdLevel level) {
+  if (!cpu_features().supports(level)) {
+    return false;
+  }
   MatmulKernels<T> k{};
-  if (isa.empty() || isa == "avx512") {
-    if (matmul_kernels_avx512(k)) {
+  switch (level) {
+    case SimdLevel::Avx512:
+      matmul_kernels_avx512(k);
       choice = {k, true};
       return true;
-    }
-    if (!isa.empty()) {
-      return false;
-    }
-  }
-  if (isa.empty() || isa == "avx2") {
-    if (matmul_kernels_avx2(k)) {
+    case SimdLevel::Avx2:
+      matmul_kernels_avx2(k);
       choice = {k, true};
       return true;
-    }
-    if (!isa.empty()) {
-      return false;
-    }
-  }
-  if (isa.empty() || isa == "scalar") {
-    choice = {};
-    return true;
+    case SimdLevel::Scalar:
+      choice = {};
+      return true;
   }
   return false;
 }
 
+// MINITORCH_MATMUL_ISA picks the first choice; a set the CPU lacks gives the best it has.
 struct Kernels {
   KernelChoice<float> f32;
   KernelChoice<double> f64;
   Kernels() {
-    const char* env = std::getenv("MINITORCH_MATMUL_ISA");
-    std::string_view isa = env != nullptr ? env : "";
-    if (!choose(f32, isa) || !choose(f64, isa)) {
-      choose(f32, "");
-      choose(f64, "");
+    const SimdLevel best = cpu_features().best_level();
+    const SimdLevel wanted = config::matmul_isa().value_or(best);
+    if (!choose(f32, wanted) || !choose(f64, wanted)) {
+      choose(f32, best);
+      choose(f64, best);
     }
   }
 };
@@ -272,9 +271,19 @@ void matmul(const TensorData& a, const TensorData& b, TensorData& out) {
 }
 
 bool set_matmul_isa(std::string_view isa) {
+  SimdLevel level = cpu_features().best_level();
+  if (!isa.empty()) {
+    const SimdLevel levels[] = {SimdLevel::Scalar, SimdLevel::Avx2, SimdLevel::Avx512};
+    const SimdLevel* named = std::find_if(std::begin(levels), std::end(levels),
+                                          [&](SimdLevel l) { return to_string(l) == isa; });
+    if (named == std::end(levels)) {
+      return false;
+    }
+    level = *named;
+  }
   KernelChoice<float> f32;
   KernelChoice<double> f64;
-  if (!choose(f32, isa) || !choose(f64, isa)) {
+  if (!choose(f32, level) || !choose(f64, level)) {
     return false;
   }
   kernels().f32 = f32;

@@ -57,11 +57,13 @@ struct MatmulKernels {
   int packed_nr;  ///< columns of the `packed` tile (its B panels' width)
 };
 
-/// Fills kernels when this CPU and build support the instruction set; false otherwise.
-bool matmul_kernels_avx512(MatmulKernels<float>& kernels);
-bool matmul_kernels_avx512(MatmulKernels<double>& kernels);
-bool matmul_kernels_avx2(MatmulKernels<float>& kernels);
-bool matmul_kernels_avx2(MatmulKernels<double>& kernels);
+/// Fills kernels. Call only when the CPU has the instruction set (cpu_features().has_avx512() or
+/// has_avx2_fma()): the check lives outside the SIMD files, so that no inline function is
+/// compiled there with AVX flags (Note [SIMD files]).
+void matmul_kernels_avx512(MatmulKernels<float>& kernels);
+void matmul_kernels_avx512(MatmulKernels<double>& kernels);
+void matmul_kernels_avx2(MatmulKernels<float>& kernels);
+void matmul_kernels_avx2(MatmulKernels<double>& kernels);
 
 /// A strided matrix: element (i, j) is data[i * rs + j * cs].
 template <class T>

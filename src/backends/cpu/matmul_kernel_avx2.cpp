@@ -63,14 +63,9 @@ constexpr int kRows = 6;
 constexpr int kDotRows = 3;
 constexpr int kDotCols = 3;
 
-bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
 }  // namespace
 
-bool matmul_kernels_avx2(MatmulKernels<float>& kernels) {
-  if (!supported()) {
-    return false;
-  }
+void matmul_kernels_avx2(MatmulKernels<float>& kernels) {
   kernels = {"avx2",
              kRows,
              16,
@@ -86,13 +81,9 @@ bool matmul_kernels_avx2(MatmulKernels<float>& kernels) {
              &matmul_pack_panel_avx2<float>,
              kRows,
              16};
-  return true;
 }
 
-bool matmul_kernels_avx2(MatmulKernels<double>& kernels) {
-  if (!supported()) {
-    return false;
-  }
+void matmul_kernels_avx2(MatmulKernels<double>& kernels) {
   kernels = {"avx2",
              kRows,
              8,
@@ -108,7 +99,6 @@ bool matmul_kernels_avx2(MatmulKernels<double>& kernels) {
              &matmul_pack_panel_avx2<double>,
              kRows,
              8};
-  return true;
 }
 
 }  // namespace minitorch::cpu

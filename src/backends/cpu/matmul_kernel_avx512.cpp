@@ -60,18 +60,9 @@ constexpr int kRowsDouble = 8;
 constexpr int kDotRows = 5;
 constexpr int kDotCols = 4;
 
-bool supported() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("fma");
-}
-
 }  // namespace
 
-bool matmul_kernels_avx512(MatmulKernels<float>& kernels) {
-  if (!supported()) {
-    return false;
-  }
+void matmul_kernels_avx512(MatmulKernels<float>& kernels) {
   kernels = {"avx512",
              kRows,
              32,
@@ -87,13 +78,9 @@ bool matmul_kernels_avx512(MatmulKernels<float>& kernels) {
              &matmul_pack_panel_avx2<float>,
              kRows,
              32};
-  return true;
 }
 
-bool matmul_kernels_avx512(MatmulKernels<double>& kernels) {
-  if (!supported()) {
-    return false;
-  }
+void matmul_kernels_avx512(MatmulKernels<double>& kernels) {
   kernels = {"avx512",
              kRows,
              2 * Avx512Double::W,
@@ -109,7 +96,6 @@ bool matmul_kernels_avx512(MatmulKernels<double>& kernels) {
              &matmul_pack_panel_avx2<double>,
              kRowsDouble,
              3 * Avx512Double::W};
-  return true;
 }
 
 }  // namespace minitorch::cpu

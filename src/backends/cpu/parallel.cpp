@@ -8,13 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "minitorch/config.h"
 #include "minitorch/error.h"
 #include "minitorch/system_info.h"
 #include "minitorch/threading.h"
@@ -183,13 +184,10 @@ class ThreadPool {
   std::vector<std::thread> workers_;
 };
 
+// MINITORCH_NUM_THREADS, else the CPUs this process may use.
 int default_threads() {
-  if (const char* env = std::getenv("MINITORCH_NUM_THREADS")) {
-    char* end = nullptr;
-    long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n >= 1 && n <= 1024) {
-      return static_cast<int>(n);
-    }
+  if (std::optional<int> n = config::num_threads()) {
+    return *n;
   }
   return std::max(1, cpu_info().usable_cpus);
 }
@@ -273,10 +271,12 @@ void set_num_threads(int n) {
   if (cpu::t_in_parallel) {
     throw Error("set_num_threads: called from inside a parallel region");
   }
+  // Read before acquire: a malformed MINITORCH_NUM_THREADS throws here, with the pool free.
+  const int threads = n >= 1 ? n : cpu::default_threads();
   cpu::PoolState& s = cpu::state();
   s.acquire();
   s.pool.reset();
-  s.threads.store(n >= 1 ? n : cpu::default_threads(), std::memory_order_release);
+  s.threads.store(threads, std::memory_order_release);
   s.busy.store(false, std::memory_order_release);
 }
 
