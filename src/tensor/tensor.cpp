@@ -230,7 +230,7 @@ Tensor& Tensor::mul_(double factor) {
 Tensor& Tensor::sub_(const Tensor& other, double alpha) {
   check_in_place("sub_");
   if (alpha == 1.0) {
-    ops::zip_into(BinaryOp::Sub, data(), other.data(), impl_->data, "sub_");
+    ops::zip_into(OpCode::Sub, data(), other.data(), impl_->data, "sub_");
   } else {
     // a + (-alpha) * b: negating is exact, so this is a - alpha * b with add_'s rounding.
     ops::add_scaled_into(data(), -alpha, other.data(), impl_->data, "sub_");
@@ -241,7 +241,7 @@ Tensor& Tensor::sub_(const Tensor& other, double alpha) {
 
 Tensor& Tensor::div_(const Tensor& other) {
   check_in_place("div_");
-  ops::zip_into(BinaryOp::Div, data(), other.data(), impl_->data, "div_");
+  ops::zip_into(OpCode::Div, data(), other.data(), impl_->data, "div_");
   data().storage()->bump_version();
   return *this;
 }
