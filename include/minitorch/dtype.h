@@ -38,8 +38,24 @@ constexpr bool is_floating_point(DType dtype) {
   return dtype == DType::Float32 || dtype == DType::Float64;
 }
 
+/// int64 or bool: whole values only (PyTorch's isIntegralType with includeBool).
+constexpr bool is_integral(DType dtype) { return dtype == DType::Int64 || dtype == DType::Bool; }
+
+/// The dtype factories use for floating values when none is named (PyTorch's default).
+constexpr DType default_float_dtype() { return DType::Float32; }
+
 /// "float32", "float64", "int64" or "bool", as numpy and PyTorch spell them.
 std::string_view to_string(DType dtype);
+
+/// Note [Type promotion]: the dtype of an op on operands of dtypes a and b, PyTorch's rule
+/// on our four dtypes: the higher category wins, bool < int64 < floating (bool + int64 ->
+/// int64, int64 + float32 -> float32, bool + float64 -> float64), equal dtypes give
+/// themselves. float32 with float64 is refused (DTypeError "op: dtypes float32 and float64
+/// differ ..."), where PyTorch gives float64: a mixed float pair is almost always a float64
+/// constant leaking into a float32 model, and promoting would silently run the rest of it
+/// at twice the memory. Convert explicitly with to(). Scalars (`t * 2.0`) take the tensor's
+/// dtype and never promote. A pure function: no state, the same answer on every backend.
+DType promote_types(DType a, DType b, std::string_view op = "promote_types");
 
 template <class T>
 constexpr DType dtype_of();

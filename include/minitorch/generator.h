@@ -18,6 +18,8 @@ class Generator {
   float uniform_float();
   /// Standard normal (Box-Muller).
   double normal();
+  /// Uniform integer in [0, n) for n >= 1, unbiased (modulo with rejection).
+  std::uint64_t below(std::uint64_t n);
 
  private:
   std::mt19937_64 engine_;

@@ -63,14 +63,25 @@ class Tensor {
   }
 
   // ---- Elements --------------------------------------------------------------------
+  // The double forms are exact for every float32, float64 and bool value and for int64
+  // values up to 2^53 in magnitude; item<std::int64_t>() and to_vector<std::int64_t>() read
+  // any int64 exactly. The typed forms convert by cast_value (Note [Value conversion]).
+
   /// The value of a one-element tensor; ShapeError otherwise.
   double item() const;
+  /// item() as T (float, double, std::int64_t or bool).
+  template <class T>
+  T item() const;
   /// Element at index (negative entries count from the end); IndexError when outside.
   double at(const Index& index) const;
-  /// Writes one element. Error if this requires grad while grad mode is on.
+  /// Writes one element (converted by cast_value). Error if this requires grad while grad
+  /// mode is on.
   void set(const Index& index, double value);
   /// All elements in row-major order.
   std::vector<double> to_vector() const;
+  /// to_vector() as T (float, double, std::int64_t or bool).
+  template <class T>
+  std::vector<T> to_vector() const;
 
   // ---- Views (never copy; differentiable) --------------------------------------------
   /// Result dim i is input dim order[i]. ShapeError unless order is a permutation.
@@ -156,7 +167,8 @@ class Tensor {
 
   // ---- Autograd ----------------------------------------------------------------------
   bool requires_grad() const;
-  /// Marks a leaf to accumulate gradients; Error on a non-leaf.
+  /// Marks a leaf to accumulate gradients; AutogradError on a non-leaf, DTypeError on an
+  /// int64 or bool tensor (only floating tensors can require gradients).
   Tensor& requires_grad_(bool requires_grad = true);
   /// Accumulated gradient (undefined until backward reaches this leaf).
   Tensor grad() const;
@@ -183,6 +195,8 @@ class Tensor {
 
   // ---- Copies and conversions ----------------------------------------------------------
   Tensor clone() const;
+  /// Converts by cast_value (Note [Value conversion]). Differentiable between floating
+  /// dtypes; a conversion to int64 or bool is not (the result never requires grad).
   Tensor to(DType dtype) const;
   Tensor to(Device device) const;
 

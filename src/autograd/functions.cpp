@@ -276,7 +276,8 @@ Tensor slice(const Tensor& x, int dim, std::int64_t begin, std::int64_t stop, st
 
 Tensor copy(const Tensor& x, DType dtype, Device device) {
   TensorData out = ops::copy_to(x.data(), dtype, device);
-  if (!needs_grad(x)) {
+  // int64 and bool values have no gradient: the conversion ends the graph, as in PyTorch.
+  if (!needs_grad(x) || !is_floating_point(dtype)) {
     return Tensor(std::move(out));
   }
   return record(std::move(out), std::make_shared<CopyNode>(x.dtype(), x.device()), {&x});

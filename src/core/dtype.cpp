@@ -1,4 +1,4 @@
-// Names of dtypes.
+// Names of dtypes and the promotion rule (Note [Type promotion] in dtype.h).
 #include "minitorch/dtype.h"
 
 #include <string>
@@ -19,6 +19,39 @@ std::string_view to_string(DType dtype) {
       return "bool";
   }
   return "?";
+}
+
+namespace {
+
+// bool < int64 < floating: the categories promotion compares.
+int category(DType dtype) {
+  switch (dtype) {
+    case DType::Bool:
+      return 0;
+    case DType::Int64:
+      return 1;
+    case DType::Float32:
+    case DType::Float64:
+      return 2;
+  }
+  return 2;
+}
+
+}  // namespace
+
+DType promote_types(DType a, DType b, std::string_view op) {
+  if (a == b) {
+    return a;
+  }
+  int ca = category(a);
+  int cb = category(b);
+  if (ca == cb) {
+    // Only float32 with float64 shares a category; see Note [Type promotion].
+    throw DTypeError(std::string(op) + ": dtypes " + std::string(to_string(a)) + " and " +
+                     std::string(to_string(b)) +
+                     " differ and floating dtypes do not promote; convert one with to()");
+  }
+  return ca > cb ? a : b;
 }
 
 void throw_unsupported_dtype(DType dtype, const char* where) {

@@ -33,8 +33,6 @@ void append_item(std::string& list, const std::string& item, const char* separat
   list += item;
 }
 
-const char* dtype_tag(DType dtype) { return dtype == kFloat64 ? "F64" : "F32"; }
-
 }  // namespace
 
 std::vector<std::byte> serialize_safetensors(
@@ -63,9 +61,9 @@ std::vector<std::byte> serialize_safetensors(
       append_item(shape, std::to_string(host.shape()[i]));
     }
     append_item(entries,
-                json::quote(name) + ":{\"dtype\":\"" + dtype_tag(host.dtype()) + "\",\"shape\":[" +
-                    shape + "],\"data_offsets\":[" + std::to_string(offset) + "," +
-                    std::to_string(offset + bytes) + "]}");
+                json::quote(name) + ":{\"dtype\":\"" + std::string(safetensors_tag(host.dtype())) +
+                    "\",\"shape\":[" + shape + "],\"data_offsets\":[" + std::to_string(offset) +
+                    "," + std::to_string(offset + bytes) + "]}");
     offset += bytes;
     hosts.push_back(host);
   }
@@ -145,7 +143,14 @@ SafetensorsFile load_safetensors(std::span<const std::byte> bytes, const std::st
   file.metadata = std::move(header.metadata);
   for (const SafetensorsEntry& entry : header.entries) {
     Tensor t = empty(entry.shape, {.dtype = entry.dtype});
-    if (entry.end > entry.begin) {
+    if (entry.dtype == kBool) {
+      // A C++ bool must hold 0 or 1; a file may hold any byte (nonzero is true, as in
+      // Note [Value conversion]).
+      bool* out = t.data_ptr<bool>();
+      for (std::int64_t i = 0; i < entry.end - entry.begin; ++i) {
+        out[i] = data[entry.begin + i] != std::byte{0};
+      }
+    } else if (entry.end > entry.begin) {
       std::memcpy(t.data().data_ptr(), data + entry.begin,
                   static_cast<std::size_t>(entry.end - entry.begin));
     }

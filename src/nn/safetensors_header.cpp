@@ -21,7 +21,8 @@ namespace {
 //   2. the header is valid UTF-8 and strict JSON, nested at most json::kMaxDepth deep, and its
 //      value is an object with no repeated key;
 //   3. "__metadata__", if present, is an object of string values;
-//   4. every other member is an object with exactly "dtype" (a string: F32 or F64), "shape" (an
+//   4. every other member is an object with exactly "dtype" (a string: F32, F64, I64 or BOOL),
+//   "shape" (an
 //      array of at most kMaxDims non-negative integers) and "data_offsets" (an array of two
 //      non-negative integers begin <= end, each at most INT64_MAX);
 //   5. the product of the sizes (zeros counted as 1, so that every stride fits too) times the
@@ -67,13 +68,17 @@ class Checker {
     if (dtype->kind != json::Value::Kind::String) {
       fail("dtype is not a string", tensor);
     }
-    if (dtype->text == "F32") {
-      out.dtype = kFloat32;
-    } else if (dtype->text == "F64") {
-      out.dtype = kFloat64;
-    } else {
-      fail<DTypeError>("dtype '" + dtype->text + "' is not supported, only F32 and F64 are",
-                       tensor);
+    bool known = false;
+    for (int i = 0; i < kDTypeCount; ++i) {
+      auto candidate = static_cast<DType>(i);
+      if (dtype->text == safetensors_tag(candidate)) {
+        out.dtype = candidate;
+        known = true;
+      }
+    }
+    if (!known) {
+      fail<DTypeError>(
+          "dtype '" + dtype->text + "' is not supported, only F32, F64, I64 and BOOL are", tensor);
     }
 
     if (shape->kind != json::Value::Kind::Array) {
@@ -160,6 +165,20 @@ class Checker {
 };
 
 }  // namespace
+
+std::string_view safetensors_tag(DType dtype) {
+  switch (dtype) {
+    case DType::Float32:
+      return "F32";
+    case DType::Float64:
+      return "F64";
+    case DType::Int64:
+      return "I64";
+    case DType::Bool:
+      return "BOOL";
+  }
+  return "?";
+}
 
 SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file,
                                            std::string_view source) {

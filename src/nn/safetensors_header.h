@@ -36,9 +36,12 @@ struct SafetensorsHeader {
   std::size_t data_start = 0;  ///< where the data section starts in the file
 };
 
+/// The safetensors tag of dtype: "F32", "F64", "I64" or "BOOL".
+std::string_view safetensors_tag(DType dtype);
+
 /// Checks a whole safetensors file held in memory and describes it; `source` (a path, or
 /// "<memory>") names the file in messages "load_safetensors: <what> (<source>, tensor '<name>',
-/// ...)". Throws DTypeError for a dtype other than F32/F64, ShapeError for a rank above
+/// ...)". Throws DTypeError for a dtype other than F32/F64/I64/BOOL, ShapeError for a rank above
 /// kMaxDims, ValueError for anything else malformed.
 SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file,
                                            std::string_view source);

@@ -25,6 +25,10 @@ std::string both_shapes(const TensorData& a, const TensorData& b) {
 
 TensorData matmul(const TensorData& a, const TensorData& b) {
   check_same_device_and_dtype(a, b, "matmul");
+  if (!is_floating_point(a.dtype())) {
+    throw DTypeError("matmul: dtype " + std::string(to_string(a.dtype())) + " is not supported (" +
+                     both_shapes(a, b) + "); matmul needs float32 or float64, convert with to()");
+  }
   if (a.ndim() < 2 || b.ndim() < 2) {
     throw ShapeError("matmul: both operands need at least 2 dims (" + both_shapes(a, b) + ")");
   }

@@ -87,6 +87,33 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
   });
 }
 
+Tensor eye(std::int64_t n, std::int64_t m, TensorOptions options) {
+  if (m == -1) {
+    m = n;
+  }
+  if (n < 0 || m < 0) {
+    throw ShapeError("eye: sizes must be non-negative (n " + std::to_string(n) + ", m " +
+                     std::to_string(m) + ")");
+  }
+  return host_tensor("eye", {n, m}, options, [&](std::int64_t i, auto t) {
+    return cast_value<decltype(t)>(i / m == i % m ? 1 : 0);
+  });
+}
+
+Tensor linspace(double start, double end, std::int64_t steps, TensorOptions options) {
+  if (steps < 0 || !std::isfinite(start) || !std::isfinite(end)) {
+    throw ShapeError("linspace: invalid range (start " + std::to_string(start) + ", end " +
+                     std::to_string(end) + ", steps " + std::to_string(steps) + ")");
+  }
+  double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
+  std::int64_t half = steps == 1 ? 1 : steps / 2;  // one step is start, as in PyTorch
+  return host_tensor("linspace", {steps}, options, [&](std::int64_t i, auto t) {
+    double v = i < half ? start + step * static_cast<double>(i)
+                        : end - step * static_cast<double>(steps - 1 - i);
+    return cast_value<decltype(t)>(v);
+  });
+}
+
 namespace {
 
 void check_floating_factory(const TensorOptions& options, const char* op) {
@@ -117,6 +144,25 @@ Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
                      [&](std::int64_t, auto t) { return cast_value<decltype(t)>(g.normal()); });
 }
 
+Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, TensorOptions options,
+               Generator* gen) {
+  if (!(low < high)) {
+    throw ValueError("randint: low must be less than high (low " + std::to_string(low) + ", high " +
+                     std::to_string(high) + ", shape " + to_string(shape) + ")");
+  }
+  Generator& g = gen != nullptr ? *gen : default_generator();
+  // high - low in unsigned arithmetic: the span of [INT64_MIN, INT64_MAX) fits 64 bits.
+  const std::uint64_t span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+  return host_tensor("randint", shape, options, [&](std::int64_t, auto t) {
+    auto v = static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + g.below(span));
+    return cast_value<decltype(t)>(v);
+  });
+}
+
+Tensor randint(std::int64_t high, const Shape& shape, TensorOptions options, Generator* gen) {
+  return randint(0, high, shape, options, gen);
+}
+
 template <class V>
 Tensor from_values(const std::vector<V>& values, const Shape& shape, TensorOptions options) {
   std::int64_t numel = checked_numel(shape, element_size(options.dtype), "from_vector");
@@ -126,7 +172,7 @@ Tensor from_values(const std::vector<V>& values, const Shape& shape, TensorOptio
                      std::to_string(numel) + " elements)");
   }
   return host_tensor("from_vector", shape, options, [&](std::int64_t i, auto t) {
-    return static_cast<decltype(t)>(values[static_cast<std::size_t>(i)]);
+    return cast_value<decltype(t)>(values[static_cast<std::size_t>(i)]);
   });
 }
 
@@ -135,6 +181,11 @@ Tensor from_vector(const std::vector<double>& values, const Shape& shape, Tensor
 }
 
 Tensor from_vector(const std::vector<float>& values, const Shape& shape, TensorOptions options) {
+  return from_values(values, shape, options);
+}
+
+Tensor from_vector(const std::vector<std::int64_t>& values, const Shape& shape,
+                   TensorOptions options) {
   return from_values(values, shape, options);
 }
 

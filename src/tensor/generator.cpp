@@ -28,6 +28,17 @@ double Generator::normal() {
   return radius * std::cos(2.0 * std::numbers::pi * u2);
 }
 
+std::uint64_t Generator::below(std::uint64_t n) {
+  // x % n over 64 random bits favours the first 2^64 mod n results; draws below that count
+  // are redrawn, so each result has exactly floor(2^64 / n) draws mapping to it.
+  const std::uint64_t threshold = (std::uint64_t{0} - n) % n;
+  std::uint64_t x = engine_();
+  while (x < threshold) {
+    x = engine_();
+  }
+  return x % n;
+}
+
 Generator& default_generator() {
   static Generator instance(0);
   return instance;

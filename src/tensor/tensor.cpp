@@ -46,27 +46,36 @@ void Tensor::check_data_ptr(DType requested) const {
 
 namespace {
 
-double read_element(const TensorData& data, std::int64_t position) {
+template <class T>
+T read_element(const TensorData& data, std::int64_t position) {
   return dispatch_dtype(data.dtype(), [&](auto t) {
-    return static_cast<double>(data.storage_data<decltype(t)>()[position]);
+    return cast_value<T>(data.storage_data<decltype(t)>()[position]);
   });
+}
+
+void check_one_element(const Tensor& t) {
+  if (t.numel() != 1) {
+    throw ShapeError("item: tensor of shape " + minitorch::to_string(t.shape()) + " has " +
+                     std::to_string(t.numel()) + " elements, not 1");
+  }
 }
 
 }  // namespace
 
-double Tensor::item() const {
-  if (numel() != 1) {
-    throw ShapeError("item: tensor of shape " + minitorch::to_string(shape()) + " has " +
-                     std::to_string(numel()) + " elements, not 1");
-  }
-  return at(Index::filled(ndim(), 0));
+double Tensor::item() const { return item<double>(); }
+
+template <class T>
+T Tensor::item() const {
+  check_one_element(*this);
+  Tensor host = to(Device::cpu());
+  return read_element<T>(host.data(), host.data().position_of(Index::filled(ndim(), 0), "item"));
 }
 
 double Tensor::at(const Index& index) const {
   if (!device().is_cpu()) {
     return to(Device::cpu()).at(index);
   }
-  return read_element(data(), data().position_of(index, "at"));
+  return read_element<double>(data(), data().position_of(index, "at"));
 }
 
 void Tensor::set(const Index& index, double value) {
@@ -85,18 +94,30 @@ void Tensor::set(const Index& index, double value) {
   data().storage()->bump_version();
 }
 
-std::vector<double> Tensor::to_vector() const {
+std::vector<double> Tensor::to_vector() const { return to_vector<double>(); }
+
+template <class T>
+std::vector<T> Tensor::to_vector() const {
   TensorData host = ops::contiguous(to(Device::cpu()).data());
-  std::vector<double> values(static_cast<std::size_t>(host.numel()));
+  std::vector<T> values(static_cast<std::size_t>(host.numel()));
   dispatch_dtype(host.dtype(), [&](auto t) {
-    using T = decltype(t);
-    const T* p = static_cast<const T*>(host.data_ptr());
+    using Stored = decltype(t);
+    const Stored* p = static_cast<const Stored*>(host.data_ptr());
     for (std::size_t i = 0; i < values.size(); ++i) {
-      values[i] = static_cast<double>(p[i]);
+      values[i] = cast_value<T>(p[i]);
     }
   });
   return values;
 }
+
+template float Tensor::item<float>() const;
+template double Tensor::item<double>() const;
+template std::int64_t Tensor::item<std::int64_t>() const;
+template bool Tensor::item<bool>() const;
+template std::vector<float> Tensor::to_vector<float>() const;
+template std::vector<double> Tensor::to_vector<double>() const;
+template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
+template std::vector<bool> Tensor::to_vector<bool>() const;
 
 // ---- Autograd accessors --------------------------------------------------------------
 
@@ -108,6 +129,13 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
         "requires_grad_: only leaf tensors can change requires_grad (this one is the "
         "output of " +
         grad_fn_name() + ", shape " + minitorch::to_string(shape()) + "); use detach() first");
+  }
+  if (requires_grad && !is_floating_point(dtype())) {
+    throw DTypeError(
+        "requires_grad_: only floating point tensors can require gradients (this "
+        "one is " +
+        std::string(minitorch::to_string(dtype())) + ", shape " + minitorch::to_string(shape()) +
+        ")");
   }
   impl_->requires_grad = requires_grad;
   return *this;

@@ -129,9 +129,26 @@ Tensor Tensor::sum(std::int64_t dim, bool keepdim) const {
   return keepdim || ndim() == 0 ? out : out.squeeze(dim);
 }
 
-Tensor Tensor::mean() const { return sum() / static_cast<double>(numel()); }
+namespace {
+
+// As in PyTorch: the mean of integers has no dtype to return without a choice of rounding.
+void check_mean_dtype(const Tensor& t) {
+  if (!is_floating_point(t.dtype())) {
+    throw DTypeError("mean: dtype " + std::string(minitorch::to_string(t.dtype())) +
+                     " is not supported (shape " + minitorch::to_string(t.shape()) +
+                     "); mean needs float32 or float64, convert with to(kFloat32)");
+  }
+}
+
+}  // namespace
+
+Tensor Tensor::mean() const {
+  check_mean_dtype(*this);
+  return sum() / static_cast<double>(numel());
+}
 
 Tensor Tensor::mean(std::int64_t dim, bool keepdim) const {
+  check_mean_dtype(*this);
   std::int64_t n = ndim() == 0 ? 1 : shape()[wrap_dim(dim, ndim(), "mean", shape())];
   return sum(dim, keepdim) / static_cast<double>(n);
 }

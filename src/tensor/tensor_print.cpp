@@ -1,9 +1,13 @@
 // Printing in PyTorch's style: tensor([[ 1.0000, -2.5000], ...]), one format for all
 // shown elements, tensors over 1000 elements summarised to their first and last 3 per dim.
+// int64 prints without a decimal point (read exactly, not through double), bool as
+// True/False; like PyTorch, the dtype is named only when it is not float32, int64 or bool
+// (or when an empty tensor shows no element to tell it by).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "minitorch/layout.h"
@@ -19,8 +23,10 @@ constexpr std::int64_t kEdgeItems = 3;
 
 enum class Style { Integer, Fixed, Scientific };
 
+// T is double (float32 and float64 values), std::int64_t or bool.
+template <class T>
 struct Printer {
-  const double* values;  // contiguous, row-major
+  const std::vector<T>& values;  // contiguous, row-major
   Shape shape;
   Strides strides;
   bool summarize;
@@ -46,9 +52,9 @@ struct Printer {
     return out;
   }
 
-  void collect(int dim, std::int64_t position, std::vector<double>& out) const {
+  void collect(int dim, std::int64_t position, std::vector<T>& out) const {
     if (dim == shape.size()) {
-      out.push_back(values[position]);
+      out.push_back(values[static_cast<std::size_t>(position)]);
       return;
     }
     for (std::int64_t i : shown(shape[dim])) {
@@ -57,6 +63,9 @@ struct Printer {
       }
     }
   }
+
+  std::string format(std::int64_t v) const { return std::to_string(v); }
+  std::string format(bool v) const { return v ? "True" : "False"; }
 
   std::string format(double v) const {
     char buf[64];
@@ -80,7 +89,16 @@ struct Printer {
     return buf;
   }
 
-  void choose_format(const std::vector<double>& sample) {
+  void choose_format(const std::vector<T>& sample) {
+    if constexpr (std::is_same_v<T, double>) {
+      choose_style(sample);
+    }
+    for (T v : sample) {
+      width = std::max(width, static_cast<int>(format(v).size()));
+    }
+  }
+
+  void choose_style(const std::vector<double>& sample) {
     bool all_integer = true;
     double max_abs = 0;
     double min_abs = INFINITY;
@@ -101,14 +119,11 @@ struct Printer {
     } else {
       style = Style::Fixed;
     }
-    for (double v : sample) {
-      width = std::max(width, static_cast<int>(format(v).size()));
-    }
   }
 
   void print(int dim, std::int64_t position, int indent, std::string& out) const {
     if (dim == shape.size()) {
-      std::string text = format(values[position]);
+      std::string text = format(static_cast<T>(values[static_cast<std::size_t>(position)]));
       out.append(static_cast<std::size_t>(width) - text.size(), ' ');
       out += text;
       return;
@@ -135,28 +150,41 @@ struct Printer {
   }
 };
 
+template <class T>
+void print_elements(const Tensor& t, int indent, std::string& out) {
+  std::vector<T> values = t.to_vector<T>();
+  Printer<T> printer{values, t.shape(), strides_from_shape(t.shape()), t.numel() > kSummarizeOver};
+  std::vector<T> sample;
+  printer.collect(0, 0, sample);
+  printer.choose_format(sample);
+  printer.print(0, 0, indent, out);
+}
+
 }  // namespace
 
 std::string Tensor::to_string() const {
   if (!defined()) {
     return "tensor(undefined)";
   }
-  std::vector<double> values = to_vector();
   const std::string prefix = "tensor(";
   std::string out = prefix;
+  const int indent = static_cast<int>(prefix.size());
+  bool dtype_shown_by_values = false;
   if (numel() == 0) {
     out += "[]";
     if (ndim() != 1) {
       out += ", size=" + minitorch::to_string(shape());
     }
+  } else if (dtype() == kInt64) {
+    print_elements<std::int64_t>(*this, indent, out);
+    dtype_shown_by_values = true;
+  } else if (dtype() == kBool) {
+    print_elements<bool>(*this, indent, out);
+    dtype_shown_by_values = true;
   } else {
-    Printer printer{values.data(), shape(), strides_from_shape(shape()), numel() > kSummarizeOver};
-    std::vector<double> sample;
-    printer.collect(0, 0, sample);
-    printer.choose_format(sample);
-    printer.print(0, 0, static_cast<int>(prefix.size()), out);
+    print_elements<double>(*this, indent, out);
   }
-  if (dtype() != kFloat32) {
+  if (dtype() != kFloat32 && !dtype_shown_by_values) {
     out += ", dtype=" + std::string(minitorch::to_string(dtype()));
   }
   if (!device().is_cpu()) {

@@ -325,9 +325,40 @@ TEST(Safetensors, RejectsDuplicateNames) {
                               {"__metadata__ appears twice"});
 }
 
+TEST(Safetensors, Int64AndBoolRoundTrip) {
+  const std::int64_t big = (std::int64_t{1} << 60) + 1;
+  Tensor indices = from_vector(std::vector<std::int64_t>{big, -3, 0}, {3});
+  Tensor mask = from_vector(std::vector<std::int64_t>{1, 0, 0, 1}, {2, 2}, {.dtype = kBool});
+  std::vector<std::byte> bytes =
+      serialize_safetensors({{"indices", indices}, {"mask", mask.transpose(0, 1)}});
+  std::string header(reinterpret_cast<const char*>(bytes.data()) + 8, 120);
+  EXPECT_NE(header.find("\"indices\":{\"dtype\":\"I64\",\"shape\":[3]"), std::string::npos);
+  EXPECT_NE(header.find("\"mask\":{\"dtype\":\"BOOL\",\"shape\":[2,2]"), std::string::npos);
+  SafetensorsFile file = load_safetensors(bytes);
+  ASSERT_EQ(file.tensors.size(), 2u);
+  EXPECT_EQ(file.tensors[0].second.dtype(), kInt64);
+  EXPECT_EQ(file.tensors[0].second.to_vector<std::int64_t>(),
+            (std::vector<std::int64_t>{big, -3, 0}));
+  EXPECT_EQ(file.tensors[1].second.dtype(), kBool);
+  EXPECT_EQ(file.tensors[1].second.to_vector<bool>(),
+            (std::vector<bool>{true, false, false, true}));
+}
+
+TEST(Safetensors, BoolBytesOtherThanOneReadAsTrue) {
+  // crafted() fills the data with 1, 2, 3, ...; a C++ bool may only hold 0 or 1.
+  SafetensorsFile file =
+      load_safetensors(crafted("{" + entry("m", "BOOL", "[3]", "[0,3]") + "}", 3));
+  Tensor m = file.tensors.at(0).second;
+  EXPECT_EQ(m.to_vector<bool>(), (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(m.to(kInt64).to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 1, 1}));
+  expect_rejected<ValueError>(crafted("{" + entry("i", "I64", "[2]", "[0,8]") + "}", 8),
+                              {"tensor 'i'"});
+}
+
 TEST(Safetensors, RejectsUnknownDtype) {
-  expect_rejected<DTypeError>(crafted("{" + entry("w", "BF16", "[1]", "[0,2]") + "}", 2),
-                              {"dtype 'BF16' is not supported", "tensor 'w'"});
+  expect_rejected<DTypeError>(
+      crafted("{" + entry("w", "BF16", "[1]", "[0,2]") + "}", 2),
+      {"dtype 'BF16' is not supported", "F32, F64, I64 and BOOL", "tensor 'w'"});
 }
 
 TEST(Safetensors, RejectsRankAboveMaxDims) {

@@ -1,6 +1,7 @@
 // The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
 // header length, a JSON header naming each tensor's dtype, shape and data_offsets (plus an
-// optional "__metadata__" string map), then the raw little-endian data. F32 and F64 only.
+// optional "__metadata__" string map), then the raw little-endian data. F32, F64, I64 and BOOL
+// (one byte each; a nonzero byte reads as true).
 #pragma once
 
 #include <cstddef>
@@ -43,7 +44,7 @@ SafetensorsFile load_safetensors(const std::string& path);
 /// file or above 100 MB, invalid UTF-8 or JSON, nesting deeper than 64, missing, extra or
 /// mistyped members, sizes or offsets that are negative, fractional or beyond int64, offsets
 /// that disagree with the shape, leave the data section, or leave gaps or overlaps in it,
-/// repeated names), DTypeError on a dtype other than F32/F64, ShapeError on a rank above
+/// repeated names), DTypeError on a dtype other than F32/F64/I64/BOOL, ShapeError on a rank above
 /// kMaxDims. Nothing else escapes.
 SafetensorsFile load_safetensors(std::span<const std::byte> bytes,
                                  const std::string& source = "<memory>");
