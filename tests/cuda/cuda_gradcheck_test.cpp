@@ -19,26 +19,12 @@ namespace {
 using testing::GradRow;
 using testing::Inputs;
 
-// x on the GPU in x's memory order: permute to descending strides, move, permute back.
-Tensor to_gpu(const Tensor& x) {
-  std::vector<std::int64_t> order(static_cast<std::size_t>(x.ndim()));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::int64_t i, std::int64_t j) {
-    return x.strides()[static_cast<int>(i)] > x.strides()[static_cast<int>(j)];
-  });
-  std::vector<std::int64_t> inverse(order.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    inverse[static_cast<std::size_t>(order[i])] = static_cast<std::int64_t>(i);
-  }
-  return x.permute(Dims(order)).to(Device::cuda()).permute(Dims(inverse));
-}
-
 // fn on the GPU: leaves move there inside (recorded, so gradients come back to the CPU).
 std::function<Tensor(const Inputs&)> on_gpu(const std::function<Tensor(const Inputs&)>& fn) {
   return [fn](const Inputs& cpu_inputs) {
     Inputs gpu;
     for (const Tensor& x : cpu_inputs) {
-      gpu.push_back(to_gpu(x));
+      gpu.push_back(testing::to_cuda_in_order(x));
     }
     Tensor out = fn(gpu);
     EXPECT_TRUE(out.device().is_cuda());
