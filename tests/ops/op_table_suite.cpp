@@ -128,6 +128,10 @@ std::string op_table_param_name(const ::testing::TestParamInfo<OpTableParam>& in
   return op_row(info.param.op).name;
 }
 
+std::string backend_param_name(const ::testing::TestParamInfo<TestedBackend>& info) {
+  return info.param == TestedBackend::Cuda ? "cuda" : "cpu";
+}
+
 // Every op and dtype: case_count() cases against the reference, at every run setting.
 TEST_P(OpTableTest, MatchesReference) {
   const TestedBackend backend = GetParam().backend;

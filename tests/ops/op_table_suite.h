@@ -39,6 +39,8 @@ class OpTableProgramTest : public ::testing::TestWithParam<TestedBackend> {
 std::vector<OpTableParam> op_table_params(TestedBackend backend);
 /// "exp", "where", ...
 std::string op_table_param_name(const ::testing::TestParamInfo<OpTableParam>& info);
+/// "cpu" or "cuda".
+std::string backend_param_name(const ::testing::TestParamInfo<TestedBackend>& info);
 
 }  // namespace minitorch::testing
 
@@ -47,4 +49,5 @@ std::string op_table_param_name(const ::testing::TestParamInfo<OpTableParam>& in
   INSTANTIATE_TEST_SUITE_P(Prefix, OpTableTest, \
                            ::testing::ValuesIn(::minitorch::testing::op_table_params(backend)), \
                            ::minitorch::testing::op_table_param_name); \
-  INSTANTIATE_TEST_SUITE_P(Prefix, OpTableProgramTest, ::testing::Values(backend))
+  INSTANTIATE_TEST_SUITE_P(Prefix, OpTableProgramTest, ::testing::Values(backend), \
+                           ::minitorch::testing::backend_param_name)
