@@ -168,6 +168,20 @@ std::vector<Case> all_cases() {
                      Tensor b = input(vec(n), d);
                      return std::function<Tensor()>([=] { return a * b.sigmoid() + b * 0.5; });
                    }});
+  cases.push_back({"program (x-y)*(x+y)+x", "program", StreamKernel::Add, false, false,
+                   [=](std::int64_t n, DType d) {
+                     static const auto fn =
+                         elementwise([](auto x, auto y) { return (x - y) * (x + y) + x; });
+                     Tensor a = input(vec(n), d);
+                     Tensor b = input(vec(n), d);
+                     return std::function<Tensor()>([=] { return fn(a, b); });
+                   }});
+  cases.push_back({"composed (x-y)*(x+y)+x", "program", StreamKernel::Add, false, false,
+                   [=](std::int64_t n, DType d) {
+                     Tensor a = input(vec(n), d);
+                     Tensor b = input(vec(n), d);
+                     return std::function<Tensor()>([=] { return (a - b) * (a + b) + a; });
+                   }});
   cases.push_back({"api a+b (alloc incl.)", "api", StreamKernel::Add, false, true,
                    [=](std::int64_t n, DType d) {
                      Tensor a = input(vec(n), d);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "minitorch/elementwise_ops.h"
+#include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/system_info.h"
 
@@ -40,6 +41,11 @@ struct Kernels {
   /// steps are 0 or 1; op is not Const. Ops without a SIMD form run scalar::node_scalar.
   void (*node)(OpCode op, const T* const* args, const std::int64_t* steps, T* out,
                std::int64_t n);
+  /// The kernel that runs all of p per vector of lanes (Note [Vector programs] in
+  /// simd_kernels.h) when every node has a vector form, else nullptr (always, for scalar).
+  using ProgramKernel = void (*)(const Program& p, const T* const* in, const std::int64_t* steps,
+                                 T* out, std::int64_t n);
+  ProgramKernel (*program_kernel)(const Program& p);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
   /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.

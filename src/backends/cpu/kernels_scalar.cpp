@@ -72,8 +72,13 @@ void reduce_rows_scalar(ReduceOp op, const T* in, std::int64_t row_stride, std::
 }
 
 template <class T>
+typename Kernels<T>::ProgramKernel no_program_kernel(const Program&) {
+  return nullptr;
+}
+
+template <class T>
 Kernels<T> scalar_kernels_for() {
-  return {&node_scalar<T>, &reduce_block_scalar<T>,
+  return {&node_scalar<T>, &no_program_kernel<T>, &reduce_block_scalar<T>,
           &reduce_rows_scalar<T>};
 }
 

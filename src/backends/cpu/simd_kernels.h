@@ -191,6 +191,153 @@ void node_kernel(OpCode op, const Elem<V>* const* args, const std::int64_t* step
   node_scalar<Elem<V>>(op, args, steps, out, n);
 }
 
+// ---- whole programs in registers (Note [Vector programs]) -----------------------------------
+
+// Note [Vector programs]: a program whose every node has a vector form below runs one vector
+// of lanes at a time through all its nodes, intermediates in registers (an array the compiler
+// keeps on the stack, in L1 at worst), so loading the inputs, computing and storing the
+// output overlap the way they do in a single-op kernel; node-by-node chunks (cpu_program.cpp)
+// serialize them. The forms are the ones map_kernel / zip_kernel use, so both paths give the
+// same bits.
+template <class V>
+constexpr bool has_vector_form(OpCode op) {
+  switch (op) {
+    case OpCode::Neg:
+    case OpCode::Relu:
+    case OpCode::Inv:
+    case OpCode::Abs:
+    case OpCode::Add:
+    case OpCode::Sub:
+    case OpCode::Mul:
+    case OpCode::Div:
+    case OpCode::Lt:
+    case OpCode::Gt:
+    case OpCode::Le:
+    case OpCode::Ge:
+    case OpCode::Eq:
+    case OpCode::Const:
+      return true;
+    case OpCode::Exp:
+    case OpCode::Log:
+    case OpCode::Tanh:
+    case OpCode::Sigmoid:
+      return sizeof(Elem<V>) == 4;
+    default:
+      return false;
+  }
+}
+
+template <class V>
+V vector_node(OpCode op, V a, V b) {
+  using T = Elem<V>;
+  const V one = V::set1(T(1));
+  const V zero = V::set1(T(0));
+  switch (op) {
+    case OpCode::Neg:
+      return vneg(a);
+    case OpCode::Relu:
+      return select(cmp<_CMP_LE_OQ>(a, zero), zero, a);
+    case OpCode::Inv:
+      return one / a;
+    case OpCode::Abs:
+      return vabs(a);
+    case OpCode::Add:
+      return a + b;
+    case OpCode::Sub:
+      return a - b;
+    case OpCode::Mul:
+      return a * b;
+    case OpCode::Div:
+      return a / b;
+    case OpCode::Lt:
+      return select(cmp<_CMP_LT_OQ>(a, b), one, zero);
+    case OpCode::Gt:
+      return select(cmp<_CMP_GT_OQ>(a, b), one, zero);
+    case OpCode::Le:
+      return select(cmp<_CMP_LE_OQ>(a, b), one, zero);
+    case OpCode::Ge:
+      return select(cmp<_CMP_GE_OQ>(a, b), one, zero);
+    case OpCode::Eq:
+      return select(cmp<_CMP_EQ_OQ>(a, b), one, zero);
+    default:
+      break;
+  }
+  if constexpr (sizeof(T) == 4) {
+    switch (op) {
+      case OpCode::Exp:
+        return vexp(a);
+      case OpCode::Log:
+        return vlog(a);
+      case OpCode::Tanh:
+        return vtanh(a);
+      case OpCode::Sigmoid:
+        return vsigmoid(a);
+      default:
+        break;
+    }
+  }
+  return a;
+}
+
+// out[i] = p(in[0][i * steps[0]], ...) for i < n, steps 0 or 1; every node has a vector form.
+template <class V>
+void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64_t* steps,
+                    Elem<V>* out, std::int64_t n) {
+  using T = Elem<V>;
+  constexpr std::int64_t kL = V::kLanes;
+  V vals[kMaxProgramInputs + kMaxProgramNodes];
+  for (int j = 0; j < p.size; ++j) {
+    if (p.nodes[j].op == OpCode::Const) {
+      vals[p.inputs + j] = V::set1(static_cast<T>(p.nodes[j].value));
+    }
+  }
+  for (int k = 0; k < p.inputs; ++k) {
+    if (steps[k] == 0) {
+      vals[k] = V::set1(*in[k]);
+    }
+  }
+  auto run_nodes = [&] {
+    for (int j = 0; j < p.size; ++j) {
+      const ProgramNode& node = p.nodes[j];
+      if (node.op != OpCode::Const) {
+        vals[p.inputs + j] = vector_node<V>(node.op, vals[node.args[0]], vals[node.args[1]]);
+      }
+    }
+  };
+  std::int64_t i = 0;
+  for (; i + kL <= n; i += kL) {
+    for (int k = 0; k < p.inputs; ++k) {
+      if (steps[k] != 0) {
+        vals[k] = V::load(in[k] + i);
+      }
+    }
+    run_nodes();
+    vals[p.output].store(out + i);
+  }
+  if (i < n) {
+    for (int k = 0; k < p.inputs; ++k) {
+      if (steps[k] != 0) {
+        vals[k] = V::load_partial(in[k] + i, n - i);
+      }
+    }
+    run_nodes();
+    vals[p.output].store_partial(out + i, n - i);
+  }
+}
+
+// The vector program kernel when every node of p has a vector form, else nullptr.
+template <class V>
+auto program_kernel_for(const Program& p)
+    -> void (*)(const Program&, const Elem<V>* const*, const std::int64_t*, Elem<V>*,
+                std::int64_t) {
+  for (int j = 0; j < p.size; ++j) {
+    if (!has_vector_form<V>(p.nodes[j].op)) {
+      return nullptr;
+    }
+  }
+  return &program_kernel<V>;
+}
+
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------
 
 struct SumV {
@@ -353,7 +500,8 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&node_kernel<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
+  return {&node_kernel<V>, &program_kernel_for<V>, &reduce_block_kernel<V>,
+          &reduce_rows_kernel<V>};
 }
 
 }  // namespace
