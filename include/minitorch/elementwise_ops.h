@@ -55,6 +55,7 @@ struct Domain {
   X(Tanh, tanh)               \
   X(Inv, inv)                 \
   X(Abs, abs)                 \
+  X(Sqrt, sqrt)               \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -224,6 +225,23 @@ struct Abs {
   template <class E>
   static E grad(const E* x, const E&, const E& g, int) {
     return g * (gt(x[0], 0.0) - lt(x[0], 0.0));
+  }
+};
+
+struct Sqrt {
+  static constexpr std::string_view name = "sqrt";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{0.05, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::sqrt(x);
+  }
+  template <class E>
+  static E grad(const E*, const E& y, const E& g, int) {
+    return g / (2.0 * y);
   }
 };
 

@@ -118,6 +118,8 @@ class Tensor {
   /// 1 / x.
   Tensor inv() const;
   Tensor abs() const;
+  /// sqrt(x); NaN for x < 0, -0 for -0.
+  Tensor sqrt() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -311,6 +313,7 @@ Tensor sigmoid(const Tensor& t);
 Tensor relu(const Tensor& t);
 Tensor tanh(const Tensor& t);
 Tensor abs(const Tensor& t);
+Tensor sqrt(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

@@ -65,6 +65,7 @@ Tensor Tensor::relu() const { return apply_op(OpCode::Relu, *this); }
 Tensor Tensor::tanh() const { return apply_op(OpCode::Tanh, *this); }
 Tensor Tensor::inv() const { return apply_op(OpCode::Inv, *this); }
 Tensor Tensor::abs() const { return apply_op(OpCode::Abs, *this); }
+Tensor Tensor::sqrt() const { return apply_op(OpCode::Sqrt, *this); }
 
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
@@ -222,6 +223,7 @@ Tensor sigmoid(const Tensor& t) { return t.sigmoid(); }
 Tensor relu(const Tensor& t) { return t.relu(); }
 Tensor tanh(const Tensor& t) { return t.tanh(); }
 Tensor abs(const Tensor& t) { return t.abs(); }
+Tensor sqrt(const Tensor& t) { return t.sqrt(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 

@@ -61,6 +61,8 @@ std::vector<GradRow> gradcheck_rows() {
           "inv", [](const Tensor& x) { return x.inv(); }, 0.3, 3),
       unary(
           "abs", [](const Tensor& x) { return x.abs(); }, -2, 2),
+      unary(
+          "sqrt", [](const Tensor& x) { return x.sqrt(); }, 0.2, 3),
       binary(
           "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
       binary(

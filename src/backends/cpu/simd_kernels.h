@@ -86,6 +86,8 @@ bool map_kernel(OpCode op, const Elem<V>* in, std::int64_t step, Elem<V>* out, s
       return map_vec<V>([](V x) { return V::set1(T(1)) / x; }, in, step, out, n);
     case OpCode::Abs:
       return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
+    case OpCode::Sqrt:  // IEEE square root: correctly rounded, bitwise std::sqrt
+      return map_vec<V>([](V x) { return vsqrt(x); }, in, step, out, n);
     case OpCode::Exp:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
