@@ -56,6 +56,7 @@ struct Domain {
   X(Inv, inv)                 \
   X(Abs, abs)                 \
   X(Sqrt, sqrt)               \
+  X(Sin, sin)                 \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -242,6 +243,23 @@ struct Sqrt {
   template <class E>
   static E grad(const E*, const E& y, const E& g, int) {
     return g / (2.0 * y);
+  }
+};
+
+struct Sin {
+  static constexpr std::string_view name = "sin";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-6, 6};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::sin(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return g * cos(x[0]);
   }
 };
 

@@ -120,6 +120,8 @@ class Tensor {
   Tensor abs() const;
   /// sqrt(x); NaN for x < 0, -0 for -0.
   Tensor sqrt() const;
+  /// sin(x) in radians; NaN for ±inf.
+  Tensor sin() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -314,6 +316,7 @@ Tensor relu(const Tensor& t);
 Tensor tanh(const Tensor& t);
 Tensor abs(const Tensor& t);
 Tensor sqrt(const Tensor& t);
+Tensor sin(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

@@ -66,6 +66,7 @@ Tensor Tensor::tanh() const { return apply_op(OpCode::Tanh, *this); }
 Tensor Tensor::inv() const { return apply_op(OpCode::Inv, *this); }
 Tensor Tensor::abs() const { return apply_op(OpCode::Abs, *this); }
 Tensor Tensor::sqrt() const { return apply_op(OpCode::Sqrt, *this); }
+Tensor Tensor::sin() const { return apply_op(OpCode::Sin, *this); }
 
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
@@ -224,6 +225,7 @@ Tensor relu(const Tensor& t) { return t.relu(); }
 Tensor tanh(const Tensor& t) { return t.tanh(); }
 Tensor abs(const Tensor& t) { return t.abs(); }
 Tensor sqrt(const Tensor& t) { return t.sqrt(); }
+Tensor sin(const Tensor& t) { return t.sin(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 

@@ -60,5 +60,17 @@ TEST(NewOps, Sqrt) {
   expect_values(x.grad(), {1, 0.25});
 }
 
+TEST(NewOps, Sin) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 0.5, -2, kInf, -kInf, kNaN}).to(dtype);
+    expect_values(x.sin(), {0, -0.0, std::sin(0.5), std::sin(-2.0), kNaN, kNaN, kNaN}, 1e-6);
+  }
+  expect_values(sin(i64({0, 1})), {0, std::sin(1.0)}, 1e-6);
+  EXPECT_EQ(sin(i64({1})).dtype(), kFloat32);
+  Tensor x = f64({0.5, -2}).requires_grad_(true);
+  x.sin().sum().backward();
+  expect_values(x.grad(), {std::cos(0.5), std::cos(-2.0)}, 1e-15);
+}
+
 }  // namespace
 }  // namespace minitorch
