@@ -57,6 +57,7 @@ struct Domain {
   X(Abs, abs)                 \
   X(Sqrt, sqrt)               \
   X(Sin, sin)                 \
+  X(Cos, cos)                 \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -260,6 +261,23 @@ struct Sin {
   template <class E>
   static E grad(const E* x, const E&, const E& g, int) {
     return g * cos(x[0]);
+  }
+};
+
+struct Cos {
+  static constexpr std::string_view name = "cos";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-6, 6};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::cos(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return -(g * sin(x[0]));
   }
 };
 

@@ -122,6 +122,8 @@ class Tensor {
   Tensor sqrt() const;
   /// sin(x) in radians; NaN for ±inf.
   Tensor sin() const;
+  /// cos(x) in radians; NaN for ±inf.
+  Tensor cos() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -317,6 +319,7 @@ Tensor tanh(const Tensor& t);
 Tensor abs(const Tensor& t);
 Tensor sqrt(const Tensor& t);
 Tensor sin(const Tensor& t);
+Tensor cos(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

@@ -67,6 +67,7 @@ Tensor Tensor::inv() const { return apply_op(OpCode::Inv, *this); }
 Tensor Tensor::abs() const { return apply_op(OpCode::Abs, *this); }
 Tensor Tensor::sqrt() const { return apply_op(OpCode::Sqrt, *this); }
 Tensor Tensor::sin() const { return apply_op(OpCode::Sin, *this); }
+Tensor Tensor::cos() const { return apply_op(OpCode::Cos, *this); }
 
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
@@ -226,6 +227,7 @@ Tensor tanh(const Tensor& t) { return t.tanh(); }
 Tensor abs(const Tensor& t) { return t.abs(); }
 Tensor sqrt(const Tensor& t) { return t.sqrt(); }
 Tensor sin(const Tensor& t) { return t.sin(); }
+Tensor cos(const Tensor& t) { return t.cos(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 

@@ -72,5 +72,16 @@ TEST(NewOps, Sin) {
   expect_values(x.grad(), {std::cos(0.5), std::cos(-2.0)}, 1e-15);
 }
 
+TEST(NewOps, Cos) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 0.5, -2, kInf, -kInf, kNaN}).to(dtype);
+    expect_values(x.cos(), {1, 1, std::cos(0.5), std::cos(-2.0), kNaN, kNaN, kNaN}, 1e-6);
+  }
+  expect_values(cos(i64({0, 1})), {1, std::cos(1.0)}, 1e-6);
+  Tensor x = f64({0.5, -2}).requires_grad_(true);
+  x.cos().sum().backward();
+  expect_values(x.grad(), {-std::sin(0.5), -std::sin(-2.0)}, 1e-15);
+}
+
 }  // namespace
 }  // namespace minitorch

@@ -65,6 +65,8 @@ std::vector<GradRow> gradcheck_rows() {
           "sqrt", [](const Tensor& x) { return x.sqrt(); }, 0.2, 3),
       unary(
           "sin", [](const Tensor& x) { return x.sin(); }, -3, 3),
+      unary(
+          "cos", [](const Tensor& x) { return x.cos(); }, -3, 3),
       binary(
           "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
       binary(
