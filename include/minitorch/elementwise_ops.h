@@ -58,6 +58,7 @@ struct Domain {
   X(Sqrt, sqrt)               \
   X(Sin, sin)                 \
   X(Cos, cos)                 \
+  X(Log1p, log1p)             \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -278,6 +279,24 @@ struct Cos {
   template <class E>
   static E grad(const E* x, const E&, const E& g, int) {
     return -(g * sin(x[0]));
+  }
+};
+
+// log(1 + x) without the rounding of 1 + x: exact to the last bits for tiny x.
+struct Log1p {
+  static constexpr std::string_view name = "log1p";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-0.9, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::log1p(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return g / (x[0] + 1.0);
   }
 };
 

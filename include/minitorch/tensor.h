@@ -124,6 +124,8 @@ class Tensor {
   Tensor sin() const;
   /// cos(x) in radians; NaN for ±inf.
   Tensor cos() const;
+  /// log(1 + x), accurate for tiny x; -inf at -1, NaN below.
+  Tensor log1p() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -320,6 +322,7 @@ Tensor abs(const Tensor& t);
 Tensor sqrt(const Tensor& t);
 Tensor sin(const Tensor& t);
 Tensor cos(const Tensor& t);
+Tensor log1p(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

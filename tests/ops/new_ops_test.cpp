@@ -83,5 +83,17 @@ TEST(NewOps, Cos) {
   expect_values(x.grad(), {-std::sin(0.5), -std::sin(-2.0)}, 1e-15);
 }
 
+TEST(NewOps, Log1p) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 1e-10, 1, -1, -2, kInf, kNaN}).to(dtype);
+    // log(1 + 1e-10) would round 1 + 1e-10 (to 1 in float32); log1p keeps it.
+    expect_values(x.log1p(), {0, -0.0, 1e-10, std::log(2.0), -kInf, kNaN, kInf, kNaN}, 1e-6);
+  }
+  expect_values(log1p(i64({0, 1})), {0, std::log(2.0)}, 1e-6);
+  Tensor x = f64({0.5, -0.5}).requires_grad_(true);
+  x.log1p().sum().backward();
+  expect_values(x.grad(), {1 / 1.5, 2}, 1e-15);
+}
+
 }  // namespace
 }  // namespace minitorch

@@ -67,6 +67,8 @@ std::vector<GradRow> gradcheck_rows() {
           "sin", [](const Tensor& x) { return x.sin(); }, -3, 3),
       unary(
           "cos", [](const Tensor& x) { return x.cos(); }, -3, 3),
+      unary(
+          "log1p", [](const Tensor& x) { return x.log1p(); }, -0.8, 3),
       binary(
           "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
       binary(
