@@ -59,6 +59,7 @@ struct Domain {
   X(Sin, sin)                 \
   X(Cos, cos)                 \
   X(Log1p, log1p)             \
+  X(Expm1, expm1)             \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -297,6 +298,24 @@ struct Log1p {
   template <class E>
   static E grad(const E* x, const E&, const E& g, int) {
     return g / (x[0] + 1.0);
+  }
+};
+
+// exp(x) - 1 without the cancellation near 0.
+struct Expm1 {
+  static constexpr std::string_view name = "expm1";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-10, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::expm1(x);
+  }
+  template <class E>
+  static E grad(const E*, const E& y, const E& g, int) {
+    return g * (y + 1.0);
   }
 };
 

@@ -126,6 +126,8 @@ class Tensor {
   Tensor cos() const;
   /// log(1 + x), accurate for tiny x; -inf at -1, NaN below.
   Tensor log1p() const;
+  /// exp(x) - 1, accurate for tiny x; -1 at -inf.
+  Tensor expm1() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -323,6 +325,7 @@ Tensor sqrt(const Tensor& t);
 Tensor sin(const Tensor& t);
 Tensor cos(const Tensor& t);
 Tensor log1p(const Tensor& t);
+Tensor expm1(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

@@ -95,5 +95,16 @@ TEST(NewOps, Log1p) {
   expect_values(x.grad(), {1 / 1.5, 2}, 1e-15);
 }
 
+TEST(NewOps, Expm1) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 1e-10, 1, -kInf, kInf, kNaN}).to(dtype);
+    expect_values(x.expm1(), {0, -0.0, 1e-10, std::exp(1.0) - 1, -1, kInf, kNaN}, 1e-6);
+  }
+  expect_values(expm1(i64({0, 1})), {0, std::exp(1.0) - 1}, 1e-6);
+  Tensor x = f64({0.5, -1}).requires_grad_(true);
+  x.expm1().sum().backward();
+  expect_values(x.grad(), {std::exp(0.5), std::exp(-1.0)}, 1e-15);
+}
+
 }  // namespace
 }  // namespace minitorch
