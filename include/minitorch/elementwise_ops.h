@@ -60,6 +60,7 @@ struct Domain {
   X(Cos, cos)                 \
   X(Log1p, log1p)             \
   X(Expm1, expm1)             \
+  X(Sign, sign)               \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -316,6 +317,31 @@ struct Expm1 {
   template <class E>
   static E grad(const E*, const E& y, const E& g, int) {
     return g * (y + 1.0);
+  }
+};
+
+// -1, 0 or 1. NaN stays NaN (NumPy's sign; PyTorch's gives 0, pytorch/pytorch#41245) and -0
+// gives +0. The gradient is 0 (the output still requires grad, as in PyTorch).
+struct Sign {
+  static constexpr std::string_view name = "sign";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    if (x > T(0)) {
+      return T(1);
+    }
+    if (x < T(0)) {
+      return T(-1);
+    }
+    return x == T(0) ? T(0) : x;
+  }
+  template <class E>
+  static E grad(const E*, const E&, const E& g, int) {
+    return g * 0.0;
   }
 };
 

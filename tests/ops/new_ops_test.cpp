@@ -106,5 +106,20 @@ TEST(NewOps, Expm1) {
   expect_values(x.grad(), {std::exp(0.5), std::exp(-1.0)}, 1e-15);
 }
 
+TEST(NewOps, Sign) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({3, -2.5, 0, -0.0, 1e-30, kInf, -kInf, kNaN}).to(dtype);
+    expect_values(x.sign(), {1, -1, 0, 0, 1, 1, -1, kNaN});
+  }
+  Tensor n = i64({-5, 0, 7});
+  EXPECT_EQ(sign(n).dtype(), kInt64);
+  EXPECT_EQ(sign(n).to_vector<std::int64_t>(), (std::vector<std::int64_t>{-1, 0, 1}));
+  Tensor x = f64({0.5, -2}).requires_grad_(true);
+  Tensor y = x.sign();
+  EXPECT_TRUE(y.requires_grad());
+  y.sum().backward();
+  expect_values(x.grad(), {0, 0});
+}
+
 }  // namespace
 }  // namespace minitorch

@@ -71,6 +71,8 @@ std::vector<GradRow> gradcheck_rows() {
           "log1p", [](const Tensor& x) { return x.log1p(); }, -0.8, 3),
       unary(
           "expm1", [](const Tensor& x) { return x.expm1(); }, -2, 2),
+      unary(
+          "sign", [](const Tensor& x) { return x.sign() * x; }, -2, 2),
       binary(
           "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
       binary(
