@@ -61,6 +61,7 @@ struct Domain {
   X(Log1p, log1p)             \
   X(Expm1, expm1)             \
   X(Sign, sign)               \
+  X(Floor, floor)             \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
@@ -338,6 +339,29 @@ struct Sign {
       return T(-1);
     }
     return x == T(0) ? T(0) : x;
+  }
+  template <class E>
+  static E grad(const E*, const E&, const E& g, int) {
+    return g * 0.0;
+  }
+};
+
+// The largest integer <= x; int64 is unchanged. The gradient is 0; the kinks at the integers
+// are kept out of gradient checks by drawing from (-1, 1) away from 0.
+struct Floor {
+  static constexpr std::string_view name = "floor";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-0.9, 0.9, {0, NAN}, 0.1};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      return std::floor(x);
+    } else {
+      return x;
+    }
   }
   template <class E>
   static E grad(const E*, const E&, const E& g, int) {

@@ -130,6 +130,8 @@ class Tensor {
   Tensor expm1() const;
   /// -1, 0 or 1 (int64 stays int64); sign(NaN) is NaN, sign(-0) is 0; gradient 0.
   Tensor sign() const;
+  /// The largest integer <= x (int64 unchanged); floor(-0) is -0; gradient 0.
+  Tensor floor() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -329,6 +331,7 @@ Tensor cos(const Tensor& t);
 Tensor log1p(const Tensor& t);
 Tensor expm1(const Tensor& t);
 Tensor sign(const Tensor& t);
+Tensor floor(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
 Tensor matmul(const Tensor& a, const Tensor& b);
 

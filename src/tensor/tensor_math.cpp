@@ -71,6 +71,7 @@ Tensor Tensor::cos() const { return apply_op(OpCode::Cos, *this); }
 Tensor Tensor::log1p() const { return apply_op(OpCode::Log1p, *this); }
 Tensor Tensor::expm1() const { return apply_op(OpCode::Expm1, *this); }
 Tensor Tensor::sign() const { return apply_op(OpCode::Sign, *this); }
+Tensor Tensor::floor() const { return apply_op(OpCode::Floor, *this); }
 
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
@@ -234,6 +235,7 @@ Tensor cos(const Tensor& t) { return t.cos(); }
 Tensor log1p(const Tensor& t) { return t.log1p(); }
 Tensor expm1(const Tensor& t) { return t.expm1(); }
 Tensor sign(const Tensor& t) { return t.sign(); }
+Tensor floor(const Tensor& t) { return t.floor(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 

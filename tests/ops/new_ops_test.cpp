@@ -121,5 +121,18 @@ TEST(NewOps, Sign) {
   expect_values(x.grad(), {0, 0});
 }
 
+TEST(NewOps, Floor) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({2.5, -2.5, 3, -0.0, -0.5, 0.5, 1e30, kInf, -kInf, kNaN}).to(dtype);
+    expect_values(x.floor(), {2, -3, 3, -0.0, -1, 0, 1e30, kInf, -kInf, kNaN}, 1e-7);
+  }
+  Tensor n = i64({-3, 4, 9007199254740993});
+  EXPECT_EQ(floor(n).dtype(), kInt64);
+  EXPECT_EQ(floor(n).to_vector<std::int64_t>(), n.to_vector<std::int64_t>());
+  Tensor x = f64({0.5, -2.25}).requires_grad_(true);
+  x.floor().sum().backward();
+  expect_values(x.grad(), {0, 0});
+}
+
 }  // namespace
 }  // namespace minitorch

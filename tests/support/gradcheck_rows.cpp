@@ -73,6 +73,9 @@ std::vector<GradRow> gradcheck_rows() {
           "expm1", [](const Tensor& x) { return x.expm1(); }, -2, 2),
       unary(
           "sign", [](const Tensor& x) { return x.sign() * x; }, -2, 2),
+      // x - floor(x) away from the integers (the kinks).
+      unary(
+          "floor", [](const Tensor& x) { return x - x.floor(); }, -0.9, 0.9),
       binary(
           "add", [](const Tensor& a, const Tensor& b) { return a + b; }, -2, 2),
       binary(

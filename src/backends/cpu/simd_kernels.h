@@ -1,8 +1,8 @@
 // The kernel table for one SIMD level, written once over VecF / VecD and compiled twice
 // (kernels_avx2.cpp, kernels_avx512.cpp). One call runs on one thread: lanes walk the row,
-// tails use masked loads and stores. Arithmetic and comparisons are single IEEE operations,
-// bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per lane.
-// Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
+// tails use masked loads and stores. Arithmetic, comparisons, sqrt and floor are single IEEE
+// operations, bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per
+// lane. Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
 #pragma once
 
 #include <cstdint>
@@ -88,6 +88,8 @@ bool map_kernel(OpCode op, const Elem<V>* in, std::int64_t step, Elem<V>* out, s
       return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
     case OpCode::Sqrt:  // IEEE square root: correctly rounded, bitwise std::sqrt
       return map_vec<V>([](V x) { return vsqrt(x); }, in, step, out, n);
+    case OpCode::Floor:  // rounding to an integer is exact: bitwise std::floor
+      return map_vec<V>([](V x) { return vfloor(x); }, in, step, out, n);
     case OpCode::Exp:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
