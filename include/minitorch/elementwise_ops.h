@@ -67,6 +67,7 @@ struct Domain {
   X(Mul, mul)                 \
   X(Div, div)                 \
   X(Pow, pow)                 \
+  X(Minimum, minimum)         \
   X(Lt, lt)                   \
   X(Gt, gt)                   \
   X(Le, le)                   \
@@ -453,6 +454,31 @@ struct Pow {
   template <class E>
   static E grad(const E* x, const E& y, const E& g, int i) {
     return i == 0 ? g * x[1] * pow(x[0], x[1] - 1.0) : g * y * log(x[0]);
+  }
+};
+
+// NaN if either operand is NaN (PyTorch's minimum, unlike fmin); a tie gives a (std::min's
+// rule, so minimum(0, -0) is 0 and minimum(-0, 0) is -0). A tie's gradient is shared equally.
+struct Minimum {
+  static constexpr std::string_view name = "minimum";
+  static constexpr int arity = 2;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T a, T b) const {
+    if (a != a) {
+      return a;
+    }
+    if (b != b) {
+      return b;
+    }
+    return b < a ? b : a;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return g * (1.0 - gt(x[i], x[1 - i]) - 0.5 * eq(x[0], x[1]));
   }
 };
 

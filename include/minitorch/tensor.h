@@ -333,6 +333,10 @@ Tensor expm1(const Tensor& t);
 Tensor sign(const Tensor& t);
 Tensor floor(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
+/// Elementwise min of a and b (broadcast): NaN if either is NaN, as in PyTorch; a tie (±0
+/// included) gives a. Tied elements share the gradient equally.
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, double b);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -237,6 +237,10 @@ Tensor expm1(const Tensor& t) { return t.expm1(); }
 Tensor sign(const Tensor& t) { return t.sign(); }
 Tensor floor(const Tensor& t) { return t.floor(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Minimum, a, b); }
+Tensor minimum(const Tensor& a, double b) {
+  return apply_op(OpCode::Minimum, a, scalar_like(b, a));
+}
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

@@ -134,5 +134,27 @@ TEST(NewOps, Floor) {
   expect_values(x.grad(), {0, 0});
 }
 
+// ---- binary --------------------------------------------------------------------------------
+
+TEST(NewOps, Minimum) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor a = f64({1, 5, kNaN, 2, 0, -0.0, -kInf, 3}).to(dtype);
+    Tensor b = f64({4, -5, 1, kNaN, -0.0, 0, 7, 3}).to(dtype);
+    expect_values(minimum(a, b), {1, -5, kNaN, kNaN, 0, -0.0, -kInf, 3});
+    expect_values(minimum(a, 2.5), {1, 2.5, kNaN, 2, 0, -0.0, -kInf, 2.5});
+  }
+  // Broadcast, int64 in int64.
+  Tensor n = minimum(i64({-3, 8}).view({2, 1}), i64({0, 5, 10}));
+  EXPECT_EQ(n.dtype(), kInt64);
+  EXPECT_EQ(n.shape(), Shape({2, 3}));
+  EXPECT_EQ(n.to_vector<std::int64_t>(), (std::vector<std::int64_t>{-3, -3, -3, 0, 5, 8}));
+  // PyTorch: the smaller operand gets the gradient, a tie half each.
+  Tensor a = f64({1, 5, 3}).requires_grad_(true);
+  Tensor b = f64({4, -5, 3}).requires_grad_(true);
+  minimum(a, b).sum().backward();
+  expect_values(a.grad(), {1, 0, 0.5});
+  expect_values(b.grad(), {0, 1, 0.5});
+}
+
 }  // namespace
 }  // namespace minitorch
