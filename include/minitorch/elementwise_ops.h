@@ -68,6 +68,7 @@ struct Domain {
   X(Div, div)                 \
   X(Pow, pow)                 \
   X(Minimum, minimum)         \
+  X(Maximum, maximum)         \
   X(Lt, lt)                   \
   X(Gt, gt)                   \
   X(Le, le)                   \
@@ -479,6 +480,30 @@ struct Minimum {
   template <class E>
   static E grad(const E* x, const E&, const E& g, int i) {
     return g * (1.0 - gt(x[i], x[1 - i]) - 0.5 * eq(x[0], x[1]));
+  }
+};
+
+// minimum's mirror: NaN if either operand is NaN, a tie gives a, a tie's gradient is shared.
+struct Maximum {
+  static constexpr std::string_view name = "maximum";
+  static constexpr int arity = 2;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T a, T b) const {
+    if (a != a) {
+      return a;
+    }
+    if (b != b) {
+      return b;
+    }
+    return b > a ? b : a;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return g * (1.0 - lt(x[i], x[1 - i]) - 0.5 * eq(x[0], x[1]));
   }
 };
 

@@ -337,6 +337,9 @@ Tensor pow(const Tensor& t, double exponent);
 /// included) gives a. Tied elements share the gradient equally.
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, double b);
+/// Elementwise max of a and b: minimum's mirror.
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor maximum(const Tensor& a, double b);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -241,6 +241,10 @@ Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Minim
 Tensor minimum(const Tensor& a, double b) {
   return apply_op(OpCode::Minimum, a, scalar_like(b, a));
 }
+Tensor maximum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Maximum, a, b); }
+Tensor maximum(const Tensor& a, double b) {
+  return apply_op(OpCode::Maximum, a, scalar_like(b, a));
+}
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

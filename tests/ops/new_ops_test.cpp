@@ -156,5 +156,21 @@ TEST(NewOps, Minimum) {
   expect_values(b.grad(), {0, 1, 0.5});
 }
 
+TEST(NewOps, Maximum) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor a = f64({1, 5, kNaN, 2, 0, -0.0, kInf, 3}).to(dtype);
+    Tensor b = f64({4, -5, 1, kNaN, -0.0, 0, 7, 3}).to(dtype);
+    expect_values(maximum(a, b), {4, 5, kNaN, kNaN, 0, -0.0, kInf, 3});
+    expect_values(maximum(a, 2.5), {2.5, 5, kNaN, 2.5, 2.5, 2.5, kInf, 3});
+  }
+  Tensor n = maximum(i64({-3, 8}).view({2, 1}), i64({0, 5, 10}));
+  EXPECT_EQ(n.to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 5, 10, 8, 8, 10}));
+  Tensor a = f64({1, 5, 3}).requires_grad_(true);
+  Tensor b = f64({4, -5, 3}).requires_grad_(true);
+  maximum(a, b).sum().backward();
+  expect_values(a.grad(), {0, 1, 0.5});
+  expect_values(b.grad(), {1, 0, 0.5});
+}
+
 }  // namespace
 }  // namespace minitorch

@@ -88,6 +88,8 @@ std::vector<GradRow> gradcheck_rows() {
           "pow", [](const Tensor& a, const Tensor& b) { return a.pow(b); }, 0.3, 2),
       binary(
           "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, -2, 2),
+      binary(
+          "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, -2, 2),
       {"pow", "scalar exponent, strided",
        [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},

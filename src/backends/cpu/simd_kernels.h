@@ -173,6 +173,14 @@ bool zip_kernel(OpCode op, const Elem<V>* a, std::int64_t a_step, const Elem<V>*
             return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
           },
           a, a_step, b, b_step, out, n);
+    case OpCode::Maximum:
+      return zip_vec<V>(
+          [](V x, V y) {
+            V m = select(cmp<_CMP_GT_OQ>(y, x), y, x);
+            m = select(cmp<_CMP_UNORD_Q>(y, y), y, m);
+            return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
+          },
+          a, a_step, b, b_step, out, n);
     case OpCode::Lt:
       return zip_compare<V, _CMP_LT_OQ>(a, a_step, b, b_step, out, n);
     case OpCode::Gt:
