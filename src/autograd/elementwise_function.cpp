@@ -155,3 +155,21 @@ Tensor apply_program(const CompiledProgram& program, std::span<const Tensor> inp
 }
 
 }  // namespace minitorch::autograd
+
+namespace minitorch::detail {
+
+std::shared_ptr<const autograd::CompiledProgram> compile_user_program(const Program& program,
+                                                                      std::string_view name) {
+  return autograd::compile_program(program, name);
+}
+
+Tensor apply_user_program(const std::shared_ptr<const autograd::CompiledProgram>& program,
+                          std::span<const Tensor> inputs) {
+  return autograd::apply_program(*program, inputs, program);
+}
+
+const Program& forward_program(const autograd::CompiledProgram& program) {
+  return program.forward;
+}
+
+}  // namespace minitorch::detail

@@ -34,7 +34,7 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   if (!x.device().is_cpu()) {
     keep = keep.to(x.device());
   }
-  return x * (keep * (1.0 / (1.0 - p)));
+  return x * (keep.to(x.dtype()) * (1.0 / (1.0 - p)));
 }
 
 }  // namespace minitorch::nn::functional

@@ -95,26 +95,24 @@ void check_writable(const TensorData& out, const char* op) {
 
 ProgramDTypes program_dtypes(const Program& program, std::span<const TensorData> inputs,
                              std::string_view op) {
-  // Highest category wins: float64 / float32 > int64 > bool.
-  bool has32 = false;
-  bool has64 = false;
-  bool has_int = false;
-  for (const TensorData& t : inputs) {
-    has32 = has32 || t.dtype() == DType::Float32;
-    has64 = has64 || t.dtype() == DType::Float64;
-    has_int = has_int || t.dtype() == DType::Int64;
+  DType compute = inputs[0].dtype();
+  for (std::size_t k = 1; k < inputs.size(); ++k) {
+    if (inputs[k].dtype() != compute) {
+      if (is_floating_point(compute) && is_floating_point(inputs[k].dtype())) {
+        throw_mixed_floats(inputs, op);
+      }
+      compute = promote_types(compute, inputs[k].dtype(), op);
+    }
   }
-  if (has32 && has64) {
-    throw_mixed_floats(inputs, op);
+  // Note [Type promotion] (dtype.h): bool arithmetic computes in int64, and a Floating op
+  // over integers in the default float dtype.
+  if (compute == DType::Bool) {
+    compute = DType::Int64;
   }
-  DType compute = has64 ? DType::Float64
-      : has32           ? DType::Float32
-      : has_int         ? DType::Int64
-                        : DType::Int64;
   if (compute == DType::Int64 && program.has_floating_op()) {
-    compute = DType::Float32;
+    compute = default_float_dtype();
   }
-  return {compute, compute};
+  return {compute, program.is_comparison() ? DType::Bool : compute};
 }
 
 TensorData elementwise(const Program& program, std::span<const TensorData> inputs,

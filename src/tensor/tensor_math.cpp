@@ -1,6 +1,7 @@
 // Tensor math: elementwise ops, comparisons, reductions and matmul. Each is one call into
 // autograd (which records the node) or, for comparisons, straight into the ops layer.
 #include <array>
+#include <cmath>
 #include <bit>
 #include <cstdint>
 #include <ostream>
@@ -16,13 +17,25 @@
 namespace minitorch {
 namespace {
 
-// Note [Scalar operands]: `t * 2.0` runs as zip(mul) with a 0-dim tensor holding 2.0 in t's
-// dtype. Each thread keeps the last few such CPU tensors in a small direct-mapped cache, so
-// the constants of a training loop cost no allocation. The cached tensors are only ever
-// read: they are operands, never outputs, and never reach the user.
+// A number's dtype beside a tensor of dtype t, as in PyTorch: t when t is floating; int64
+// for a whole number beside an int64 or bool tensor; the default float dtype for a fraction
+// (so int64 * 0.5 computes in float32, not in int64 with 0.5 truncated).
+DType scalar_dtype(double value, DType t) {
+  if (is_floating_point(t)) {
+    return t;
+  }
+  bool whole = std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 0x1p63;
+  return whole ? DType::Int64 : default_float_dtype();
+}
+
+// Note [Scalar operands]: `t * 2.0` runs as zip(mul) with a 0-dim tensor holding 2.0 in its
+// dtype (scalar_dtype). Each thread keeps the last few such CPU tensors in a small
+// direct-mapped cache, so the constants of a training loop cost no allocation. The cached
+// tensors are only ever read: they are operands, never outputs, and never reach the user.
 Tensor scalar_like(double value, const Tensor& t) {
+  const DType dtype = scalar_dtype(value, t.dtype());
   if (!t.device().is_cpu()) {
-    return Tensor(ops::scalar(value, t.dtype(), t.device()));
+    return Tensor(ops::scalar(value, dtype, t.device()));
   }
   struct Entry {
     std::uint64_t bits = 0;
@@ -33,11 +46,11 @@ Tensor scalar_like(double value, const Tensor& t) {
   thread_local std::array<Entry, kSlots> cache;
   auto bits = std::bit_cast<std::uint64_t>(value);
   std::size_t slot = static_cast<std::size_t>((bits ^ (bits >> 32) ^ (bits >> 47)) +
-                                              static_cast<std::uint64_t>(t.dtype())) %
+                                              static_cast<std::uint64_t>(dtype)) %
       kSlots;
   Entry& entry = cache[slot];
-  if (!entry.tensor.defined() || entry.bits != bits || entry.dtype != t.dtype()) {
-    entry = {bits, t.dtype(), Tensor(ops::scalar(value, t.dtype(), t.device()))};
+  if (!entry.tensor.defined() || entry.bits != bits || entry.dtype != dtype) {
+    entry = {bits, dtype, Tensor(ops::scalar(value, dtype, t.device()))};
   }
   return entry.tensor;
 }

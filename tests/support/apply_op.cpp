@@ -38,15 +38,15 @@ Tensor apply_op(OpCode op, const Tensor& a, const Tensor& b) {
     case OpCode::Pow:
       return a.pow(b);
     case OpCode::Lt:
-      return a.lt(b);
+      return a.lt(b).to(a.dtype());  // 0/1 in the operands' dtype, for comparing values
     case OpCode::Gt:
-      return a.gt(b);
+      return a.gt(b).to(a.dtype());  // 0/1 in the operands' dtype, for comparing values
     case OpCode::Le:
-      return a.le(b);
+      return a.le(b).to(a.dtype());  // 0/1 in the operands' dtype, for comparing values
     case OpCode::Ge:
-      return a.ge(b);
+      return a.ge(b).to(a.dtype());  // 0/1 in the operands' dtype, for comparing values
     case OpCode::Eq:
-      return a.eq(b);
+      return a.eq(b).to(a.dtype());  // 0/1 in the operands' dtype, for comparing values
     default: {
       const Tensor inputs[] = {a, b};
       return apply_elementwise(op, inputs);

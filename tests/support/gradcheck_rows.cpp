@@ -12,7 +12,7 @@ Tensor leaf(Tensor t) { return t.detach().requires_grad_(true); }
 Tensor values(const Shape& shape, Generator& gen, double lo = -2.0, double hi = 2.0) {
   Tensor t = rand(shape, kF64, &gen) * (hi - lo) + lo;
   Tensor near_zero = t.abs().lt(0.1);
-  return leaf(t + near_zero * 0.3);
+  return leaf(t + near_zero.to(kFloat64) * 0.3);
 }
 
 // A non-contiguous leaf: the transpose of a [cols, rows] tensor.
