@@ -73,7 +73,8 @@ struct Domain {
   X(Gt, gt)                   \
   X(Le, le)                   \
   X(Ge, ge)                   \
-  X(Eq, eq)
+  X(Eq, eq)                    \
+  X(Where, where)
 
 /// One value per descriptor, plus Const (a program's scalar constant, not an op).
 enum class OpCode : std::uint8_t {
@@ -531,6 +532,28 @@ MT_COMPARISON(Le, "le", a <= b)
 MT_COMPARISON(Ge, "ge", a >= b)
 MT_COMPARISON(Eq, "eq", a == b)
 #undef MT_COMPARISON
+
+// ---- ternary -------------------------------------------------------------------------------
+
+// cond ? a : b, a nonzero cond (NaN included) meaning true, as bool(cond) does. The condition
+// never gets a gradient; a and b get g where they were chosen.
+struct Where {
+  static constexpr std::string_view name = "where";
+  static constexpr int arity = 3;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr int nondifferentiable_arg = 0;
+  static constexpr Domain domain{-2, 2};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T cond, T a, T b) const {
+    return cond != T(0) ? a : b;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return i == 1 ? where(x[0], g, 0.0) : where(x[0], 0.0, g);
+  }
+};
 
 }  // namespace op
 

@@ -340,6 +340,13 @@ Tensor minimum(const Tensor& a, double b);
 /// Elementwise max of a and b: minimum's mirror.
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor maximum(const Tensor& a, double b);
+/// cond, a, b broadcast together -> a where cond is nonzero (NaN included), else b, in a's
+/// and b's promoted dtype (bool for two bool operands). cond may have any dtype: unless it
+/// is bool or a's and b's dtype, it is converted to bool first (one pass). cond gets no
+/// gradient; a number takes the other operand's dtype.
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& cond, const Tensor& a, double b);
+Tensor where(const Tensor& cond, double a, const Tensor& b);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -258,6 +258,23 @@ Tensor maximum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Maxim
 Tensor maximum(const Tensor& a, double b) {
   return apply_op(OpCode::Maximum, a, scalar_like(b, a));
 }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  // The program promotes all three inputs: a cond that could change the result's dtype (an
+  // int64 beside bools, a float64 beside float32s) becomes bool, with bool()'s meaning.
+  const bool keep =
+      cond.dtype() == kBool || (cond.dtype() == a.dtype() && cond.dtype() == b.dtype());
+  const std::array<Tensor, 3> inputs = {keep ? cond : cond.to(kBool), a, b};
+  Tensor out = apply_elementwise(OpCode::Where, inputs);
+  // Bool operands compute in int64 (Note [Type promotion]); a choice between masks is a mask.
+  return a.dtype() == kBool && b.dtype() == kBool ? out.to(kBool) : out;
+}
+Tensor where(const Tensor& cond, const Tensor& a, double b) {
+  return where(cond, a, scalar_like(b, a));
+}
+Tensor where(const Tensor& cond, double a, const Tensor& b) {
+  return where(cond, scalar_like(a, b), b);
+}
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

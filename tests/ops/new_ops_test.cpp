@@ -22,6 +22,7 @@ constexpr TensorOptions kI64 = {.dtype = kInt64};
 Tensor f64(const std::vector<double>& values) {
   return from_vector(values, {static_cast<std::int64_t>(values.size())}, kF64);
 }
+Tensor f32(const std::vector<double>& values) { return f64(values).to(kFloat32); }
 Tensor i64(const std::vector<std::int64_t>& values) {
   return from_vector(values, {static_cast<std::int64_t>(values.size())}, kI64);
 }
@@ -170,6 +171,65 @@ TEST(NewOps, Maximum) {
   maximum(a, b).sum().backward();
   expect_values(a.grad(), {0, 1, 0.5});
   expect_values(b.grad(), {1, 0, 0.5});
+}
+
+// ---- ternary -------------------------------------------------------------------------------
+
+TEST(NewOps, WhereBroadcastsThreeShapes) {
+  // cond [3, 1], a [1, 4], b [] -> [3, 4].
+  Tensor cond = f64({1, -1, 2}).view({3, 1}).gt(0.0);
+  EXPECT_EQ(cond.dtype(), kBool);
+  Tensor a = f64({10, 11, 12, 13}).view({1, 4});
+  Tensor b = scalar_tensor(-1.0, kF64);
+  Tensor y = where(cond, a, b);
+  EXPECT_EQ(y.shape(), Shape({3, 4}));
+  expect_values(y, {10, 11, 12, 13, -1, -1, -1, -1, 10, 11, 12, 13});
+  expect_values(where(cond, 1.0, a), {1, 1, 1, 1, 10, 11, 12, 13, 1, 1, 1, 1});
+  expect_values(where(cond, a, 0.0).select(1, 0), {10, 0, 10});
+}
+
+TEST(NewOps, WhereConditionIsNonzeroOfAnyDtype) {
+  Tensor a = f32({1, 2, 3, 4, 5});
+  Tensor b = f32({-1, -2, -3, -4, -5});
+  // NaN is true, -0 is false, as bool(x).
+  Tensor cond = f32({kNaN, -0.0, 0, 0.5, -kInf});
+  expect_values(where(cond, a, b), {1, -2, -3, 4, 5});
+  // A float64 or int64 condition does not change the float32 result.
+  EXPECT_EQ(where(cond.to(kFloat64), a, b).dtype(), kFloat32);
+  expect_values(where(i64({0, 3, 0, -1, 0}), a, b), {-1, 2, -3, 4, -5});
+  // int64 values stay int64, exact past 2^53.
+  Tensor big = i64({9007199254740993, 1});
+  Tensor w = where(f32({1, 0}).gt(0.5), big, i64({0, -7}));
+  EXPECT_EQ(w.dtype(), kInt64);
+  EXPECT_EQ(w.to_vector<std::int64_t>(), (std::vector<std::int64_t>{9007199254740993, -7}));
+  // An int64 condition beside bool values keeps bool.
+  Tensor t = from_vector(std::vector<double>{1, 0}, {2}, {.dtype = kBool});
+  EXPECT_EQ(where(i64({2, 0}), t, t).dtype(), kBool);
+}
+
+TEST(NewOps, WhereGradientGoesWhereChosen) {
+  Tensor cond = f64({1, 0, 1}).gt(0.5);
+  Tensor a = f64({1, 2, 3}).requires_grad_(true);
+  Tensor b = f64({7}).requires_grad_(true);  // broadcast: its gradient sums
+  (where(cond, a, b) * f64({1, 10, 100})).sum().backward();
+  expect_values(a.grad(), {1, 0, 100});
+  expect_values(b.grad(), {10});
+  // A float condition that requires grad gets a zero gradient, never NaN.
+  Tensor c = f64({1, 0, 1}).requires_grad_(true);
+  where(c, a.detach(), b.detach()).sum().backward();
+  expect_values(c.grad(), {0, 0, 0});
+}
+
+TEST(NewOps, WhereCpuMatchesReference) {
+  // The three-operand path (no vector form) on views: transposed, expanded and offset.
+  Tensor cond = rand({5, 7}).gt(0.5).transpose(0, 1);
+  Tensor a = randn({7, 1}).expand({7, 5});
+  Tensor b = randn({2, 7, 6}).select(0, 1).narrow(1, 1, 5);
+  set_backend("reference");
+  std::vector<double> want = where(cond, a, b).to_vector();
+  set_backend("cpu");
+  std::vector<double> got = where(cond, a, b).to_vector();
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace

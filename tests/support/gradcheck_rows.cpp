@@ -90,6 +90,11 @@ std::vector<GradRow> gradcheck_rows() {
           "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, -2, 2),
       binary(
           "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, -2, 2),
+      {"where", "condition [3, 1], transposed a [3, 4], b [4]",
+       [](Generator& g) {
+         return Inputs{values({3, 1}, g), transposed(3, 4, g), values({4}, g)};
+       },
+       [](const Inputs& in) { return where(in[0].gt(0.0), in[1], in[2]) * in[0]; }},
       {"pow", "scalar exponent, strided",
        [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},
