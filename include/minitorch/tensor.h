@@ -8,8 +8,9 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
-#include <string>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "minitorch/device.h"
@@ -347,6 +348,10 @@ Tensor maximum(const Tensor& a, double b);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor where(const Tensor& cond, const Tensor& a, double b);
 Tensor where(const Tensor& cond, double a, const Tensor& b);
+/// x clamped to [min, max] (either bound may be left out, not both: ValueError), as PyTorch's
+/// min(max(x, min), max): min > max gives max everywhere; NaN in x stays NaN, a NaN bound is
+/// ignored. x equal to a bound keeps its gradient. A composite program (one pass).
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

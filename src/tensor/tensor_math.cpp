@@ -1,8 +1,8 @@
 // Tensor math: elementwise ops, comparisons, reductions and matmul. Each is one call into
 // autograd (which records the node) or, for comparisons, straight into the ops layer.
 #include <array>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -11,6 +11,7 @@
 #include "autograd/functions.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
+#include "minitorch/user_function.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
 
@@ -275,6 +276,34 @@ Tensor where(const Tensor& cond, const Tensor& a, double b) {
 Tensor where(const Tensor& cond, double a, const Tensor& b) {
   return where(cond, scalar_like(a, b), b);
 }
+
+// Composite programs traced once from the descriptors (Note [User functions]); runtime
+// parameters are 0-dim inputs. clamp selects with where rather than minimum/maximum so that a
+// tie with a bound keeps the whole gradient, as PyTorch's mask min <= x <= max does.
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
+  static const auto below =
+      elementwise([](auto v, auto lo) { return where(v < lo, lo, v); }, "clamp");
+  static const auto above =
+      elementwise([](auto v, auto hi) { return where(v > hi, hi, v); }, "clamp");
+  static const auto both = elementwise(
+      [](auto v, auto lo, auto hi) {
+        auto y = where(v < lo, lo, v);
+        return where(y > hi, hi, y);
+      },
+      "clamp");
+  if (min && max) {
+    return both(x, scalar_like(*min, x), scalar_like(*max, x));
+  }
+  if (min) {
+    return below(x, scalar_like(*min, x));
+  }
+  if (max) {
+    return above(x, scalar_like(*max, x));
+  }
+  throw ValueError("clamp: at least one of min and max must be given (shape " +
+                   minitorch::to_string(x.shape()) + ")");
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

@@ -232,5 +232,35 @@ TEST(NewOps, WhereCpuMatchesReference) {
   EXPECT_EQ(got, want);
 }
 
+// ---- composites ----------------------------------------------------------------------------
+
+TEST(NewOps, Clamp) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({-2, 0.5, 3, kNaN, -kInf, kInf, -0.0}).to(dtype);
+    expect_values(clamp(x, -1, 1), {-1, 0.5, 1, kNaN, -1, 1, -0.0});
+    expect_values(clamp(x, std::nullopt, 0), {-2, 0, 0, kNaN, -kInf, 0, -0.0});
+    expect_values(clamp(x, 0, std::nullopt), {0, 0.5, 3, kNaN, 0, kInf, -0.0});
+    // min > max: max everywhere (PyTorch's min(max(x, min), max)).
+    expect_values(clamp(x, 2, 1), {1, 1, 1, kNaN, 1, 1, 1});
+  }
+  Tensor n = clamp(i64({-5, 3, 9}), 0, 5);
+  EXPECT_EQ(n.dtype(), kInt64);
+  EXPECT_EQ(n.to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 3, 5}));
+  EXPECT_EQ(clamp(i64({-5, 3}), 0.5, std::nullopt).dtype(), kFloat32);
+  // A value equal to a bound keeps its gradient (PyTorch's mask min <= x <= max).
+  Tensor x = f64({-2, -1, 0.5, 1, 3}).requires_grad_(true);
+  clamp(x, -1, 1).sum().backward();
+  expect_values(x.grad(), {0, 1, 1, 1, 0});
+  Tensor kept = f64({1, 2});
+  try {
+    clamp(kept, std::nullopt, std::nullopt);
+    ADD_FAILURE() << "expected ValueError";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("clamp"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[2]"), std::string::npos) << e.what();
+  }
+  expect_values(kept, {1, 2});
+}
+
 }  // namespace
 }  // namespace minitorch

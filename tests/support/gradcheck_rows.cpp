@@ -95,6 +95,11 @@ std::vector<GradRow> gradcheck_rows() {
          return Inputs{values({3, 1}, g), transposed(3, 4, g), values({4}, g)};
        },
        [](const Inputs& in) { return where(in[0].gt(0.0), in[1], in[2]) * in[0]; }},
+      {"clamp", "both bounds, one bound", [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
+       [](const Inputs& in) {
+         return clamp(in[0], -1.05, 0.95) + clamp(in[0], 0.35, std::nullopt) * 2.0 +
+             clamp(in[0], std::nullopt, -0.45);
+       }},
       {"pow", "scalar exponent, strided",
        [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},
