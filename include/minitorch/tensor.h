@@ -352,6 +352,9 @@ Tensor where(const Tensor& cond, double a, const Tensor& b);
 /// min(max(x, min), max): min > max gives max everywhere; NaN in x stays NaN, a NaN bound is
 /// ignored. x equal to a bound keeps its gradient. A composite program (one pass).
 Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+/// x where x > 0, else negative_slope * x (NaN stays NaN, -0 stays -0); the gradient at 0 is
+/// negative_slope, as in PyTorch. A composite program (one pass).
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -304,6 +304,12 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
                    minitorch::to_string(x.shape()) + ")");
 }
 
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  static const auto f =
+      elementwise([](auto v, auto slope) { return where(v > 0, v, v * slope); }, "leaky_relu");
+  return f(x, scalar_like(negative_slope, x));
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

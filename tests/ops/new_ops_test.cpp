@@ -262,5 +262,16 @@ TEST(NewOps, Clamp) {
   expect_values(kept, {1, 2});
 }
 
+TEST(NewOps, LeakyRelu) {
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({-2, 0, -0.0, 3, kNaN, -kInf, kInf}).to(dtype);
+    expect_values(leaky_relu(x), {-0.02, 0, -0.0, 3, kNaN, -kInf, kInf}, 1e-6);
+    expect_values(leaky_relu(x, 0.2), {-0.4, 0, -0.0, 3, kNaN, -kInf, kInf}, 1e-6);
+  }
+  Tensor x = f64({-2, 3, 0}).requires_grad_(true);
+  leaky_relu(x).sum().backward();
+  expect_values(x.grad(), {0.01, 1, 0.01});
+}
+
 }  // namespace
 }  // namespace minitorch
