@@ -58,7 +58,11 @@ TEST(CudaDifferential, MapMatchesReference) {
       {OpCode::Neg, any_values()},      {OpCode::Exp, any_values()},
       {OpCode::Log, positive_values()}, {OpCode::Sigmoid, special_values()},
       {OpCode::Relu, special_values()}, {OpCode::Tanh, special_values()},
-      {OpCode::Inv, positive_values()}, {OpCode::Abs, special_values()}};
+      {OpCode::Inv, positive_values()}, {OpCode::Abs, special_values()},
+      {OpCode::Sqrt, special_values()}, {OpCode::Sin, any_values()},
+      {OpCode::Cos, any_values()},      {OpCode::Log1p, uniform_values(-0.9, 4)},
+      {OpCode::Expm1, any_values()},    {OpCode::Sign, special_values()},
+      {OpCode::Floor, special_values()}};
   ASSERT_EQ(rows.size(), ops_of_arity(1).size());
   for (const UnaryCase& row : rows) {
     for (DType dtype : {kFloat32, kFloat64}) {
@@ -94,6 +98,8 @@ TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
                                   {OpCode::Mul, any_values(), any_values()},
                                   {OpCode::Div, any_values(), uniform_values(0.1, 3)},
                                   {OpCode::Pow, uniform_values(0.1, 3), any_values()},
+                                  {OpCode::Minimum, special_values(), tie_values()},
+                                  {OpCode::Maximum, tie_values(), special_values()},
                                   {OpCode::Lt, tie_values(), tie_values()},
                                   {OpCode::Gt, tie_values(), tie_values()},
                                   {OpCode::Le, tie_values(), tie_values()},
