@@ -55,16 +55,26 @@ struct Domain {
   X(Tanh, tanh)               \
   X(Inv, inv)                 \
   X(Abs, abs)                 \
+  X(Sqrt, sqrt)               \
+  X(Sin, sin)                 \
+  X(Cos, cos)                 \
+  X(Log1p, log1p)             \
+  X(Expm1, expm1)             \
+  X(Sign, sign)               \
+  X(Floor, floor)             \
   X(Add, add)                 \
   X(Sub, sub)                 \
   X(Mul, mul)                 \
   X(Div, div)                 \
   X(Pow, pow)                 \
+  X(Minimum, minimum)         \
+  X(Maximum, maximum)         \
   X(Lt, lt)                   \
   X(Gt, gt)                   \
   X(Le, le)                   \
   X(Ge, ge)                   \
-  X(Eq, eq)
+  X(Eq, eq)                    \
+  X(Where, where)
 
 /// One value per descriptor, plus Const (a program's scalar constant, not an op).
 enum class OpCode : std::uint8_t {
@@ -227,6 +237,141 @@ struct Abs {
   }
 };
 
+struct Sqrt {
+  static constexpr std::string_view name = "sqrt";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{0.05, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::sqrt(x);
+  }
+  template <class E>
+  static E grad(const E*, const E& y, const E& g, int) {
+    return g / (2.0 * y);
+  }
+};
+
+struct Sin {
+  static constexpr std::string_view name = "sin";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-6, 6};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::sin(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return g * cos(x[0]);
+  }
+};
+
+struct Cos {
+  static constexpr std::string_view name = "cos";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-6, 6};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::cos(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return -(g * sin(x[0]));
+  }
+};
+
+// log(1 + x) without the rounding of 1 + x: exact to the last bits for tiny x.
+struct Log1p {
+  static constexpr std::string_view name = "log1p";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-0.9, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::log1p(x);
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int) {
+    return g / (x[0] + 1.0);
+  }
+};
+
+// exp(x) - 1 without the cancellation near 0.
+struct Expm1 {
+  static constexpr std::string_view name = "expm1";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Floating;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-10, 10};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    return std::expm1(x);
+  }
+  template <class E>
+  static E grad(const E*, const E& y, const E& g, int) {
+    return g * (y + 1.0);
+  }
+};
+
+// -1, 0 or 1. NaN stays NaN (NumPy's sign; PyTorch's gives 0, pytorch/pytorch#41245) and -0
+// gives +0. The gradient is 0 (the output still requires grad, as in PyTorch).
+struct Sign {
+  static constexpr std::string_view name = "sign";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    if (x > T(0)) {
+      return T(1);
+    }
+    if (x < T(0)) {
+      return T(-1);
+    }
+    return x == T(0) ? T(0) : x;
+  }
+  template <class E>
+  static E grad(const E*, const E&, const E& g, int) {
+    return g * 0.0;
+  }
+};
+
+// The largest integer <= x; int64 is unchanged. The gradient is 0; the kinks at the integers
+// are kept out of gradient checks by drawing from (-1, 1) away from 0.
+struct Floor {
+  static constexpr std::string_view name = "floor";
+  static constexpr int arity = 1;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{-0.9, 0.9, {0, NAN}, 0.1};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      return std::floor(x);
+    } else {
+      return x;
+    }
+  }
+  template <class E>
+  static E grad(const E*, const E&, const E& g, int) {
+    return g * 0.0;
+  }
+};
+
 // ---- binary --------------------------------------------------------------------------------
 
 struct Add {
@@ -314,6 +459,55 @@ struct Pow {
   }
 };
 
+// NaN if either operand is NaN (PyTorch's minimum, unlike fmin); a tie gives a (std::min's
+// rule, so minimum(0, -0) is 0 and minimum(-0, 0) is -0). A tie's gradient is shared equally.
+struct Minimum {
+  static constexpr std::string_view name = "minimum";
+  static constexpr int arity = 2;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T a, T b) const {
+    if (a != a) {
+      return a;
+    }
+    if (b != b) {
+      return b;
+    }
+    return b < a ? b : a;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return g * (1.0 - gt(x[i], x[1 - i]) - 0.5 * eq(x[0], x[1]));
+  }
+};
+
+// minimum's mirror: NaN if either operand is NaN, a tie gives a, a tie's gradient is shared.
+struct Maximum {
+  static constexpr std::string_view name = "maximum";
+  static constexpr int arity = 2;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr Domain domain{};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T a, T b) const {
+    if (a != a) {
+      return a;
+    }
+    if (b != b) {
+      return b;
+    }
+    return b > a ? b : a;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return g * (1.0 - lt(x[i], x[1 - i]) - 0.5 * eq(x[0], x[1]));
+  }
+};
+
 // Comparisons: 1 or 0 (the result dtype is bool; see docs/dtypes.md).
 #define MT_COMPARISON(Type, fn_name, expr)                                \
   struct Type {                                                           \
@@ -338,6 +532,28 @@ MT_COMPARISON(Le, "le", a <= b)
 MT_COMPARISON(Ge, "ge", a >= b)
 MT_COMPARISON(Eq, "eq", a == b)
 #undef MT_COMPARISON
+
+// ---- ternary -------------------------------------------------------------------------------
+
+// cond ? a : b, a nonzero cond (NaN included) meaning true, as bool(cond) does. The condition
+// never gets a gradient; a and b get g where they were chosen.
+struct Where {
+  static constexpr std::string_view name = "where";
+  static constexpr int arity = 3;
+  static constexpr OpKind kind = OpKind::Arithmetic;
+  static constexpr bool differentiable = true;
+  static constexpr int nondifferentiable_arg = 0;
+  static constexpr Domain domain{-2, 2};
+  static constexpr int ulps32 = 0;
+  template <class T>
+  MT_HOST_DEVICE T operator()(T cond, T a, T b) const {
+    return cond != T(0) ? a : b;
+  }
+  template <class E>
+  static E grad(const E* x, const E&, const E& g, int i) {
+    return i == 1 ? where(x[0], g, 0.0) : where(x[0], 0.0, g);
+  }
+};
 
 }  // namespace op
 

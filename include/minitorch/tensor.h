@@ -8,8 +8,9 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
-#include <string>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "minitorch/device.h"
@@ -118,6 +119,20 @@ class Tensor {
   /// 1 / x.
   Tensor inv() const;
   Tensor abs() const;
+  /// sqrt(x); NaN for x < 0, -0 for -0.
+  Tensor sqrt() const;
+  /// sin(x) in radians; NaN for ±inf.
+  Tensor sin() const;
+  /// cos(x) in radians; NaN for ±inf.
+  Tensor cos() const;
+  /// log(1 + x), accurate for tiny x; -inf at -1, NaN below.
+  Tensor log1p() const;
+  /// exp(x) - 1, accurate for tiny x; -1 at -inf.
+  Tensor expm1() const;
+  /// -1, 0 or 1 (int64 stays int64); sign(NaN) is NaN, sign(-0) is 0; gradient 0.
+  Tensor sign() const;
+  /// The largest integer <= x (int64 unchanged); floor(-0) is -0; gradient 0.
+  Tensor floor() const;
   Tensor pow(double exponent) const;
   Tensor pow(const Tensor& exponent) const;
   /// Broadcasting binary ops; ShapeError/DTypeError/DeviceError on mismatched operands.
@@ -311,7 +326,41 @@ Tensor sigmoid(const Tensor& t);
 Tensor relu(const Tensor& t);
 Tensor tanh(const Tensor& t);
 Tensor abs(const Tensor& t);
+Tensor sqrt(const Tensor& t);
+Tensor sin(const Tensor& t);
+Tensor cos(const Tensor& t);
+Tensor log1p(const Tensor& t);
+Tensor expm1(const Tensor& t);
+Tensor sign(const Tensor& t);
+Tensor floor(const Tensor& t);
 Tensor pow(const Tensor& t, double exponent);
+/// Elementwise min of a and b (broadcast): NaN if either is NaN, as in PyTorch; a tie (±0
+/// included) gives a. Tied elements share the gradient equally.
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, double b);
+/// Elementwise max of a and b: minimum's mirror.
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor maximum(const Tensor& a, double b);
+/// cond, a, b broadcast together -> a where cond is nonzero (NaN included), else b, in a's
+/// and b's promoted dtype (bool for two bool operands). cond may have any dtype: unless it
+/// is bool or a's and b's dtype, it is converted to bool first (one pass). cond gets no
+/// gradient; a number takes the other operand's dtype.
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor where(const Tensor& cond, const Tensor& a, double b);
+Tensor where(const Tensor& cond, double a, const Tensor& b);
+/// x clamped to [min, max] (either bound may be left out, not both: ValueError), as PyTorch's
+/// min(max(x, min), max): min > max gives max everywhere; NaN in x stays NaN, a NaN bound is
+/// ignored. x equal to a bound keeps its gradient. A composite program (one pass).
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+/// x where x > 0, else negative_slope * x (NaN stays NaN, -0 stays -0); the gradient at 0 is
+/// negative_slope, as in PyTorch. A composite program (one pass).
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+/// GELU, tanh approximation (PyTorch's approximate="tanh"):
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). A composite program (one pass); int64
+/// computes in float32.
+Tensor gelu(const Tensor& x);
+/// SiLU (swish): x * sigmoid(x). A composite program (one pass); int64 computes in float32.
+Tensor silu(const Tensor& x);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -322,8 +322,9 @@ std::vector<std::string> differentiable_ops() {
     names.emplace_back(name);
   }
   // Composites of issue 11 (src/tensor/tensor_joins.cpp, tensor_reductions.cpp).
-  for (const char* name : {"cat", "stack", "split", "chunk", "amax", "amin", "min", "var", "std",
-                           "logsumexp", "cumsum", "softmax", "log_softmax"}) {
+  for (const char* name :
+       {"cat", "stack", "split", "chunk", "amax", "amin", "min", "var", "std", "logsumexp",
+        "cumsum", "softmax", "log_softmax", "clamp", "leaky_relu", "gelu", "silu"}) {
     names.emplace_back(name);
   }
   return names;

@@ -1,8 +1,8 @@
 // Tensor math: elementwise ops, comparisons, reductions and matmul. Each is one call into
 // autograd (which records the node) or, for comparisons, straight into the ops layer.
 #include <array>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -11,6 +11,7 @@
 #include "autograd/functions.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
+#include "minitorch/user_function.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
 
@@ -78,6 +79,13 @@ Tensor Tensor::relu() const { return apply_op(OpCode::Relu, *this); }
 Tensor Tensor::tanh() const { return apply_op(OpCode::Tanh, *this); }
 Tensor Tensor::inv() const { return apply_op(OpCode::Inv, *this); }
 Tensor Tensor::abs() const { return apply_op(OpCode::Abs, *this); }
+Tensor Tensor::sqrt() const { return apply_op(OpCode::Sqrt, *this); }
+Tensor Tensor::sin() const { return apply_op(OpCode::Sin, *this); }
+Tensor Tensor::cos() const { return apply_op(OpCode::Cos, *this); }
+Tensor Tensor::log1p() const { return apply_op(OpCode::Log1p, *this); }
+Tensor Tensor::expm1() const { return apply_op(OpCode::Expm1, *this); }
+Tensor Tensor::sign() const { return apply_op(OpCode::Sign, *this); }
+Tensor Tensor::floor() const { return apply_op(OpCode::Floor, *this); }
 
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
@@ -235,7 +243,92 @@ Tensor sigmoid(const Tensor& t) { return t.sigmoid(); }
 Tensor relu(const Tensor& t) { return t.relu(); }
 Tensor tanh(const Tensor& t) { return t.tanh(); }
 Tensor abs(const Tensor& t) { return t.abs(); }
+Tensor sqrt(const Tensor& t) { return t.sqrt(); }
+Tensor sin(const Tensor& t) { return t.sin(); }
+Tensor cos(const Tensor& t) { return t.cos(); }
+Tensor log1p(const Tensor& t) { return t.log1p(); }
+Tensor expm1(const Tensor& t) { return t.expm1(); }
+Tensor sign(const Tensor& t) { return t.sign(); }
+Tensor floor(const Tensor& t) { return t.floor(); }
 Tensor pow(const Tensor& t, double exponent) { return t.pow(exponent); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Minimum, a, b); }
+Tensor minimum(const Tensor& a, double b) {
+  return apply_op(OpCode::Minimum, a, scalar_like(b, a));
+}
+Tensor maximum(const Tensor& a, const Tensor& b) { return apply_op(OpCode::Maximum, a, b); }
+Tensor maximum(const Tensor& a, double b) {
+  return apply_op(OpCode::Maximum, a, scalar_like(b, a));
+}
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  // The program promotes all three inputs: a cond that could change the result's dtype (an
+  // int64 beside bools, a float64 beside float32s) becomes bool, with bool()'s meaning.
+  const bool keep =
+      cond.dtype() == kBool || (cond.dtype() == a.dtype() && cond.dtype() == b.dtype());
+  const std::array<Tensor, 3> inputs = {keep ? cond : cond.to(kBool), a, b};
+  Tensor out = apply_elementwise(OpCode::Where, inputs);
+  // Bool operands compute in int64 (Note [Type promotion]); a choice between masks is a mask.
+  return a.dtype() == kBool && b.dtype() == kBool ? out.to(kBool) : out;
+}
+Tensor where(const Tensor& cond, const Tensor& a, double b) {
+  return where(cond, a, scalar_like(b, a));
+}
+Tensor where(const Tensor& cond, double a, const Tensor& b) {
+  return where(cond, scalar_like(a, b), b);
+}
+
+// Composite programs traced once from the descriptors (Note [User functions]); runtime
+// parameters are 0-dim inputs. clamp selects with where rather than minimum/maximum so that a
+// tie with a bound keeps the whole gradient, as PyTorch's mask min <= x <= max does.
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
+  static const auto below =
+      elementwise([](auto v, auto lo) { return where(v < lo, lo, v); }, "clamp");
+  static const auto above =
+      elementwise([](auto v, auto hi) { return where(v > hi, hi, v); }, "clamp");
+  static const auto both = elementwise(
+      [](auto v, auto lo, auto hi) {
+        auto y = where(v < lo, lo, v);
+        return where(y > hi, hi, y);
+      },
+      "clamp");
+  if (min && max) {
+    return both(x, scalar_like(*min, x), scalar_like(*max, x));
+  }
+  if (min) {
+    return below(x, scalar_like(*min, x));
+  }
+  if (max) {
+    return above(x, scalar_like(*max, x));
+  }
+  throw ValueError("clamp: at least one of min and max must be given (shape " +
+                   minitorch::to_string(x.shape()) + ")");
+}
+
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  static const auto f =
+      elementwise([](auto v, auto slope) { return where(v > 0, v, v * slope); }, "leaky_relu");
+  return f(x, scalar_like(negative_slope, x));
+}
+
+// PyTorch's GeluType::Tanh, term by term (kBeta = sqrt(2) * (2 / sqrt(pi)) / 2).
+Tensor gelu(const Tensor& x) {
+  static const auto f = elementwise(
+      [](auto v) {
+        constexpr double kBeta = 0.7978845608028654;
+        constexpr double kKappa = 0.044715;
+        auto cube = v * v * v;
+        auto inner = kBeta * (v + kKappa * cube);
+        return 0.5 * v * (1.0 + tanh(inner));
+      },
+      "gelu");
+  return f(x);
+}
+
+Tensor silu(const Tensor& x) {
+  static const auto f = elementwise([](auto v) { return v * sigmoid(v); }, "silu");
+  return f(x);
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

@@ -32,6 +32,18 @@ std::vector<GradRow> gradcheck_rows() {
   // Each elementwise op's own cases are the op table's (tests/ops/op_table_suite.cpp); these
   // rows cover the scalar-operand overloads.
   std::vector<GradRow> rows = {
+      {"clamp", "both bounds, one bound", [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
+       [](const Inputs& in) {
+         return clamp(in[0], -1.05, 0.95) + clamp(in[0], 0.35, std::nullopt) * 2.0 +
+             clamp(in[0], std::nullopt, -0.45);
+       }},
+      {"leaky_relu", "default and 0.3 slopes",
+       [](Generator& g) { return Inputs{transposed(3, 4, g)}; },
+       [](const Inputs& in) { return leaky_relu(in[0]) + leaky_relu(in[0], 0.3); }},
+      {"gelu", "transposed", [](Generator& g) { return Inputs{transposed(3, 4, g, -3, 3)}; },
+       [](const Inputs& in) { return gelu(in[0]); }},
+      {"silu", "transposed", [](Generator& g) { return Inputs{transposed(3, 4, g, -3, 3)}; },
+       [](const Inputs& in) { return silu(in[0]); }},
       {"pow", "scalar exponent, strided",
        [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},

@@ -1,8 +1,8 @@
 // The kernel table for one SIMD level, written once over VecF / VecD and compiled twice
 // (kernels_avx2.cpp, kernels_avx512.cpp). One call runs on one thread: lanes walk the row,
-// tails use masked loads and stores. Arithmetic and comparisons are single IEEE operations,
-// bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per lane.
-// Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
+// tails use masked loads and stores. Arithmetic, comparisons, sqrt and floor are single IEEE
+// operations, bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per
+// lane. Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
 #pragma once
 
 #include <cstdint>
@@ -86,6 +86,10 @@ bool map_kernel(OpCode op, const Elem<V>* in, std::int64_t step, Elem<V>* out, s
       return map_vec<V>([](V x) { return V::set1(T(1)) / x; }, in, step, out, n);
     case OpCode::Abs:
       return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
+    case OpCode::Sqrt:  // IEEE square root: correctly rounded, bitwise std::sqrt
+      return map_vec<V>([](V x) { return vsqrt(x); }, in, step, out, n);
+    case OpCode::Floor:  // rounding to an integer is exact: bitwise std::floor
+      return map_vec<V>([](V x) { return vfloor(x); }, in, step, out, n);
     case OpCode::Exp:
       if constexpr (sizeof(T) == 4) {
         return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
@@ -161,6 +165,22 @@ bool zip_kernel(OpCode op, const Elem<V>* a, std::int64_t a_step, const Elem<V>*
       return zip_vec<V>([](V x, V y) { return x * y; }, a, a_step, b, b_step, out, n);
     case OpCode::Div:
       return zip_vec<V>([](V x, V y) { return x / y; }, a, a_step, b, b_step, out, n);
+    case OpCode::Minimum:  // the descriptor's selects, in its order: bitwise
+      return zip_vec<V>(
+          [](V x, V y) {
+            V m = select(cmp<_CMP_LT_OQ>(y, x), y, x);
+            m = select(cmp<_CMP_UNORD_Q>(y, y), y, m);
+            return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
+          },
+          a, a_step, b, b_step, out, n);
+    case OpCode::Maximum:
+      return zip_vec<V>(
+          [](V x, V y) {
+            V m = select(cmp<_CMP_GT_OQ>(y, x), y, x);
+            m = select(cmp<_CMP_UNORD_Q>(y, y), y, m);
+            return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
+          },
+          a, a_step, b, b_step, out, n);
     case OpCode::Lt:
       return zip_compare<V, _CMP_LT_OQ>(a, a_step, b, b_step, out, n);
     case OpCode::Gt:

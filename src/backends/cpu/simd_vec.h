@@ -85,6 +85,10 @@ inline VecF vneg(VecF a) { return {_mm512_xor_ps(a.v, _mm512_set1_ps(-0.0f))}; }
 inline VecF round_nearest(VecF a) {
   return {_mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
 }
+inline VecF vsqrt(VecF a) { return {_mm512_sqrt_ps(a.v)}; }
+inline VecF vfloor(VecF a) {
+  return {_mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
 // Bits of a as int32 lanes and back.
 inline __m512i bits(VecF a) { return _mm512_castps_si512(a.v); }
 inline VecF from_bits(__m512i a) { return {_mm512_castsi512_ps(a)}; }
@@ -124,6 +128,10 @@ inline __mmask8 mask_or(__mmask8 a, __mmask8 b) { return static_cast<__mmask8>(a
 inline __mmask8 mask_not(__mmask8 a) { return static_cast<__mmask8>(~a); }
 inline VecD vabs(VecD a) { return {_mm512_abs_pd(a.v)}; }
 inline VecD vneg(VecD a) { return {_mm512_xor_pd(a.v, _mm512_set1_pd(-0.0))}; }
+inline VecD vsqrt(VecD a) { return {_mm512_sqrt_pd(a.v)}; }
+inline VecD vfloor(VecD a) {
+  return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
 
 #elif defined(__AVX2__)
 
@@ -200,6 +208,10 @@ inline VecF vneg(VecF a) { return {_mm256_xor_ps(a.v, _mm256_set1_ps(-0.0f))}; }
 inline VecF round_nearest(VecF a) {
   return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
 }
+inline VecF vsqrt(VecF a) { return {_mm256_sqrt_ps(a.v)}; }
+inline VecF vfloor(VecF a) {
+  return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
 inline __m256i bits(VecF a) { return _mm256_castps_si256(a.v); }
 inline VecF from_bits(__m256i a) { return {_mm256_castsi256_ps(a)}; }
 inline __m256i to_int(VecF a) { return _mm256_cvtps_epi32(a.v); }
@@ -242,6 +254,10 @@ inline VecD vabs(VecD a) {
   return {_mm256_and_pd(a.v, _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff)))};
 }
 inline VecD vneg(VecD a) { return {_mm256_xor_pd(a.v, _mm256_set1_pd(-0.0))}; }
+inline VecD vsqrt(VecD a) { return {_mm256_sqrt_pd(a.v)}; }
+inline VecD vfloor(VecD a) {
+  return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
 
 #else
 #error "simd_vec.h needs -mavx2 or -mavx512f (see Note [SIMD files])"
