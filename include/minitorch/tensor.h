@@ -355,6 +355,10 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
 /// x where x > 0, else negative_slope * x (NaN stays NaN, -0 stays -0); the gradient at 0 is
 /// negative_slope, as in PyTorch. A composite program (one pass).
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+/// GELU, tanh approximation (PyTorch's approximate="tanh"):
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). A composite program (one pass); int64
+/// computes in float32.
+Tensor gelu(const Tensor& x);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

@@ -310,6 +310,20 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
   return f(x, scalar_like(negative_slope, x));
 }
 
+// PyTorch's GeluType::Tanh, term by term (kBeta = sqrt(2) * (2 / sqrt(pi)) / 2).
+Tensor gelu(const Tensor& x) {
+  static const auto f = elementwise(
+      [](auto v) {
+        constexpr double kBeta = 0.7978845608028654;
+        constexpr double kKappa = 0.044715;
+        auto cube = v * v * v;
+        auto inner = kBeta * (v + kKappa * cube);
+        return 0.5 * v * (1.0 + tanh(inner));
+      },
+      "gelu");
+  return f(x);
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

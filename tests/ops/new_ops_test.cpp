@@ -273,5 +273,28 @@ TEST(NewOps, LeakyRelu) {
   expect_values(x.grad(), {0.01, 1, 0.01});
 }
 
+TEST(NewOps, GeluTanh) {
+  auto want = [](double x) {
+    return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+  };
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 1, -1, 2.5, -3, kInf, -kInf, kNaN}).to(dtype);
+    // PyTorch: gelu(1, approximate="tanh") = 0.8412, gelu(-1) = -0.1588; -inf gives
+    // -inf * (1 + tanh(-inf)) = -inf * 0, NaN.
+    expect_values(gelu(x), {0, -0.0, want(1), want(-1), want(2.5), want(-3), kInf, kNaN, kNaN},
+                  1e-6);
+  }
+  expect_values(gelu(i64({1})), {want(1)}, 1e-6);
+  EXPECT_NEAR(gelu(f64({1})).item(), 0.8411919906082768, 1e-15);
+  // The derivative, by the program's derived gradient, against a central difference.
+  Tensor x = f64({0.7, -1.3}).requires_grad_(true);
+  gelu(x).sum().backward();
+  const double h = 1e-6;
+  expect_values(
+      x.grad(),
+      {(want(0.7 + h) - want(0.7 - h)) / (2 * h), (want(-1.3 + h) - want(-1.3 - h)) / (2 * h)},
+      1e-7);
+}
+
 }  // namespace
 }  // namespace minitorch
