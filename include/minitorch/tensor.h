@@ -359,6 +359,8 @@ Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
 /// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). A composite program (one pass); int64
 /// computes in float32.
 Tensor gelu(const Tensor& x);
+/// SiLU (swish): x * sigmoid(x). A composite program (one pass); int64 computes in float32.
+Tensor silu(const Tensor& x);
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 /// The elementwise op `op` (a descriptor of elementwise_ops.h) over inputs, broadcast

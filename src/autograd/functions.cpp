@@ -324,7 +324,7 @@ std::vector<std::string> differentiable_ops() {
   // Composites of issue 11 (src/tensor/tensor_joins.cpp, tensor_reductions.cpp).
   for (const char* name :
        {"cat", "stack", "split", "chunk", "amax", "amin", "min", "var", "std", "logsumexp",
-        "cumsum", "softmax", "log_softmax", "clamp", "leaky_relu", "gelu"}) {
+        "cumsum", "softmax", "log_softmax", "clamp", "leaky_relu", "gelu", "silu"}) {
     names.emplace_back(name);
   }
   return names;

@@ -324,6 +324,11 @@ Tensor gelu(const Tensor& x) {
   return f(x);
 }
 
+Tensor silu(const Tensor& x) {
+  static const auto f = elementwise([](auto v) { return v * sigmoid(v); }, "silu");
+  return f(x);
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
 
 }  // namespace minitorch

@@ -296,5 +296,23 @@ TEST(NewOps, GeluTanh) {
       1e-7);
 }
 
+TEST(NewOps, Silu) {
+  auto want = [](double x) { return x / (1 + std::exp(-x)); };
+  for (DType dtype : {kFloat32, kFloat64}) {
+    Tensor x = f64({0, -0.0, 1, -1, 20, -20, kInf, -kInf, kNaN}).to(dtype);
+    // PyTorch: silu(1) = 0.7311, silu(-1) = -0.2689; -inf * sigmoid(-inf) is -inf * 0, NaN.
+    expect_values(silu(x), {0, -0.0, want(1), want(-1), want(20), want(-20), kInf, kNaN, kNaN},
+                  1e-6);
+  }
+  EXPECT_EQ(silu(i64({1})).dtype(), kFloat32);
+  Tensor x = f64({0.7, -1.3}).requires_grad_(true);
+  silu(x).sum().backward();
+  auto dsilu = [](double v) {
+    double s = 1 / (1 + std::exp(-v));
+    return s * (1 + v * (1 - s));
+  };
+  expect_values(x.grad(), {dsilu(0.7), dsilu(-1.3)}, 1e-14);
+}
+
 }  // namespace
 }  // namespace minitorch

@@ -105,6 +105,8 @@ std::vector<GradRow> gradcheck_rows() {
        [](const Inputs& in) { return leaky_relu(in[0]) + leaky_relu(in[0], 0.3); }},
       {"gelu", "transposed", [](Generator& g) { return Inputs{transposed(3, 4, g, -3, 3)}; },
        [](const Inputs& in) { return gelu(in[0]); }},
+      {"silu", "transposed", [](Generator& g) { return Inputs{transposed(3, 4, g, -3, 3)}; },
+       [](const Inputs& in) { return silu(in[0]); }},
       {"pow", "scalar exponent, strided",
        [](Generator& g) { return Inputs{leaf(strided(3, 2, g).abs() + 0.2)}; },
        [](const Inputs& in) { return in[0].pow(1.7); }},
