@@ -125,7 +125,7 @@ if want sanitizers; then
       # racecheck instruments every shared-memory access (slow): the differential tests
       # reach every kernel that uses shared memory (tiles, reductions, matmul).
       cases=12
-      filter='CudaDifferential.*'
+      filter='CudaDifferential.*:Cuda/OpTable*'
     fi
     log="$out/gpu_sanitizer_$tool.txt"
     if MINITORCH_CUDA_CASES=$cases timeout "${SANITIZER_TIMEOUT:-240}" \

@@ -123,7 +123,14 @@ void bench_bandwidth(Targets& targets) {
     std::function<mt::Tensor()> op;
     double target;
   };
+  // Note [Program benchmark]: a four-op user function in one program (issue 11: >= 0.9 of a
+  // copy's bandwidth), and the same four ops composed (bytes counted as the function's).
+  static const auto four_ops =
+      mt::elementwise([](auto x, auto y) { return x * sigmoid(y) + y * 0.5; });
   std::vector<Row> rows = {
+      {"program x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return four_ops(a, b); }, 0.9},
+      {"composed x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return a * b.sigmoid() + b * 0.5; }, 0.0},
+      {"program, row broadcast y [8192]", 2 * bytes, [&] { return four_ops(a, row); }, 0.0},
       {"map neg", 2 * bytes, [&] { return a.neg(); }, 0.95},
       {"map exp", 2 * bytes, [&] { return a.exp(); }, 0.95},
       {"zip add", 3 * bytes, [&] { return a + b; }, 0.95},

@@ -87,6 +87,9 @@ CudaMatmulOrder cuda_matmul_order();
 std::uint64_t test_seed();
 /// MINITORCH_CUDA_CASES: random CUDA test cases per primitive and dtype (default 1000).
 int cuda_cases();
+/// MINITORCH_TEST_CASES: random cases per op and dtype of the op table's differential suite;
+/// nullopt: its default (1000, 50 under sanitizers).
+std::optional<int> test_cases();
 /// MINITORCH_TEST_GRAPH_NODES: ops in the graph-release test's chain; nullopt: its default.
 std::optional<std::int64_t> test_graph_nodes();
 

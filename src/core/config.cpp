@@ -126,6 +126,11 @@ constexpr std::array kSpecs{
          1'000'000,
          {},
          "1000"},
+    Spec{{"MINITORCH_TEST_CASES", "tests", "an integer in 1..1000000", "1000 (50 under sanitizers)",
+          "random cases per op and dtype of the op table (tests/support/op_table.h)"},
+         Kind::Integer,
+         1,
+         1'000'000},
     Spec{{"MINITORCH_TEST_GRAPH_NODES", "tests", "an integer in 1..1000000000",
           "1000000 (300000 under sanitizers)", "ops in the graph-release test's chain"},
          Kind::Integer,
@@ -370,6 +375,8 @@ std::uint64_t test_seed() {
 }
 
 int cuda_cases() { return *small_integer<index_of("MINITORCH_CUDA_CASES")>(); }
+
+std::optional<int> test_cases() { return small_integer<index_of("MINITORCH_TEST_CASES")>(); }
 
 std::optional<std::int64_t> test_graph_nodes() {
   return integer<index_of("MINITORCH_TEST_GRAPH_NODES")>();

@@ -1,20 +1,18 @@
 // The CPU backend against the reference backend, per primitive and dtype, on the core tests'
 // random shapes and views, at every SIMD level with 1-4 threads (chunks made tiny so that
-// small cases split too). Elementwise arithmetic, copy, fill and max must be bitwise equal;
-// float32 transcendentals within kTranscendentalUlp; sums, means and products within
-// reduction_tolerance of a long double loop (docs/cpu_backend.md).
+// small cases split too): copy, fill and max must be bitwise equal; sums, means and products
+// within reduction_tolerance of a long double loop (docs/cpu_backend.md). The elementwise ops
+// and add_scaled are the op table's (tests/ops/op_table_suite.cpp, Note [Op table]).
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
-#include <limits>
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
 #include "minitorch/minitorch.h"
 #include "minitorch/threading.h"
-#include "support/apply_op.h"
 #include "support/case_gen.h"
+#include "support/op_table.h"
 #include "support/test_seed.h"
 
 #ifndef MT_DIFF_CASES
@@ -25,8 +23,6 @@ namespace minitorch::testing {
 namespace {
 
 constexpr int kCases = MT_DIFF_CASES;
-// The measured worst case is 1 ulp (exp, log) and 2 ulp (sigmoid, tanh); see the docs.
-constexpr std::int64_t kTranscendentalUlp = 2;
 
 struct Config {
   cpu::SimdLevel level;
@@ -67,48 +63,7 @@ std::pair<NdArray, NdArray> both(F f) {
   return {got, want};
 }
 
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) {
-    return true;
-  }
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-std::int64_t ulp_distance(float a, float b) {
-  if (std::isnan(a) || std::isnan(b)) {
-    return std::isnan(a) && std::isnan(b) ? 0 : std::numeric_limits<std::int64_t>::max();
-  }
-  auto ordered = [](float x) {
-    std::int32_t i;
-    std::memcpy(&i, &x, sizeof i);
-    return i < 0 ? static_cast<std::int64_t>(std::numeric_limits<std::int32_t>::min()) - i
-                 : static_cast<std::int64_t>(i);
-  };
-  std::int64_t d = ordered(a) - ordered(b);
-  return d < 0 ? -d : d;
-}
-
-// Empty when got matches want bitwise (ulp == 0) or within ulp float32 ulps.
-std::string compare_bits(const NdArray& got, const NdArray& want, DType dtype, std::int64_t ulp) {
-  if (got.shape != want.shape) {
-    return "shape " + sizes_string(got.shape) + " vs " + sizes_string(want.shape);
-  }
-  for (std::size_t i = 0; i < want.values.size(); ++i) {
-    double g = got.values[i];
-    double w = want.values[i];
-    bool ok = ulp == 0 || dtype == kFloat64
-        ? same_bits(g, w)
-        : ulp_distance(static_cast<float>(g), static_cast<float>(w)) <= ulp;
-    if (!ok) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "element %zu: got %.17g, reference %.17g", i, g, w);
-      return buf;
-    }
-  }
-  return "";
-}
-
-// Values for elementwise cases: mostly uniform, sometimes an edge case.
+// Values for copy cases: mostly uniform, sometimes an edge case.
 ValueFn edge_values(double lo, double hi) {
   return [lo, hi](std::mt19937_64& rng) {
     double r = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
@@ -123,74 +78,6 @@ ValueFn edge_values(double lo, double hi) {
 }
 
 Sizes case_shape(CaseGen& gen) { return gen.chance(0.5) ? gen.shape(5, 5) : gen.shape(3, 40); }
-
-TEST_P(CpuDifferential, Map) {
-  std::uint64_t seed = test_seed();
-  for (DType dtype : {kFloat32, kFloat64}) {
-    CaseGen gen(seed);
-    for (int i = 0; i < kCases; ++i) {
-      static const std::vector<OpCode> unary = ops_of_arity(1);
-      OpCode op = unary[static_cast<std::size_t>(i) % unary.size()];
-      bool transcendental =
-          op == OpCode::Exp || op == OpCode::Log || op == OpCode::Sigmoid || op == OpCode::Tanh;
-      Sizes shape = case_shape(gen);
-      Operand x = gen.operand(shape, dtype,
-                              op == OpCode::Log ? edge_values(-1, 50) : edge_values(-20, 20));
-      SCOPED_TRACE(case_note(
-          i, std::string(to_string(op)),
-          std::string(to_string(dtype)) + " " + sizes_string(shape) + " " + x.recipe, seed));
-      auto [got, want] = both([&] { return apply_op(op, x.tensor); });
-      ASSERT_EQ(compare_bits(got, want, dtype, transcendental ? kTranscendentalUlp : 0), "");
-    }
-  }
-}
-
-TEST_P(CpuDifferential, Zip) {
-  std::uint64_t seed = test_seed();
-  for (DType dtype : {kFloat32, kFloat64}) {
-    CaseGen gen(seed + 1);
-    for (int i = 0; i < kCases; ++i) {
-      static const std::vector<OpCode> binary = ops_of_arity(2);
-      OpCode op = binary[static_cast<std::size_t>(i) % binary.size()];
-      Sizes shape = case_shape(gen);
-      Sizes a_shape = gen.chance(0.7) ? shape : gen.broadcastable_to(shape);
-      Sizes b_shape = gen.chance(0.5) ? shape : gen.broadcastable_to(shape);
-      ValueFn values = op == OpCode::Pow ? edge_values(0, 3) : edge_values(-5, 5);
-      Operand a = gen.operand(a_shape, dtype, values);
-      Operand b = gen.operand(b_shape, dtype, values);
-      if (gen.chance(0.1)) {
-        b = a;  // equal operands: comparisons hit their ties
-      }
-      SCOPED_TRACE(case_note(i, std::string(to_string(op)),
-                             std::string(to_string(dtype)) + " " + sizes_string(a_shape) + " " +
-                                 a.recipe + " with " + sizes_string(b_shape) + " " + b.recipe,
-                             seed + 1));
-      auto [got, want] = both([&] { return apply_op(op, a.tensor, b.tensor); });
-      ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
-    }
-  }
-}
-
-// add_(other, alpha) reaches Backend::add_scaled: a + alpha * b, product rounded first.
-TEST_P(CpuDifferential, AddScaled) {
-  std::uint64_t seed = test_seed();
-  for (DType dtype : {kFloat32, kFloat64}) {
-    CaseGen gen(seed + 5);
-    for (int i = 0; i < kCases / 4; ++i) {
-      Sizes shape = case_shape(gen);
-      Sizes b_shape = gen.chance(0.5) ? shape : gen.broadcastable_to(shape);
-      Operand a = gen.operand(shape, dtype, edge_values(-5, 5));
-      Operand b = gen.operand(b_shape, dtype, edge_values(-5, 5));
-      const double alpha = gen.chance(0.5) ? -0.3 : 1.7e-3;
-      SCOPED_TRACE(case_note(i, "add_scaled",
-                             std::string(to_string(dtype)) + " " + sizes_string(shape) + " " +
-                                 a.recipe + " with " + sizes_string(b_shape) + " " + b.recipe,
-                             seed + 5));
-      auto [got, want] = both([&] { return a.tensor.clone().add_(b.tensor, alpha); });
-      ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
-    }
-  }
-}
 
 // contiguous() of views, dtype conversion, copy_ into a permuted destination, fill_.
 TEST_P(CpuDifferential, CopyAndFill) {
@@ -230,7 +117,7 @@ TEST_P(CpuDifferential, CopyAndFill) {
           }
         }
       });
-      ASSERT_EQ(compare_bits(got, want, kind == 1 ? other : dtype, 0), "");
+      ASSERT_EQ(compare_ulps(got, want, kind == 1 ? other : dtype, 0), "");
     }
   }
 }
@@ -287,7 +174,7 @@ TEST_P(CpuDifferential, Reduce) {
       };
       auto [got, want] = both(run);
       if (fold == Fold::Max) {
-        ASSERT_EQ(compare_bits(got, want, dtype, 0), "");
+        ASSERT_EQ(compare_ulps(got, want, dtype, 0), "");
         continue;
       }
       // The exact fold, in long double, of the elements of each output.

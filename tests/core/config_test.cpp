@@ -72,6 +72,7 @@ TEST(Config, IntegersParseWithinTheirRange) {
     EXPECT_EQ(test_seed(), 9223372036854775807u);
   }
   expect_rejected("MINITORCH_CUDA_CASES", "0", "1..1000000", [] { cuda_cases(); });
+  expect_rejected("MINITORCH_TEST_CASES", "0", "1..1000000", [] { test_cases(); });
   expect_rejected("MINITORCH_TEST_GRAPH_NODES", "many", "1..1000000000",
                   [] { test_graph_nodes(); });
   expect_rejected("MINITORCH_RANK", "-1", "0..1048575", [] { rank(); });

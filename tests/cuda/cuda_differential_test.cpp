@@ -2,7 +2,8 @@
 // operands (random shapes with size-0/1 dims, sliced, permuted and expanded views, both
 // dtypes) go through each primitive on the GPU, with their layouts intact, and on the CPU with
 // the reference backend. cuda_cases() cases per primitive and dtype; larger shapes (tiles,
-// vectors, split reductions) have their own tests below.
+// vectors, split reductions) have their own tests below. The elementwise ops and add_scaled
+// are the op table's (op_table_cuda_test.cpp, Note [Op table]).
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -10,7 +11,6 @@
 
 #include "cuda/cuda_test_support.h"
 #include "ops/property_support.h"
-#include "support/apply_op.h"
 #include "support/case_gen.h"
 #include "support/nd_array.h"
 
@@ -25,8 +25,6 @@ NdArray read_back(const Tensor& t) {
 // Few ulp apart: CUDA's libdevice and glibc may round transcendental functions differently.
 double elementwise_tol(DType dtype) { return dtype == kFloat32 ? 4e-6 : 1e-14; }
 
-ValueFn any_values() { return uniform_values(-3, 3); }
-ValueFn positive_values() { return uniform_values(0.05, 4); }
 ValueFn special_values() {
   return [](std::mt19937_64& rng) -> double {
     double r = std::uniform_real_distribution<double>(0, 1)(rng);
@@ -38,110 +36,6 @@ ValueFn special_values() {
     }
     return std::uniform_real_distribution<double>(-30, 30)(rng);
   };
-}
-ValueFn tie_values() {
-  return [](std::mt19937_64& rng) {
-    const double choices[] = {-1.0, 0.0, 0.5, 1.0};
-    return choices[std::uniform_int_distribution<int>(0, 3)(rng)];
-  };
-}
-
-struct UnaryCase {
-  OpCode op;
-  ValueFn values;
-};
-
-TEST(CudaDifferential, MapMatchesReference) {
-  MT_REQUIRE_CUDA();
-  std::uint64_t seed = test_seed();
-  std::vector<UnaryCase> rows = {
-      {OpCode::Neg, any_values()},      {OpCode::Exp, any_values()},
-      {OpCode::Log, positive_values()}, {OpCode::Sigmoid, special_values()},
-      {OpCode::Relu, special_values()}, {OpCode::Tanh, special_values()},
-      {OpCode::Inv, positive_values()}, {OpCode::Abs, special_values()}};
-  ASSERT_EQ(rows.size(), ops_of_arity(1).size());
-  for (const UnaryCase& row : rows) {
-    for (DType dtype : {kFloat32, kFloat64}) {
-      CaseGen gen(seed);
-      for (int i = 0; i < cuda_cases(); ++i) {
-        Sizes shape = gen.shape();
-        Operand x = gen.operand(shape, dtype, row.values);
-        std::string name(to_string(row.op));
-        SCOPED_TRACE(case_note(
-            i, name, dtype_name(dtype) + " " + sizes_string(shape) + " " + x.recipe, seed));
-        auto apply = [&](const Tensor& t) { return apply_op(row.op, t); };
-        NdArray want = read(on_reference([&] { return apply(x.tensor); }));
-        Tensor gx = on_cuda(x.tensor);
-        NdArray got = read_back(apply(gx));
-        ASSERT_EQ(compare(got, want, elementwise_tol(dtype), 0), "");
-        ASSERT_EQ(compare(read_back(gx), x.expected, 0, 0), "") << "input changed";
-      }
-    }
-  }
-}
-
-struct BinaryCase {
-  OpCode op;
-  ValueFn a;
-  ValueFn b;
-};
-
-TEST(CudaDifferential, ZipMatchesReferenceWithBroadcasting) {
-  MT_REQUIRE_CUDA();
-  std::uint64_t seed = test_seed();
-  std::vector<BinaryCase> rows = {{OpCode::Add, any_values(), any_values()},
-                                  {OpCode::Sub, any_values(), any_values()},
-                                  {OpCode::Mul, any_values(), any_values()},
-                                  {OpCode::Div, any_values(), uniform_values(0.1, 3)},
-                                  {OpCode::Pow, uniform_values(0.1, 3), any_values()},
-                                  {OpCode::Lt, tie_values(), tie_values()},
-                                  {OpCode::Gt, tie_values(), tie_values()},
-                                  {OpCode::Le, tie_values(), tie_values()},
-                                  {OpCode::Ge, tie_values(), tie_values()},
-                                  {OpCode::Eq, tie_values(), tie_values()}};
-  ASSERT_EQ(rows.size(), ops_of_arity(2).size());
-  for (const BinaryCase& row : rows) {
-    for (DType dtype : {kFloat32, kFloat64}) {
-      CaseGen gen(seed);
-      for (int i = 0; i < cuda_cases(); ++i) {
-        Sizes out = gen.shape();
-        Sizes a_shape = gen.broadcastable_to(out);
-        Sizes b_shape = gen.chance(0.2) ? out : gen.broadcastable_to(out);
-        Operand a = gen.operand(a_shape, dtype, row.a);
-        Operand b = gen.operand(b_shape, dtype, row.b);
-        SCOPED_TRACE(case_note(i, std::string(to_string(row.op)),
-                               dtype_name(dtype) + " " + sizes_string(a_shape) + " (" + a.recipe +
-                                   ") with " + sizes_string(b_shape) + " (" + b.recipe + ")",
-                               seed));
-        NdArray want = read(on_reference([&] { return apply_op(row.op, a.tensor, b.tensor); }));
-        NdArray got = read_back(apply_op(row.op, on_cuda(a.tensor), on_cuda(b.tensor)));
-        ASSERT_EQ(compare(got, want, elementwise_tol(dtype), 0), "");
-      }
-    }
-  }
-}
-
-// add_(other, alpha) runs Backend::add_scaled; the device rounds the product before the sum
-// (no FMA), so the bits equal the reference's.
-TEST(CudaDifferential, AddScaledMatchesReferenceBitwise) {
-  MT_REQUIRE_CUDA();
-  std::uint64_t seed = test_seed();
-  for (DType dtype : {kFloat32, kFloat64}) {
-    CaseGen gen(seed + 3);
-    for (int i = 0; i < cuda_cases(); ++i) {
-      Sizes out = gen.shape();
-      Sizes b_shape = gen.chance(0.5) ? out : gen.broadcastable_to(out);
-      Operand a = gen.operand(out, dtype, any_values());
-      Operand b = gen.operand(b_shape, dtype, any_values());
-      SCOPED_TRACE(case_note(i, "add_scaled",
-                             dtype_name(dtype) + " " + sizes_string(out) + " with " +
-                                 sizes_string(b_shape) + " (" + b.recipe + ")",
-                             seed + 3));
-      NdArray want = read(on_reference([&] { return a.tensor.clone().add_(b.tensor, -0.3); }));
-      NdArray got = read_back(on_cuda(a.tensor).clone().add_(on_cuda(b.tensor), -0.3));
-      ASSERT_EQ(compare(got, want, 0, 0), "");
-    }
-  }
 }
 
 // Sum or max over a dim, or over everything: |got - want| <= (n + 1) eps sum|x|.

@@ -4,13 +4,12 @@
 // order kept (a transposed leaf is transposed on the GPU too), runs the op there and brings the
 // result back, so both the forward op and its backward rule run on CUDA, and the device copies' own
 // gradients are checked on the way.
-#include <algorithm>
 #include <functional>
-#include <numeric>
 #include <set>
 
 #include "cuda/cuda_test_support.h"
 #include "support/gradcheck_rows.h"
+#include "support/op_table.h"
 #include "support/test_seed.h"
 
 namespace minitorch {
@@ -19,26 +18,12 @@ namespace {
 using testing::GradRow;
 using testing::Inputs;
 
-// x on the GPU in x's memory order: permute to descending strides, move, permute back.
-Tensor to_gpu(const Tensor& x) {
-  std::vector<std::int64_t> order(static_cast<std::size_t>(x.ndim()));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::int64_t i, std::int64_t j) {
-    return x.strides()[static_cast<int>(i)] > x.strides()[static_cast<int>(j)];
-  });
-  std::vector<std::int64_t> inverse(order.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    inverse[static_cast<std::size_t>(order[i])] = static_cast<std::int64_t>(i);
-  }
-  return x.permute(Dims(order)).to(Device::cuda()).permute(Dims(inverse));
-}
-
 // fn on the GPU: leaves move there inside (recorded, so gradients come back to the CPU).
 std::function<Tensor(const Inputs&)> on_gpu(const std::function<Tensor(const Inputs&)>& fn) {
   return [fn](const Inputs& cpu_inputs) {
     Inputs gpu;
     for (const Tensor& x : cpu_inputs) {
-      gpu.push_back(to_gpu(x));
+      gpu.push_back(testing::to_cuda_in_order(x));
     }
     Tensor out = fn(gpu);
     EXPECT_TRUE(out.device().is_cuda());
@@ -62,6 +47,12 @@ TEST(CudaGradcheck, EveryDifferentiableOpHasACase) {
   std::set<std::string> covered;
   for (const GradRow& row : testing::gradcheck_rows()) {
     covered.insert(row.op);
+  }
+  // The op table generates a gradcheck of every differentiable descriptor (Note [Op table]).
+  for (const testing::OpRow& row : testing::op_rows()) {
+    if (row.differentiable) {
+      covered.insert(row.name);
+    }
   }
   for (const std::string& op : differentiable_ops()) {
     EXPECT_TRUE(covered.count(op)) << "differentiable op '" << op << "' has no CUDA gradcheck case";

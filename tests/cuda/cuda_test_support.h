@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <numeric>
 #include <string>
+#include <vector>
 
 #include "minitorch/config.h"
 #include "minitorch/minitorch.h"
@@ -43,6 +46,21 @@ inline Tensor on_cuda(const Tensor& t) {
   Tensor flat(TensorData(d.storage(), 0, Shape{elements}, Strides{1}, d.dtype()));
   Tensor device = flat.to(Device::cuda());
   return Tensor(TensorData(device.data().storage(), d.offset(), d.shape(), d.strides(), d.dtype()));
+}
+
+/// x on the GPU in x's memory order, through autograd (gradients flow back to x): permuted to
+/// descending strides, moved, permuted back, so a transposed leaf is transposed there too.
+inline Tensor to_cuda_in_order(const Tensor& x) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(x.ndim()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t i, std::int64_t j) {
+    return x.strides()[static_cast<int>(i)] > x.strides()[static_cast<int>(j)];
+  });
+  std::vector<std::int64_t> inverse(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    inverse[static_cast<std::size_t>(order[i])] = static_cast<std::int64_t>(i);
+  }
+  return x.permute(Dims(order)).to(Device::cuda()).permute(Dims(inverse));
 }
 
 /// Runs fn with the reference backend serving CPU tensors, then restores the previous one.

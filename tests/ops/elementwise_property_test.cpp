@@ -1,5 +1,7 @@
-// Property tests for map and zip ops: random shapes (rank 0-5, size 0/1 dims), random
-// layouts (sliced, permuted, expanded), both dtypes, against NdArray loops.
+// Property tests for the elementwise paths the op table (Note [Op table]) does not generate:
+// ops with a scalar operand, is_close and in-place ops through views, on random shapes (rank
+// 0-5, size 0/1 dims), random layouts (sliced, permuted, expanded), both dtypes, against
+// NdArray loops. Each descriptor op itself is the op table's.
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -30,36 +32,7 @@ std::function<double(double, DType)> in_dtype(F f) {
 std::vector<UnaryRow> unary_rows() {
   ValueFn any = uniform_values(-3, 3);
   ValueFn positive = uniform_values(0.05, 4);
-  // Special values mixed in: NaN and infinities must pass through like the scalar op.
-  ValueFn with_specials = [](std::mt19937_64& rng) -> double {
-    double r = std::uniform_real_distribution<double>(0, 1)(rng);
-    if (r < 0.05) {
-      return std::nan("");
-    }
-    if (r < 0.1) {
-      return r < 0.075 ? INFINITY : -INFINITY;
-    }
-    return std::uniform_real_distribution<double>(-30, 30)(rng);
-  };
-  auto sigmoid = [](auto x) {
-    using T = decltype(x);
-    return x >= 0 ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
-  };
   return {
-      {"neg", [](const Tensor& t) { return -t; }, in_dtype([](auto x) { return -x; }), any},
-      {"exp", [](const Tensor& t) { return t.exp(); }, in_dtype([](auto x) { return std::exp(x); }),
-       any},
-      {"log", [](const Tensor& t) { return t.log(); }, in_dtype([](auto x) { return std::log(x); }),
-       positive},
-      {"sigmoid", [](const Tensor& t) { return t.sigmoid(); }, in_dtype(sigmoid), with_specials},
-      {"relu", [](const Tensor& t) { return t.relu(); },
-       in_dtype([](auto x) { return x > 0 || x != x ? x : decltype(x)(0); }), with_specials},
-      {"tanh", [](const Tensor& t) { return t.tanh(); },
-       in_dtype([](auto x) { return std::tanh(x); }), with_specials},
-      {"inv", [](const Tensor& t) { return t.inv(); },
-       in_dtype([](auto x) { return decltype(x)(1) / x; }), positive},
-      {"abs", [](const Tensor& t) { return t.abs(); },
-       in_dtype([](auto x) { return std::fabs(x); }), with_specials},
       {"pow_scalar", [](const Tensor& t) { return t.pow(2.5); },
        in_dtype([](auto x) { return std::pow(x, decltype(x)(2.5)); }), positive},
       {"add_scalar", [](const Tensor& t) { return t + 1.5; },
@@ -121,8 +94,6 @@ std::function<double(double, double, DType)> in_dtype2(F f) {
 }
 
 std::vector<BinaryRow> binary_rows() {
-  ValueFn any = uniform_values(-3, 3);
-  ValueFn positive = uniform_values(0.1, 3);
   // Few distinct values, so that comparisons see ties.
   ValueFn ties = [](std::mt19937_64& rng) {
     const double choices[] = {-1.0, 0.0, 0.5, 1.0};
@@ -130,27 +101,8 @@ std::vector<BinaryRow> binary_rows() {
   };
   auto one = [](bool c) { return c ? 1.0 : 0.0; };
   return {
-      {"add", [](const Tensor& a, const Tensor& b) { return a + b; },
-       in_dtype2([](auto a, auto b) { return a + b; }), any, any},
-      {"sub", [](const Tensor& a, const Tensor& b) { return a - b; },
-       in_dtype2([](auto a, auto b) { return a - b; }), any, any},
-      {"mul", [](const Tensor& a, const Tensor& b) { return a * b; },
-       in_dtype2([](auto a, auto b) { return a * b; }), any, any},
-      {"div", [](const Tensor& a, const Tensor& b) { return a / b; },
-       in_dtype2([](auto a, auto b) { return a / b; }), any, positive},
-      {"pow", [](const Tensor& a, const Tensor& b) { return a.pow(b); },
-       in_dtype2([](auto a, auto b) { return std::pow(a, b); }), positive, any},
-      {"lt", [](const Tensor& a, const Tensor& b) { return a.lt(b).to(a.dtype()); },
-       [one](double a, double b, DType) { return one(a < b); }, ties, ties},
-      {"gt", [](const Tensor& a, const Tensor& b) { return a.gt(b).to(a.dtype()); },
-       [one](double a, double b, DType) { return one(a > b); }, ties, ties},
-      {"le", [](const Tensor& a, const Tensor& b) { return a.le(b).to(a.dtype()); },
-       [one](double a, double b, DType) { return one(a <= b); }, ties, ties},
-      {"ge", [](const Tensor& a, const Tensor& b) { return a.ge(b).to(a.dtype()); },
-       [one](double a, double b, DType) { return one(a >= b); }, ties, ties},
-      {"eq", [](const Tensor& a, const Tensor& b) { return a.eq(b).to(a.dtype()); },
-       [one](double a, double b, DType) { return one(a == b); }, ties, ties},
-      {"is_close", [](const Tensor& a, const Tensor& b) { return a.is_close(b, 1e-5, 0.6).to(a.dtype()); },
+      {"is_close",
+       [](const Tensor& a, const Tensor& b) { return a.is_close(b, 1e-5, 0.6).to(a.dtype()); },
        [one](double a, double b, DType) {
          return one(std::fabs(a - b) <= 0.6 + 1e-5 * std::fabs(b));
        },

@@ -121,8 +121,20 @@ NdArray read(const Tensor& t) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
       position += idx[i] * strides[i];
     }
-    out.at(idx) = t.dtype() == kFloat32 ? static_cast<double>(t.data_ptr<float>()[position])
-                                        : t.data_ptr<double>()[position];
+    switch (t.dtype()) {
+      case DType::Float32:
+        out.at(idx) = static_cast<double>(t.data_ptr<float>()[position]);
+        break;
+      case DType::Float64:
+        out.at(idx) = t.data_ptr<double>()[position];
+        break;
+      case DType::Int64:
+        out.at(idx) = static_cast<double>(t.data_ptr<std::int64_t>()[position]);
+        break;
+      case DType::Bool:
+        out.at(idx) = t.data_ptr<bool>()[position] ? 1.0 : 0.0;
+        break;
+    }
   });
   return out;
 }

@@ -44,7 +44,8 @@ NdArray broadcast_to(const NdArray& a, const Sizes& shape);
 /// numpy broadcast shape, or throws std::invalid_argument.
 Sizes broadcast_shape(const Sizes& a, const Sizes& b);
 
-/// Reads a library tensor by its own shape, strides, offset and data pointer.
+/// Reads a library tensor (any dtype; int64 exact up to 2^53) by its own shape, strides,
+/// offset and data pointer.
 NdArray read(const Tensor& t);
 
 /// |got - want| <= atol + rtol * |want|, NaN matches NaN, inf matches inf of the same sign.
