@@ -25,9 +25,11 @@ namespace {
 //   hit = x == m, or x is NaN (so a NaN, the extreme to PyTorch, is found where m is NaN);
 //   idx = where(hit, position along d, n);
 //   amin(idx, d): the first hit.
-// Values are then a gather at idx, which routes the whole gradient to that one element.
-// int64 passes through amax's float64 path (Note [Integer reductions]); bool compares as
-// int64. Returns int64 indices with d kept as size 1.
+// Positions are float64 (exact below 2^53), so the last amin is a floating reduction: an
+// int64 one would read idx back to the host for Note [Integer reductions]'s bound. Values
+// are then a gather at the index, which routes the whole gradient to that one element. An
+// int64 x passes through amax's float64 path (|x| <= 2^53); bool compares as int64.
+// Returns int64 indices with d kept as size 1.
 Tensor first_extreme(const Tensor& x, int d, bool largest, const char* op) {
   const std::int64_t n = x.shape()[d];
   if (n == 0) {
@@ -40,8 +42,8 @@ Tensor first_extreme(const Tensor& x, int d, bool largest, const char* op) {
   Tensor hit = is_hit(v, largest ? v.amax(d, true) : v.amin(d, true));
   Shape along = Shape::filled(x.ndim(), 1);
   along[d] = n;
-  Tensor positions = arange(static_cast<double>(n), {.dtype = kInt64, .device = x.device()});
-  return where(hit, positions.view(along), static_cast<double>(n)).amin(d, true);
+  Tensor positions = arange(static_cast<double>(n), {.dtype = kFloat64, .device = x.device()});
+  return where(hit, positions.view(along), static_cast<double>(n)).amin(d, true).to(kInt64);
 }
 
 // argmax/argmin/max_with_indices over dim: {values, indices}, values only when asked for.
