@@ -22,6 +22,7 @@
 namespace minitorch {
 
 struct TensorImpl;
+struct ValuesAndIndices;
 
 /// An integer dim argument (bool excluded): `x.amax(1)` picks a one-dim overload, while a
 /// braced list, `{}` included, picks the Dims one.
@@ -281,11 +282,53 @@ class Tensor {
   /// x - max - log(sum(exp(x - max))) along dim.
   Tensor log_softmax(std::int64_t dim) const;
 
+  /// True where any element over dims is nonzero (NaN included): a bool tensor; false over no
+  /// elements. dims as for sum (empty: every dim). Any dtype; not differentiable.
+  Tensor any(const Dims& dims = Dims{}, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor any(I dim, bool keepdim = false) const {
+    return any(Dims{static_cast<std::int64_t>(dim)}, keepdim);
+  }
+  /// True where every element over dims is nonzero (NaN included); true over no elements.
+  Tensor all(const Dims& dims = Dims{}, bool keepdim = false) const;
+  template <DimInteger I>
+  Tensor all(I dim, bool keepdim = false) const {
+    return all(Dims{static_cast<std::int64_t>(dim)}, keepdim);
+  }
+
+  // ---- Arg reductions and masks (src/tensor/tensor_argops.cpp) --------------------------
+  // Compositions of amax/amin, where and gather (Note [Arg reductions]), so every backend
+  // gives the same indices.
+
+  /// x [.., n, ..] -> int64 [.., ..] (keepdim: [.., 1, ..]): the index of the largest
+  /// element along dim, the first one on ties; NaN counts as the largest (the first NaN's
+  /// index), as in PyTorch. Not differentiable. IndexError for a bad dim, ShapeError when
+  /// dim has size 0; int64 values need |x| <= 2^53 (Note [Integer reductions]).
+  Tensor argmax(std::int64_t dim, bool keepdim = false) const;
+  /// The index into the flattened tensor: a 0-dim int64 tensor; ShapeError with 0 elements.
+  Tensor argmax() const;
+  /// argmax's mirror: the first index of the smallest element (or of the first NaN).
+  Tensor argmin(std::int64_t dim, bool keepdim = false) const;
+  Tensor argmin() const;
+  /// PyTorch's max(dim): {values, indices} with indices = argmax(dim, keepdim) and values the
+  /// elements there (a gather), so the gradient reaches the one element each index names.
+  /// max(dim) instead returns values only and shares the gradient among tied maxima (amax).
+  ValuesAndIndices max_with_indices(std::int64_t dim, bool keepdim = false) const;
+  /// min_with_indices: the mirror, through argmin.
+  ValuesAndIndices min_with_indices(std::int64_t dim, bool keepdim = false) const;
+  /// this and a bool mask, broadcast together -> value where mask is true, else this, in this
+  /// dtype (value converted by cast_value, as PyTorch does). One pass (where); differentiable
+  /// in this, whose gradient is 0 where filled. DTypeError unless mask is bool, DeviceError,
+  /// ShapeError when the shapes do not broadcast.
+  Tensor masked_fill(const Tensor& mask, double value) const;
+
   // ---- More in place (src/tensor/tensor.cpp, with add_ and mul_) ------------------------
   /// this -= alpha * other, in one pass (the product rounded first, as in add_).
   Tensor& sub_(const Tensor& other, double alpha = 1.0);
   /// this /= other (broadcast to this shape).
   Tensor& div_(const Tensor& other);
+  /// masked_fill in place (src/tensor/tensor_argops.cpp): mask must broadcast to this shape.
+  Tensor& masked_fill_(const Tensor& mask, double value);
 
   /// numpy/PyTorch-style text; large tensors show their first and last 3 per dim.
   std::string to_string() const;
@@ -300,6 +343,13 @@ class Tensor {
   void check_in_place(const char* op) const;
 
   std::shared_ptr<TensorImpl> impl_;
+};
+
+/// What max_with_indices / min_with_indices return (PyTorch's torch.return_types.max):
+/// `auto [values, indices] = x.max_with_indices(1);` indices are int64.
+struct ValuesAndIndices {
+  Tensor values;
+  Tensor indices;
 };
 
 // Operators: Tensor with Tensor or with a scalar on either side (the scalar takes the
@@ -417,5 +467,10 @@ Tensor index_select(const Tensor& t, std::int64_t dim, const Tensor& index);
 Tensor index_add(const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src);
 /// t with its elements in reverse order along each of dims (no repeats); a copy.
 Tensor flip(const Tensor& t, const Dims& dims);
+
+/// int64 indices [s] -> int64 [s, num_classes]: 1 at each index's class, else 0 (PyTorch's
+/// one_hot). num_classes -1 means max(indices) + 1 (ValueError for an empty tensor). Indices
+/// are read on the host; IndexError naming the first index outside [0, num_classes).
+Tensor one_hot(const Tensor& indices, std::int64_t num_classes = -1);
 
 }  // namespace minitorch

@@ -327,6 +327,11 @@ std::vector<std::string> differentiable_ops() {
         "cumsum", "softmax", "log_softmax", "clamp", "leaky_relu", "gelu", "silu"}) {
     names.emplace_back(name);
   }
+  // Arg reductions and masks (src/tensor/tensor_argops.cpp); their indices are not
+  // differentiable, their values are.
+  for (const char* name : {"max_with_indices", "min_with_indices", "masked_fill"}) {
+    names.emplace_back(name);
+  }
   return names;
 }
 

@@ -1,5 +1,5 @@
-// Reductions over several dims, min, var/std, logsumexp, cumsum and softmax: compositions of
-// the one-dim reductions, elementwise ops and views, so they run and differentiate on every
+// Reductions over several dims, min, any/all, var/std, logsumexp, cumsum and softmax: compositions
+// of the one-dim reductions, elementwise ops and views, so they run and differentiate on every
 // backend with no rule of their own (cumsum's node is in autograd/composite_functions.cpp).
 #include <algorithm>
 #include <cstdint>
@@ -151,6 +151,16 @@ Tensor Tensor::min() const {
 
 Tensor Tensor::min(std::int64_t dim, bool keepdim) const {
   return -amax_over(-*this, reduced_dims(*this, Dims{dim}, "min"), keepdim, "min");
+}
+
+// Counts of nonzero (any) and zero (all) elements, through sum's exact count of bools; over
+// no elements the count is 0, which gives any's false and all's true.
+Tensor Tensor::any(const Dims& dims, bool keepdim) const {
+  return sum_over(to(kBool), reduced_dims(*this, dims, "any"), keepdim).gt(0.0);
+}
+
+Tensor Tensor::all(const Dims& dims, bool keepdim) const {
+  return sum_over(eq(0.0), reduced_dims(*this, dims, "all"), keepdim).eq(0.0);
 }
 
 Tensor Tensor::var(const Dims& dims, double correction, bool keepdim) const {
