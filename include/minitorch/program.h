@@ -61,7 +61,8 @@ struct Expr {
 };
 
 template <class A>
-concept ExprOperand = std::same_as<std::remove_cvref_t<A>, Expr> || std::is_arithmetic_v<std::remove_cvref_t<A>>;
+concept ExprOperand =
+    std::same_as<std::remove_cvref_t<A>, Expr> || std::is_arithmetic_v<std::remove_cvref_t<A>>;
 template <class... A>
 concept HasExpr = (std::same_as<std::remove_cvref_t<A>, Expr> || ...);
 
@@ -111,69 +112,44 @@ Expr trace(OpCode op, const A&... a) {
 }  // namespace detail
 
 // One tracing function per descriptor (exp(Expr), add(Expr, 2.0), ...).
-#define MT_EXPR_FUNCTION(Type, fn)                                                          \
-  template <ExprOperand... A>                                                               \
-    requires(sizeof...(A) == op::Type::arity && HasExpr<A...>)                              \
-  Expr fn(const A&... a) {                                                                  \
-    return detail::trace(OpCode::Type, a...);                                               \
+#define MT_EXPR_FUNCTION(Type, fn) \
+  template <ExprOperand... A> \
+  requires(sizeof...(A) == op::Type::arity && HasExpr<A...>) Expr fn(const A&... a) { \
+    return detail::trace(OpCode::Type, a...); \
   }
 MT_ELEMENTWISE_OPS(MT_EXPR_FUNCTION)
 #undef MT_EXPR_FUNCTION
 
 // One scalar function per descriptor (sigmoid(0.5f), ...): a user function also runs on
 // plain numbers. The operands are converted to their common floating type.
-#define MT_SCALAR_FUNCTION(Type, fn)                                                        \
-  template <class... A>                                                                     \
-    requires(sizeof...(A) == op::Type::arity && (std::is_arithmetic_v<A> && ...) &&         \
-             (std::is_floating_point_v<A> || ...))                                          \
-  std::common_type_t<A...> fn(A... a) {                                                     \
-    using C = std::common_type_t<A...>;                                                     \
-    return op::Type{}(static_cast<C>(a)...);                                                \
+#define MT_SCALAR_FUNCTION(Type, fn) \
+  template <class... A> \
+  requires(sizeof...(A) == op::Type::arity && (std::is_arithmetic_v<A> && ...) && \
+           (std::is_floating_point_v<A> || ...)) std::common_type_t<A...> \
+  fn(A... a) { \
+    using C = std::common_type_t<A...>; \
+    return op::Type{}(static_cast<C>(a)...); \
   }
 MT_ELEMENTWISE_OPS(MT_SCALAR_FUNCTION)
 #undef MT_SCALAR_FUNCTION
 
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator+(const A& a, const B& b) {
-  return add(a, b);
-}
+requires HasExpr<A, B> Expr operator+(const A& a, const B& b) { return add(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator-(const A& a, const B& b) {
-  return sub(a, b);
-}
+requires HasExpr<A, B> Expr operator-(const A& a, const B& b) { return sub(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator*(const A& a, const B& b) {
-  return mul(a, b);
-}
+requires HasExpr<A, B> Expr operator*(const A& a, const B& b) { return mul(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator/(const A& a, const B& b) {
-  return div(a, b);
-}
+requires HasExpr<A, B> Expr operator/(const A& a, const B& b) { return div(a, b); }
 inline Expr operator-(const Expr& a) { return neg(a); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator<(const A& a, const B& b) {
-  return lt(a, b);
-}
+requires HasExpr<A, B> Expr operator<(const A& a, const B& b) { return lt(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator>(const A& a, const B& b) {
-  return gt(a, b);
-}
+requires HasExpr<A, B> Expr operator>(const A& a, const B& b) { return gt(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator<=(const A& a, const B& b) {
-  return le(a, b);
-}
+requires HasExpr<A, B> Expr operator<=(const A& a, const B& b) { return le(a, b); }
 template <ExprOperand A, ExprOperand B>
-  requires HasExpr<A, B>
-Expr operator>=(const A& a, const B& b) {
-  return ge(a, b);
-}
+requires HasExpr<A, B> Expr operator>=(const A& a, const B& b) { return ge(a, b); }
 
 /// The one-op program op(in0, ..., in{arity-1}) (a static; cheap to call).
 const Program& op_program(OpCode op);

@@ -54,9 +54,10 @@ constexpr int traced_arity() {
   int arity = 0;
   [&]<std::size_t... N>(std::index_sequence<N...>) {
     ((arity == 0 && invocable_with_exprs<Fn>(std::make_index_sequence<N + 1>()) ? arity = N + 1
-                                                                               : 0),
+                                                                                : 0),
      ...);
-  }(std::make_index_sequence<kMaxProgramInputs>());
+  }
+  (std::make_index_sequence<kMaxProgramInputs>());
   return arity;
 }
 
@@ -86,16 +87,17 @@ class ElementwiseFunction {
 
   /// The function over tensors, broadcast together (one pass; differentiable).
   template <class... Args>
-    requires(sizeof...(Args) == kArity && (std::is_same_v<std::remove_cvref_t<Args>, Tensor> && ...))
-  Tensor operator()(const Args&... args) const {
+  requires(sizeof...(Args) == kArity &&
+           (std::is_same_v<std::remove_cvref_t<Args>, Tensor> && ...)) Tensor
+  operator()(const Args&... args) const {
     const Tensor inputs[] = {args...};
     return detail::apply_user_program(program_, inputs);
   }
 
   /// The callable itself on plain numbers.
   template <class... Args>
-    requires((std::is_arithmetic_v<Args> && ...) && std::is_invocable_v<const Fn&, Args...>)
-  auto operator()(Args... args) const {
+  requires((std::is_arithmetic_v<Args> && ...) && std::is_invocable_v<const Fn&, Args...>) auto
+  operator()(Args... args) const {
     return fn_(args...);
   }
 

@@ -92,10 +92,11 @@ class ElementwiseNode final : public Node {
           sources[static_cast<std::size_t>(j)] =
               s == n + 1 ? g.data() : saved_[static_cast<std::size_t>(s)]->unpack(name()).data();
         }
-        gi = Tensor(ops::elementwise(
-            grad.program,
-            std::span<const TensorData>(sources.data(), static_cast<std::size_t>(grad.program.inputs)),
-            program_.name));
+        gi = Tensor(
+            ops::elementwise(grad.program,
+                             std::span<const TensorData>(
+                                 sources.data(), static_cast<std::size_t>(grad.program.inputs)),
+                             program_.name));
       }
       grads[static_cast<std::size_t>(i)] = sum_to(gi, shape);
     }
@@ -142,9 +143,8 @@ Tensor apply_program(const CompiledProgram& program, std::span<const Tensor> inp
     data[k] = inputs[k].data();
     any_grad = any_grad || inputs[k].requires_grad();
   }
-  TensorData out =
-      ops::elementwise(program.forward, std::span<const TensorData>(data.data(), inputs.size()),
-                       program.name);
+  TensorData out = ops::elementwise(
+      program.forward, std::span<const TensorData>(data.data(), inputs.size()), program.name);
   if (!is_grad_enabled() || !any_grad || !program.differentiable ||
       !is_floating_point(out.dtype())) {
     return Tensor(std::move(out));
@@ -168,8 +168,6 @@ Tensor apply_user_program(const std::shared_ptr<const autograd::CompiledProgram>
   return autograd::apply_program(*program, inputs, program);
 }
 
-const Program& forward_program(const autograd::CompiledProgram& program) {
-  return program.forward;
-}
+const Program& forward_program(const autograd::CompiledProgram& program) { return program.forward; }
 
 }  // namespace minitorch::detail

@@ -106,8 +106,8 @@ GradientProgram gradient_program(const Program& forward, int input) {
       if (!depends[arg] || !node_arg_differentiable(node.op, i)) {
         continue;
       }
-      Expr contribution =
-          dispatch_op(node.op, [&](auto d) { return decltype(d)::template grad<Expr>(x, y, g, i); });
+      Expr contribution = dispatch_op(
+          node.op, [&](auto d) { return decltype(d)::template grad<Expr>(x, y, g, i); });
       adjoint[arg] = adjoint[arg].has_value() ? *adjoint[arg] + contribution : contribution;
     }
   }
@@ -130,8 +130,8 @@ GradientProgram gradient_program(const Program& forward, int input) {
   for (int s = 0; s < n + 2; ++s) {
     if (read[static_cast<std::size_t>(s)]) {
       if (count == kMaxProgramInputs) {
-        throw ValueError("elementwise: the gradient of " + forward.to_string() + " reads more than " +
-                         std::to_string(kMaxProgramInputs) + " tensors");
+        throw ValueError("elementwise: the gradient of " + forward.to_string() +
+                         " reads more than " + std::to_string(kMaxProgramInputs) + " tensors");
       }
       result.sources[count] = static_cast<std::uint8_t>(s);
       renumber[static_cast<std::size_t>(s)] = static_cast<std::uint8_t>(count++);

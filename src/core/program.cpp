@@ -13,7 +13,7 @@ namespace minitorch {
 std::string_view to_string(OpCode op) {
   switch (op) {
 #define MT_NAME(Type, fn) \
-  case OpCode::Type:      \
+  case OpCode::Type: \
     return op::Type::name;
     MT_ELEMENTWISE_OPS(MT_NAME)
 #undef MT_NAME
@@ -34,7 +34,7 @@ bool Program::has_floating_op() const {
 
 bool Program::is_comparison() const {
   return output >= inputs && kind_of(node_of(output).op) == OpKind::Comparison &&
-         node_of(output).op != OpCode::Const;
+      node_of(output).op != OpCode::Const;
 }
 
 int Program::op_count() const {

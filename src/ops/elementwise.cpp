@@ -126,8 +126,8 @@ TensorData elementwise(const Program& program, std::span<const TensorData> input
   return out;
 }
 
-void elementwise_into(const Program& program, std::span<const TensorData> inputs,
-                      TensorData& out, std::string_view op) {
+void elementwise_into(const Program& program, std::span<const TensorData> inputs, TensorData& out,
+                      std::string_view op) {
   check_program_inputs(program, inputs, op);
   check_devices(inputs, op);
   if (out.device() != inputs[0].device()) {
@@ -137,8 +137,9 @@ void elementwise_into(const Program& program, std::span<const TensorData> inputs
   ProgramDTypes dtypes = program_dtypes(program, inputs, op);
   if (out.dtype() != dtypes.result) {
     throw DTypeError(std::string(op) + ": the result dtype " +
-                     std::string(to_string(dtypes.result)) + " differs from the in-place output's " +
-                     std::string(to_string(out.dtype())) + " (shape " + to_string(out.shape()) + ")");
+                     std::string(to_string(dtypes.result)) +
+                     " differs from the in-place output's " + std::string(to_string(out.dtype())) +
+                     " (shape " + to_string(out.shape()) + ")");
   }
   Shape shape = broadcast_all(inputs, op);
   if (!(shape == out.shape())) {

@@ -90,38 +90,18 @@ Tensor Tensor::floor() const { return apply_op(OpCode::Floor, *this); }
 Tensor Tensor::pow(double exponent) const {
   return apply_op(OpCode::Pow, *this, scalar_like(exponent, *this));
 }
-Tensor Tensor::pow(const Tensor& exponent) const {
-  return apply_op(OpCode::Pow, *this, exponent);
-}
+Tensor Tensor::pow(const Tensor& exponent) const { return apply_op(OpCode::Pow, *this, exponent); }
 
-Tensor Tensor::add(const Tensor& other) const {
-  return apply_op(OpCode::Add, *this, other);
-}
-Tensor Tensor::sub(const Tensor& other) const {
-  return apply_op(OpCode::Sub, *this, other);
-}
-Tensor Tensor::mul(const Tensor& other) const {
-  return apply_op(OpCode::Mul, *this, other);
-}
-Tensor Tensor::div(const Tensor& other) const {
-  return apply_op(OpCode::Div, *this, other);
-}
+Tensor Tensor::add(const Tensor& other) const { return apply_op(OpCode::Add, *this, other); }
+Tensor Tensor::sub(const Tensor& other) const { return apply_op(OpCode::Sub, *this, other); }
+Tensor Tensor::mul(const Tensor& other) const { return apply_op(OpCode::Mul, *this, other); }
+Tensor Tensor::div(const Tensor& other) const { return apply_op(OpCode::Div, *this, other); }
 
-Tensor Tensor::lt(const Tensor& other) const {
-  return apply_op(OpCode::Lt, *this, other);
-}
-Tensor Tensor::gt(const Tensor& other) const {
-  return apply_op(OpCode::Gt, *this, other);
-}
-Tensor Tensor::le(const Tensor& other) const {
-  return apply_op(OpCode::Le, *this, other);
-}
-Tensor Tensor::ge(const Tensor& other) const {
-  return apply_op(OpCode::Ge, *this, other);
-}
-Tensor Tensor::eq(const Tensor& other) const {
-  return apply_op(OpCode::Eq, *this, other);
-}
+Tensor Tensor::lt(const Tensor& other) const { return apply_op(OpCode::Lt, *this, other); }
+Tensor Tensor::gt(const Tensor& other) const { return apply_op(OpCode::Gt, *this, other); }
+Tensor Tensor::le(const Tensor& other) const { return apply_op(OpCode::Le, *this, other); }
+Tensor Tensor::ge(const Tensor& other) const { return apply_op(OpCode::Ge, *this, other); }
+Tensor Tensor::eq(const Tensor& other) const { return apply_op(OpCode::Eq, *this, other); }
 Tensor Tensor::lt(double other) const { return lt(scalar_like(other, *this)); }
 Tensor Tensor::gt(double other) const { return gt(scalar_like(other, *this)); }
 Tensor Tensor::le(double other) const { return le(scalar_like(other, *this)); }

@@ -69,12 +69,14 @@ TEST_P(UserFunction, GradientsPassGradcheck) {
     return (rand(shape, {.dtype = kFloat64}, &gen) * 3.0 - 1.5).detach().requires_grad_(true);
   };
   std::vector<Tensor> two = {leaf({4, 3}), leaf({3})};
-  EXPECT_TRUE(gradcheck([](const std::vector<Tensor>& in) { return swish_plus(in[0], in[1]); }, two));
+  EXPECT_TRUE(
+      gradcheck([](const std::vector<Tensor>& in) { return swish_plus(in[0], in[1]); }, two));
   EXPECT_TRUE(gradcheck([](const std::vector<Tensor>& in) { return four_ops(in[0], in[1]); }, two));
   // Away from relu's kink at 0.
   Tensor x = leaf({6, 2});
   Tensor shifted = (x + (x.gt(0.0).to(kFloat64) - 0.5) * 0.2).detach().requires_grad_(true);
-  EXPECT_TRUE(gradcheck([](const std::vector<Tensor>& in) { return squared_relu(in[0]); }, {shifted}));
+  EXPECT_TRUE(
+      gradcheck([](const std::vector<Tensor>& in) { return squared_relu(in[0]); }, {shifted}));
   std::vector<Tensor> three = {leaf({2, 1, 3}), leaf({4, 3}), leaf({1})};
   EXPECT_TRUE(gradcheck(
       [](const std::vector<Tensor>& in) { return three_inputs(in[0], in[1], in[2]); }, three));

@@ -7,10 +7,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include "backends/cpu/cpu_index.h"
 #include "backends/cpu/cpu_program.h"
 #include "backends/cpu/elementwise_loop.h"
-
-#include "backends/cpu/cpu_index.h"
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
 #include "backends/cpu/matmul.h"

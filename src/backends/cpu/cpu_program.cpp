@@ -6,9 +6,10 @@
 // stays in L1, reading inputs in place when they are in the compute dtype with inner stride 0
 // or 1 (else converted into scratch first); the last node writes the output in place when it
 // can. When every operand is read and written in place and every node has a vector form, the
-// whole program runs per vector instead (Note [Vector programs] in simd_kernels.h). A one-op program over direct inputs runs as a single kernel call per run: map and zip
-// cost what they cost before programs. Each node rounds to the compute dtype, so results are
-// bitwise those of the reference backend (up to an op's SIMD-form ulps, elementwise_ops.h).
+// whole program runs per vector instead (Note [Vector programs] in simd_kernels.h). A one-op
+// program over direct inputs runs as a single kernel call per run: map and zip cost what they cost
+// before programs. Each node rounds to the compute dtype, so results are bitwise those of the
+// reference backend (up to an op's SIMD-form ulps, elementwise_ops.h).
 #include "backends/cpu/cpu_program.h"
 
 #include <algorithm>
@@ -228,9 +229,8 @@ void run_typed(const Program& program, std::span<const TensorData> inputs, Tenso
   }
   std::int64_t grain = loop_grain(plan.numel, min_grain);
   report(path, simd, plan.numel, grain);
-  parallel_for(0, plan.numel, grain, [&](std::int64_t begin, std::int64_t end) {
-    walk_rows(plan, begin, end, rows);
-  });
+  parallel_for(0, plan.numel, grain,
+               [&](std::int64_t begin, std::int64_t end) { walk_rows(plan, begin, end, rows); });
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/node_scalar.h"
-
 #include "minitorch/config.h"
 
 namespace minitorch::cpu {
@@ -78,8 +77,7 @@ typename Kernels<T>::ProgramKernel no_program_kernel(const Program&) {
 
 template <class T>
 Kernels<T> scalar_kernels_for() {
-  return {&node_scalar<T>, &no_program_kernel<T>, &reduce_block_scalar<T>,
-          &reduce_rows_scalar<T>};
+  return {&node_scalar<T>, &no_program_kernel<T>, &reduce_block_scalar<T>, &reduce_rows_scalar<T>};
 }
 
 // MINITORCH_SIMD lowers the level (never raises it above the CPU's).

@@ -1,6 +1,6 @@
-// The loop engine shared by elementwise programs, copy and fill (and the output side of reduce): builds a
-// LoopPlan (size-1 dims dropped, dims in the output's memory order, dims merged where every
-// operand is contiguous across them), picks a path, and walks [begin, end) of the output's
+// The loop engine shared by elementwise programs, copy and fill (and the output side of reduce):
+// builds a LoopPlan (size-1 dims dropped, dims in the output's memory order, dims merged where
+// every operand is contiguous across them), picks a path, and walks [begin, end) of the output's
 // elements as runs along the innermost dim. Offsets advance by an odometer: one division per
 // chunk to find its start, none per element, nothing allocated.
 #pragma once

@@ -347,9 +347,8 @@ void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64
 
 // The vector program kernel when every node of p has a vector form, else nullptr.
 template <class V>
-auto program_kernel_for(const Program& p)
-    -> void (*)(const Program&, const Elem<V>* const*, const std::int64_t*, Elem<V>*,
-                std::int64_t) {
+auto program_kernel_for(const Program& p) -> void (*)(const Program&, const Elem<V>* const*,
+                                                      const std::int64_t*, Elem<V>*, std::int64_t) {
   for (int j = 0; j < p.size; ++j) {
     if (!has_vector_form<V>(p.nodes[j].op)) {
       return nullptr;
@@ -520,8 +519,7 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&node_kernel<V>, &program_kernel_for<V>, &reduce_block_kernel<V>,
-          &reduce_rows_kernel<V>};
+  return {&node_kernel<V>, &program_kernel_for<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
 }
 
 }  // namespace

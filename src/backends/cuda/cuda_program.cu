@@ -129,15 +129,14 @@ ProgramGeometry geometry_of(std::span<const TensorData> inputs, TensorData& out)
 }
 
 template <class T>
-void launch_interpreter(const Program& program, std::span<const TensorData> inputs,
-                        TensorData& out, const OpContext& context) {
+void launch_interpreter(const Program& program, std::span<const TensorData> inputs, TensorData& out,
+                        const OpContext& context) {
   ProgramGeometry g = geometry_of(inputs, out);
   const std::int64_t n = out.numel();
-  const auto grid = static_cast<unsigned>(std::clamp<std::int64_t>(ceil_div(n, kThreads), 1,
-                                                                   sm_count() * 16));
-  primitive_report() =
-      PrimitiveReport{g.flat ? "cuda_program_flat" : "cuda_program", "cuda",
-                      static_cast<int>(grid) * kThreads};
+  const auto grid =
+      static_cast<unsigned>(std::clamp<std::int64_t>(ceil_div(n, kThreads), 1, sm_count() * 16));
+  primitive_report() = PrimitiveReport{g.flat ? "cuda_program_flat" : "cuda_program", "cuda",
+                                       static_cast<int>(grid) * kThreads};
   program_kernel<T><<<grid, kThreads>>>(program, g, n);
   check_launch("program_kernel", context);
 }
@@ -157,8 +156,8 @@ struct AddScaled {
 
 bool is_add_scaled(const Program& p) {
   return p.inputs == 2 && p.size == 3 && p.output == 4 && p.nodes[0].op == OpCode::Const &&
-         p.nodes[1].op == OpCode::Mul && p.nodes[1].args[0] == 1 && p.nodes[1].args[1] == 2 &&
-         p.nodes[2].op == OpCode::Add && p.nodes[2].args[0] == 0 && p.nodes[2].args[1] == 3;
+      p.nodes[1].op == OpCode::Mul && p.nodes[1].args[0] == 1 && p.nodes[1].args[1] == 2 &&
+      p.nodes[2].op == OpCode::Add && p.nodes[2].args[0] == 0 && p.nodes[2].args[1] == 3;
 }
 
 // The tuned paths; false when the program is not one of their shapes.

@@ -5,7 +5,6 @@
 #include "backends/reference/reference_backend.h"
 
 #include "backends/program_eval.h"
-
 #include "backends/reference/reference_index.h"
 #include "minitorch/layout.h"
 
