@@ -20,6 +20,6 @@
 #include "minitorch/system_info.h"
 #include "minitorch/tensor.h"
 #include "minitorch/tensor_data.h"
-#include "minitorch/user_function.h"
 #include "minitorch/threading.h"
+#include "minitorch/user_function.h"
 #include "minitorch/version.h"

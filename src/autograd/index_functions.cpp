@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "autograd/functions.h"
 #include "autograd/node.h"
 #include "minitorch/autograd.h"
 #include "minitorch/factories.h"
@@ -100,21 +101,6 @@ class FlipNode final : public Node {
  private:
   Dims dims_;
 };
-
-// ---- Recording (as functions.cpp records its nodes) -------------------------------------
-
-bool needs_grad(const Tensor& a) { return is_grad_enabled() && a.requires_grad(); }
-
-Tensor record(TensorData out, std::shared_ptr<Node> node,
-              std::initializer_list<const Tensor*> inputs) {
-  Tensor result(std::move(out));
-  for (const Tensor* input : inputs) {
-    node->inputs.push_back(input->requires_grad() ? input->impl() : nullptr);
-  }
-  result.impl()->requires_grad = true;
-  result.impl()->grad_fn = std::move(node);
-  return result;
-}
 
 // dim wrapped for x (0 for a scalar); the forward has already checked it.
 int wrapped(std::int64_t dim, const Tensor& x, const char* op) {

@@ -1,4 +1,5 @@
-// Names of the reduction ops (elementwise ops are named by their descriptors, program.cpp), as they appear in error messages and profiles.
+// Names of the reduction ops (elementwise ops are named by their descriptors, program.cpp), as they
+// appear in error messages and profiles.
 #include "minitorch/scalar_ops.h"
 
 namespace minitorch {

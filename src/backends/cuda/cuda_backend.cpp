@@ -25,10 +25,9 @@ class CudaBackend final : public Backend {
   void elementwise(const Program& program, DType compute, std::span<const TensorData> inputs,
                    TensorData& out) override {
     cuda::check_device(out.device(), "elementwise");
-    cuda::launch_program(
-        program, compute, inputs, out,
-        OpContext{"elementwise", "program", inputs.empty() ? nullptr : &inputs[0],
-                  inputs.size() > 1 ? &inputs[1] : nullptr, &out});
+    cuda::launch_program(program, compute, inputs, out,
+                         OpContext{"elementwise", "program", inputs.empty() ? nullptr : &inputs[0],
+                                   inputs.size() > 1 ? &inputs[1] : nullptr, &out});
   }
 
   void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) override {

@@ -3,9 +3,9 @@
 // launcher queues its kernels on the legacy default stream and returns without syncing.
 #pragma once
 
-#include "backends/cuda/cuda_check.h"
 #include <span>
 
+#include "backends/cuda/cuda_check.h"
 #include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/tensor_data.h"
