@@ -110,6 +110,35 @@ class ElementwiseNode final : public Node {
   std::vector<Shape> shapes_;
 };
 
+// The forward through the ops layer. The operands' TensorData are copied into an array of
+// exactly their count: default-constructing a whole kMaxProgramInputs array (each with its
+// Shape and Strides zeroed) cost more than a 1K-element add's kernel.
+TensorData forward(const CompiledProgram& program, std::span<const Tensor> inputs) {
+  switch (inputs.size()) {
+    case 1: {
+      const TensorData data[] = {inputs[0].data()};
+      return ops::elementwise(program.forward, data, program.name);
+    }
+    case 2: {
+      const TensorData data[] = {inputs[0].data(), inputs[1].data()};
+      return ops::elementwise(program.forward, data, program.name);
+    }
+    case 3: {
+      const TensorData data[] = {inputs[0].data(), inputs[1].data(), inputs[2].data()};
+      return ops::elementwise(program.forward, data, program.name);
+    }
+    default: {
+      std::array<TensorData, kMaxProgramInputs> data;
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        data[k] = inputs[k].data();
+      }
+      return ops::elementwise(program.forward,
+                              std::span<const TensorData>(data.data(), inputs.size()),
+                              program.name);
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const CompiledProgram> compile_program(const Program& program,
@@ -137,14 +166,11 @@ Tensor apply_program(const CompiledProgram& program, std::span<const Tensor> inp
                      std::to_string(program.forward.inputs) + " tensors, got " +
                      std::to_string(inputs.size()));
   }
-  std::array<TensorData, kMaxProgramInputs> data;
   bool any_grad = false;
-  for (std::size_t k = 0; k < inputs.size(); ++k) {
-    data[k] = inputs[k].data();
-    any_grad = any_grad || inputs[k].requires_grad();
+  for (const Tensor& t : inputs) {
+    any_grad = any_grad || t.requires_grad();
   }
-  TensorData out = ops::elementwise(
-      program.forward, std::span<const TensorData>(data.data(), inputs.size()), program.name);
+  TensorData out = forward(program, inputs);
   if (!is_grad_enabled() || !any_grad || !program.differentiable ||
       !is_floating_point(out.dtype())) {
     return Tensor(std::move(out));

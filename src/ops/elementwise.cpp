@@ -56,13 +56,22 @@ void check_program_inputs(const Program& program, std::span<const TensorData> in
 
 void run(const Program& program, DType compute, std::span<const TensorData> inputs,
          const Shape& shape, TensorData& out, std::string_view op) {
+  bool broadcast = false;
+  for (const TensorData& t : inputs) {
+    broadcast = broadcast || !(t.shape() == shape);
+  }
+  profile::PrimitiveTimer timer(op, inputs, out);
+  if (!broadcast) {
+    backend_for(out.device()).elementwise(program, compute, inputs, out);
+    return;
+  }
   std::array<TensorData, kMaxProgramInputs> views;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     views[k] = inputs[k].shape() == shape ? inputs[k] : inputs[k].expand(shape);
   }
-  std::span<const TensorData> operands(views.data(), inputs.size());
-  profile::PrimitiveTimer timer(op, inputs, out);
-  backend_for(out.device()).elementwise(program, compute, operands, out);
+  backend_for(out.device())
+      .elementwise(program, compute, std::span<const TensorData>(views.data(), inputs.size()),
+                   out);
 }
 
 }  // namespace

@@ -80,7 +80,9 @@ class ProgramRows {
     out_step_ = plan.strides[0][nd - 1];
     out_direct_ = out_dtype_ == dtype_of<T>() && out_step_ == 1 && p.output >= p.inputs;
     for (int j = 0; j < p.size; ++j) {
-      consts_[j] = p.nodes[j].op == OpCode::Const ? static_cast<T>(p.nodes[j].value) : T(0);
+      if (p.nodes[j].op == OpCode::Const) {
+        consts_[j] = static_cast<T>(p.nodes[j].value);
+      }
     }
     single_op_ = p.single_op();
     if (single_op_ != OpCode::Const) {
@@ -196,7 +198,7 @@ class ProgramRows {
   bool out_direct_ = false;
   OpCode single_op_ = OpCode::Const;
   ProgramFn<T> program_ = nullptr;  // Note [Vector programs]
-  T consts_[kMaxProgramNodes] = {};
+  T consts_[kMaxProgramNodes];  // entries of Const nodes only
 };
 
 template <class T>

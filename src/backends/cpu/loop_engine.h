@@ -26,7 +26,9 @@ struct LoopPlan {
   int operands = 0;
   std::int64_t numel = 0;
   std::int64_t shape[kMaxDims] = {};
-  std::int64_t strides[kMaxOperands][kMaxDims] = {};
+  // Written by make_plan for the operands and dims in use (no zeroing: 9 x 12 entries per call
+  // cost a small op more than its kernel).
+  std::int64_t strides[kMaxOperands][kMaxDims];
 
   std::int64_t inner() const { return shape[ndim - 1]; }
   std::int64_t inner_stride(int op) const { return strides[op][ndim - 1]; }
