@@ -132,9 +132,8 @@ TensorData forward(const CompiledProgram& program, std::span<const Tensor> input
       for (std::size_t k = 0; k < inputs.size(); ++k) {
         data[k] = inputs[k].data();
       }
-      return ops::elementwise(program.forward,
-                              std::span<const TensorData>(data.data(), inputs.size()),
-                              program.name);
+      return ops::elementwise(
+          program.forward, std::span<const TensorData>(data.data(), inputs.size()), program.name);
     }
   }
 }

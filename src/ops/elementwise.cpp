@@ -70,8 +70,7 @@ void run(const Program& program, DType compute, std::span<const TensorData> inpu
     views[k] = inputs[k].shape() == shape ? inputs[k] : inputs[k].expand(shape);
   }
   backend_for(out.device())
-      .elementwise(program, compute, std::span<const TensorData>(views.data(), inputs.size()),
-                   out);
+      .elementwise(program, compute, std::span<const TensorData>(views.data(), inputs.size()), out);
 }
 
 }  // namespace

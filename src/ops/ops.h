@@ -33,8 +33,8 @@ TensorData elementwise(const Program& program, std::span<const TensorData> input
 /// program over inputs into out in place: out's shape must be the broadcast shape and its
 /// dtype the result dtype; out may alias an input position-for-position. Throws ShapeError
 /// when out has self-overlapping elements.
-void elementwise_into(const Program& program, std::span<const TensorData> inputs,
-                      TensorData& out, std::string_view op);
+void elementwise_into(const Program& program, std::span<const TensorData> inputs, TensorData& out,
+                      std::string_view op);
 
 /// op(a) / op(a, b): the one-op programs.
 TensorData map(OpCode op, const TensorData& a);

@@ -131,8 +131,7 @@ TEST(Errors, MatmulInnerSizeMismatch) {
 TEST(Errors, DtypeMismatch) {
   Tensor a = ones({2}, {.dtype = kFloat32});
   Tensor b = ones({2}, {.dtype = kFloat64});
-  expect_error<DTypeError>([&] { (void)(a + b); }, {"add", "float32", "float64", "[2]"},
-                           {a, b});
+  expect_error<DTypeError>([&] { (void)(a + b); }, {"add", "float32", "float64", "[2]"}, {a, b});
   expect_error<DTypeError>(
       [&] {
         (void)a.matmul(ones({2, 2}, {.dtype = kFloat64}));
