@@ -47,33 +47,33 @@ struct Domain {
 
 // X(Type, function name). The order fixes OpCode's values.
 #define MT_ELEMENTWISE_OPS(X) \
-  X(Neg, neg)                 \
-  X(Exp, exp)                 \
-  X(Log, log)                 \
-  X(Sigmoid, sigmoid)         \
-  X(Relu, relu)               \
-  X(Tanh, tanh)               \
-  X(Inv, inv)                 \
-  X(Abs, abs)                 \
-  X(Sqrt, sqrt)               \
-  X(Sin, sin)                 \
-  X(Cos, cos)                 \
-  X(Log1p, log1p)             \
-  X(Expm1, expm1)             \
-  X(Sign, sign)               \
-  X(Floor, floor)             \
-  X(Add, add)                 \
-  X(Sub, sub)                 \
-  X(Mul, mul)                 \
-  X(Div, div)                 \
-  X(Pow, pow)                 \
-  X(Minimum, minimum)         \
-  X(Maximum, maximum)         \
-  X(Lt, lt)                   \
-  X(Gt, gt)                   \
-  X(Le, le)                   \
-  X(Ge, ge)                   \
-  X(Eq, eq)                    \
+  X(Neg, neg) \
+  X(Exp, exp) \
+  X(Log, log) \
+  X(Sigmoid, sigmoid) \
+  X(Relu, relu) \
+  X(Tanh, tanh) \
+  X(Inv, inv) \
+  X(Abs, abs) \
+  X(Sqrt, sqrt) \
+  X(Sin, sin) \
+  X(Cos, cos) \
+  X(Log1p, log1p) \
+  X(Expm1, expm1) \
+  X(Sign, sign) \
+  X(Floor, floor) \
+  X(Add, add) \
+  X(Sub, sub) \
+  X(Mul, mul) \
+  X(Div, div) \
+  X(Pow, pow) \
+  X(Minimum, minimum) \
+  X(Maximum, maximum) \
+  X(Lt, lt) \
+  X(Gt, gt) \
+  X(Le, le) \
+  X(Ge, ge) \
+  X(Eq, eq) \
   X(Where, where)
 
 /// One value per descriptor, plus Const (a program's scalar constant, not an op).
@@ -509,22 +509,22 @@ struct Maximum {
 };
 
 // Comparisons: 1 or 0 (the result dtype is bool; see docs/dtypes.md).
-#define MT_COMPARISON(Type, fn_name, expr)                                \
-  struct Type {                                                           \
-    static constexpr std::string_view name = fn_name;                     \
-    static constexpr int arity = 2;                                       \
-    static constexpr OpKind kind = OpKind::Comparison;                    \
-    static constexpr bool differentiable = false;                         \
-    static constexpr Domain domain{-2, 2};                                \
-    static constexpr int ulps32 = 0;                                      \
-    template <class T>                                                    \
-    MT_HOST_DEVICE T operator()(T a, T b) const {                         \
-      return (expr) ? T(1) : T(0);                                        \
-    }                                                                     \
-    template <class E>                                                    \
-    static E grad(const E*, const E&, const E& g, int) {                 \
-      return g * 0.0;                                                     \
-    }                                                                     \
+#define MT_COMPARISON(Type, fn_name, expr) \
+  struct Type { \
+    static constexpr std::string_view name = fn_name; \
+    static constexpr int arity = 2; \
+    static constexpr OpKind kind = OpKind::Comparison; \
+    static constexpr bool differentiable = false; \
+    static constexpr Domain domain{-2, 2}; \
+    static constexpr int ulps32 = 0; \
+    template <class T> \
+    MT_HOST_DEVICE T operator()(T a, T b) const { \
+      return (expr) ? T(1) : T(0); \
+    } \
+    template <class E> \
+    static E grad(const E*, const E&, const E& g, int) { \
+      return g * 0.0; \
+    } \
   };
 MT_COMPARISON(Lt, "lt", a < b)
 MT_COMPARISON(Gt, "gt", a > b)
@@ -562,7 +562,7 @@ template <class Fn>
 MT_HOST_DEVICE decltype(auto) dispatch_op(OpCode op, Fn&& fn) {
   switch (op) {
 #define MT_DISPATCH(Type, fn_name) \
-  case OpCode::Type:               \
+  case OpCode::Type: \
     return fn(op::Type{});
     MT_ELEMENTWISE_OPS(MT_DISPATCH)
 #undef MT_DISPATCH
@@ -576,7 +576,7 @@ MT_HOST_DEVICE decltype(auto) dispatch_op(OpCode op, Fn&& fn) {
 constexpr int arity_of(OpCode op) {
   switch (op) {
 #define MT_ARITY(Type, fn_name) \
-  case OpCode::Type:            \
+  case OpCode::Type: \
     return op::Type::arity;
     MT_ELEMENTWISE_OPS(MT_ARITY)
 #undef MT_ARITY
@@ -589,7 +589,7 @@ constexpr int arity_of(OpCode op) {
 constexpr OpKind kind_of(OpCode op) {
   switch (op) {
 #define MT_KIND(Type, fn_name) \
-  case OpCode::Type:           \
+  case OpCode::Type: \
     return op::Type::kind;
     MT_ELEMENTWISE_OPS(MT_KIND)
 #undef MT_KIND
