@@ -32,7 +32,7 @@ template <class T>
 using NodeFn = void (*)(OpCode, const T* const*, const std::int64_t*, T*, std::int64_t);
 
 template <class T>
-using ProgramFn = void (*)(const Program&, const T* const*, const std::int64_t*, T*, std::int64_t);
+using ProgramFn = typename Kernels<T>::ProgramKernel;
 
 template <class T>
 constexpr std::int64_t kChunk = kChunkBytes / static_cast<std::int64_t>(sizeof(T));
