@@ -192,8 +192,9 @@ void with_vector_form(OpCode op, Fn&& fn) {
 
 // One program node over a row (Kernels::node): the vector form when op has one.
 template <class V>
-void node_kernel(OpCode op, const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
-                 std::int64_t n) {
+[[gnu::always_inline]] inline void node_kernel(OpCode op, const Elem<V>* const* args,
+                                               const std::int64_t* steps, Elem<V>* out,
+                                               std::int64_t n) {
   if (!has_vector_form<V>(op)) {
     node_scalar<Elem<V>>(op, args, steps, out, n);
     return;
@@ -292,6 +293,21 @@ auto program_kernel_for(const Program& p) -> typename Kernels<Elem<V>>::ProgramK
     }
   }
   return &program_kernel<V>;
+}
+
+template <class V>
+struct VectorRow {
+  template <OpCode kOp>
+  static void run(const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
+                  std::int64_t n) {
+    node_kernel<V>(kOp, args, steps, out, n);
+  }
+};
+
+template <class V>
+typename Kernels<Elem<V>>::OpKernel op_kernel_for(OpCode op) {
+  static constexpr auto table = op_kernels<VectorRow<V>>(std::make_index_sequence<kOpCount>{});
+  return table[static_cast<std::size_t>(op)];
 }
 
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------
@@ -456,7 +472,8 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&node_kernel<V>, &program_kernel_for<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
+  return {&node_kernel<V>, &op_kernel_for<V>, &program_kernel_for<V>, &reduce_block_kernel<V>,
+          &reduce_rows_kernel<V>};
 }
 
 }  // namespace
