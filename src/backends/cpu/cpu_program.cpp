@@ -232,24 +232,12 @@ void run_typed(const Program& program, std::span<const TensorData> inputs, Tenso
     return;
   }
   const ProgramRows<T> rows(program, inputs, out, plan, kernels_of<T>());
-  const std::int64_t min_grain = is_costly(program) ? kCostlyGrain : kCheapGrain;
-  int tile_dim = 0;
-  LoopPath path = choose_path(plan, &tile_dim);
-  const bool simd = std::is_floating_point_v<T>;
-  if (path == LoopPath::TransposeBlocked) {
-    std::int64_t units = tile_units(plan, tile_dim);
-    std::int64_t per_unit = plan.numel / units;
-    std::int64_t grain = (loop_grain(plan.numel, min_grain) + per_unit - 1) / per_unit;
-    report(path, simd, units, grain);
-    parallel_for(0, units, grain, [&](std::int64_t begin, std::int64_t end) {
-      walk_tile_rows(plan, tile_dim, begin, end, rows);
-    });
-    return;
-  }
-  std::int64_t grain = loop_grain(plan.numel, min_grain);
-  report(path, simd, plan.numel, grain);
-  parallel_for(0, plan.numel, grain,
-               [&](std::int64_t begin, std::int64_t end) { walk_rows(plan, begin, end, rows); });
+  split_elementwise(
+      plan, is_costly(program) ? kCostlyGrain : kCheapGrain, std::is_floating_point_v<T>,
+      [&](int tile_dim, std::int64_t begin, std::int64_t end) {
+        walk_tile_rows(plan, tile_dim, begin, end, rows);
+      },
+      [&](LoopPath, std::int64_t begin, std::int64_t end) { walk_rows(plan, begin, end, rows); });
 }
 
 }  // namespace
