@@ -49,6 +49,13 @@ T* scratch() {
   return buffer.get();
 }
 
+// Kernels::op_kernel's entries for any inner strides: the descriptor lane by lane.
+template <class T>
+OpFn<T> strided_op_kernel(OpCode op) {
+  static constexpr auto table = op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
+  return table[static_cast<std::size_t>(op)];
+}
+
 // The active SIMD level's kernels; int64 programs (no SIMD table) run the descriptors lane by
 // lane.
 template <class T>
@@ -56,14 +63,9 @@ const Kernels<T>& kernels_of() {
   if constexpr (std::is_floating_point_v<T>) {
     return active_kernels().get<T>();
   } else {
-    static const Kernels<T> scalar{
-        &node_scalar<T>,
-        [](OpCode op) {
-          static constexpr auto table =
-              op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
-          return table[static_cast<std::size_t>(op)];
-        },
-        [](const Program&) -> ProgramFn<T> { return nullptr; }, nullptr, nullptr};
+    static const Kernels<T> scalar{&node_scalar<T>, &strided_op_kernel<T>,
+                                   [](const Program&) -> ProgramFn<T> { return nullptr; }, nullptr,
+                                   nullptr};
     return scalar;
   }
 }
@@ -105,18 +107,20 @@ class ProgramRows {
         consts_[j] = static_cast<T>(p.nodes[j].value);
       }
     }
-    single_op_ = p.single_op();
-    if (single_op_ != OpCode::Const) {
-      for (int k = 0; k < inputs_; ++k) {
-        single_op_ = in_direct_[k] ? single_op_ : OpCode::Const;
-      }
-      single_op_ = out_direct_ ? single_op_ : OpCode::Const;
-    }
+    // A one-op program reading its inputs in place: the op's kernel per run, its vector form
+    // when every inner stride is 0 or 1, else the descriptor over the strides (a transposed
+    // operand's tile rows).
     bool all_direct = out_direct_;
+    bool all_typed = out_direct_;
     for (int k = 0; k < inputs_; ++k) {
       all_direct = all_direct && in_direct_[k];
+      all_typed = all_typed && in_dtype_[k] == dtype_of<T>();
     }
-    single_kernel_ = single_op_ != OpCode::Const ? kernels.op_kernel(single_op_) : nullptr;
+    single_op_ = all_typed ? p.single_op() : OpCode::Const;
+    if (single_op_ != OpCode::Const) {
+      single_kernel_ =
+          all_direct ? kernels.op_kernel(single_op_) : strided_op_kernel<T>(single_op_);
+    }
     program_ = all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p) : nullptr;
   }
 
