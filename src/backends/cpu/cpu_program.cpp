@@ -49,6 +49,12 @@ T* scratch() {
   return buffer.get();
 }
 
+// Whether op's SIMD form (if any) gives the descriptor's bits (ulps32 0): then the
+// descriptor may run on a layout where other layouts run the form.
+bool is_exact(OpCode op) {
+  return dispatch_op(op, [](auto d) { return decltype(d)::ulps32 == 0; });
+}
+
 // Kernels::op_kernel's entries for any inner strides: the descriptor lane by lane.
 template <class T>
 OpFn<T> strided_op_kernel(OpCode op) {
@@ -108,8 +114,8 @@ class ProgramRows {
       }
     }
     // A one-op program reading its inputs in place: the op's kernel per run, its vector form
-    // when every inner stride is 0 or 1, else the descriptor over the strides (a transposed
-    // operand's tile rows).
+    // when every inner stride is 0 or 1, else (exact ops) the descriptor over the strides (a
+    // transposed operand's tile rows).
     bool all_direct = out_direct_;
     bool all_typed = out_direct_;
     for (int k = 0; k < inputs_; ++k) {
@@ -117,6 +123,9 @@ class ProgramRows {
       all_typed = all_typed && in_dtype_[k] == dtype_of<T>();
     }
     single_op_ = all_typed ? p.single_op() : OpCode::Const;
+    if (single_op_ != OpCode::Const && !all_direct && !is_exact(single_op_)) {
+      single_op_ = OpCode::Const;  // its SIMD form (in the chunked path) gives the bits
+    }
     if (single_op_ != OpCode::Const) {
       single_kernel_ =
           all_direct ? kernels.op_kernel(single_op_) : strided_op_kernel<T>(single_op_);
