@@ -133,7 +133,13 @@ std::string key_of(int device, const Program& p, const KernelSpec& spec) {
     key.append(static_cast<const char*>(data), n);
   };
   put(&device, sizeof device);
-  put(&spec, sizeof spec);
+  // Field by field: the struct's padding bytes are indeterminate.
+  put(&spec.compute, sizeof spec.compute);
+  put(&spec.out, sizeof spec.out);
+  put(spec.inputs, sizeof spec.inputs);
+  put(spec.linear, sizeof spec.linear);
+  put(&spec.flat, sizeof spec.flat);
+  put(&spec.vec, sizeof spec.vec);
   put(&p.inputs, 1);
   put(&p.size, 1);
   put(&p.output, 1);
