@@ -112,6 +112,13 @@ constexpr std::array kSpecs{
          0,
          {"grouped", "rows"},
          "grouped"},
+    Spec{{"MINITORCH_CUDA_JIT", "cuda", "0 or 1", "1",
+          "compile elementwise programs to their own kernels with NVRTC (0: interpret them)"},
+         Kind::Flag,
+         0,
+         0,
+         {},
+         "1"},
     Spec{{"MINITORCH_TEST_SEED", "tests", "an integer in 0..9223372036854775807", "20261121",
           "seed of the random test cases"},
          Kind::Integer,
@@ -365,6 +372,8 @@ std::optional<int> rank() { return small_integer<index_of("MINITORCH_RANK")>(); 
 std::optional<int> local_rank() { return small_integer<index_of("MINITORCH_LOCAL_RANK")>(); }
 
 std::string nccl_id_file() { return text<index_of("MINITORCH_NCCL_ID_FILE")>(); }
+
+bool cuda_jit() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_JIT")>()); }
 
 CudaMatmulOrder cuda_matmul_order() {
   return static_cast<CudaMatmulOrder>(*integer<index_of("MINITORCH_CUDA_MATMUL_ORDER")>());

@@ -32,7 +32,9 @@ template <class T>
 using NodeFn = void (*)(OpCode, const T* const*, const std::int64_t*, T*, std::int64_t);
 
 template <class T>
-using ProgramFn = void (*)(const Program&, const T* const*, const std::int64_t*, T*, std::int64_t);
+using ProgramFn = typename Kernels<T>::ProgramKernel;
+template <class T>
+using OpFn = typename Kernels<T>::OpKernel;
 
 template <class T>
 constexpr std::int64_t kChunk = kChunkBytes / static_cast<std::int64_t>(sizeof(T));
@@ -45,6 +47,25 @@ T* scratch() {
     buffer = std::make_unique<T[]>(static_cast<std::size_t>(kMaxValues * kChunk<T>));
   }
   return buffer.get();
+}
+
+// The active SIMD level's kernels; int64 programs (no SIMD table) run the descriptors lane by
+// lane.
+template <class T>
+const Kernels<T>& kernels_of() {
+  if constexpr (std::is_floating_point_v<T>) {
+    return active_kernels().get<T>();
+  } else {
+    static const Kernels<T> scalar{
+        &node_scalar<T>,
+        [](OpCode op) {
+          static constexpr auto table =
+              op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
+          return table[static_cast<std::size_t>(op)];
+        },
+        [](const Program&) -> ProgramFn<T> { return nullptr; }, nullptr, nullptr};
+    return scalar;
+  }
 }
 
 // Ops whose elements cost more than a load and a store: smaller parallel grains pay.
@@ -66,8 +87,8 @@ template <class T>
 class ProgramRows {
  public:
   ProgramRows(const Program& p, std::span<const TensorData> inputs, TensorData& out,
-              const LoopPlan& plan, NodeFn<T> node, ProgramFn<T> program)
-      : p_(p), node_(node), inputs_(static_cast<int>(inputs.size())) {
+              const LoopPlan& plan, const Kernels<T>& kernels)
+      : p_(p), node_(kernels.node), inputs_(static_cast<int>(inputs.size())) {
     const int nd = plan.ndim;
     for (int k = 0; k < inputs_; ++k) {
       in_base_[k] = static_cast<const std::byte*>(inputs[static_cast<std::size_t>(k)].data_ptr());
@@ -95,7 +116,8 @@ class ProgramRows {
     for (int k = 0; k < inputs_; ++k) {
       all_direct = all_direct && in_direct_[k];
     }
-    program_ = all_direct && single_op_ == OpCode::Const ? program : nullptr;
+    single_kernel_ = single_op_ != OpCode::Const ? kernels.op_kernel(single_op_) : nullptr;
+    program_ = all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p) : nullptr;
   }
 
   // One run of n elements along the inner dim; offsets[k] is operand k's (0 = out).
@@ -105,7 +127,7 @@ class ProgramRows {
       for (int k = 0; k < inputs_; ++k) {
         args[k] = in_ptr(k) + offsets[k + 1];
       }
-      node_(single_op_, args, in_step_, out_ptr() + offsets[0], n);
+      single_kernel_(args, in_step_, out_ptr() + offsets[0], n);
       return;
     }
     if (program_ != nullptr) {
@@ -197,6 +219,7 @@ class ProgramRows {
   std::int64_t out_step_ = 1;
   bool out_direct_ = false;
   OpCode single_op_ = OpCode::Const;
+  OpFn<T> single_kernel_ = nullptr;  // single_op_'s kernel
   ProgramFn<T> program_ = nullptr;  // Note [Vector programs]
   T consts_[kMaxProgramNodes];  // entries of Const nodes only
 };
@@ -208,13 +231,7 @@ void run_typed(const Program& program, std::span<const TensorData> inputs, Tenso
     primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
     return;
   }
-  NodeFn<T> node = &node_scalar<T>;
-  ProgramFn<T> whole = nullptr;
-  if constexpr (std::is_floating_point_v<T>) {
-    node = active_kernels().get<T>().node;
-    whole = active_kernels().get<T>().program_kernel(program);
-  }
-  const ProgramRows<T> rows(program, inputs, out, plan, node, whole);
+  const ProgramRows<T> rows(program, inputs, out, plan, kernels_of<T>());
   const std::int64_t min_grain = is_costly(program) ? kCostlyGrain : kCheapGrain;
   int tile_dim = 0;
   LoopPath path = choose_path(plan, &tile_dim);
