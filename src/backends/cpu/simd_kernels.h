@@ -210,7 +210,7 @@ template <class V>
 
 // How far ahead of its loads a vector program prefetches its inputs. The hardware
 // prefetchers alone left a four-op program at 0.84-0.88 (1 thread) and 0.75-0.84 (2 threads)
-// of STREAM add, paired; 2 KiB ahead gave 0.90-0.92 and 0.87-0.91 (1 KiB and 8 KiB: no
+// of STREAM add, paired; 2 KiB ahead gave 0.90-0.92 and 0.87-0.91 (4 KiB and 8 KiB: no
 // better than none), three interleaved rounds (bench/results/program_2026-12-07_session7_cpu.txt).
 inline constexpr std::int64_t kPrefetchBytes = 2048;
 
