@@ -83,8 +83,10 @@ bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::
 // array the compiler keeps on the stack, in L1 at worst), so loading the inputs, computing
 // and storing the output overlap the way they do in a single-op kernel; node-by-node chunks
 // (cpu_program.cpp) serialize them. One switch per node and block, not per vector: on a
-// four-op function of 16M floats with 2 threads, one vector per dispatch reached 0.86 of
-// STREAM add, blocks of four 1.0-1.1 (paired ratios, Note [Paired ratios] in bench_ops.cpp).
+// four-op function of 16M floats with 2 threads, one vector per dispatch reached 0.86-0.87
+// of STREAM add and blocks of four 1.0-1.1 in back-to-back runs (paired ratios, Note [Paired
+// ratios] in bench_ops.cpp; this host's bandwidth drifts: the same binary later gave 0.81-0.84,
+// blocks of eight no better). The inputs are prefetched (kPrefetchBytes).
 template <class V>
 constexpr bool has_vector_form(OpCode op) {
   switch (op) {
