@@ -5,7 +5,6 @@ Python-only parts: ``tensor()``, ``no_grad``, the function spellings of Tensor m
 ``nn``, ``optim`` and ``data`` submodules. See docs/python.md.
 """
 
-import builtins as _builtins
 import collections as _collections
 import functools as _functools
 
@@ -99,9 +98,6 @@ from ._minitorch import (  # noqa: F401
 
 __version__ = "0.1.0"
 
-# PyTorch's dtype aliases; `bool`, `float`, `long` and `double` are set at the end of this file
-# so that the builtins keep their meaning in the code below.
-_dtype_aliases = {"bool": _C.bool, "float": _C.float32, "double": _C.float64, "long": _C.int64}
 
 
 class return_types:  # noqa: N801 (PyTorch's spelling)
@@ -233,4 +229,8 @@ class cuda:  # noqa: N801 (torch.cuda.is_available())
 
 from . import data, nn, optim  # noqa: E402
 
-globals().update(_dtype_aliases)
+# PyTorch's dtype aliases, last, so that the builtins keep their meaning in the code above.
+bool = dtype.bool  # noqa: A001
+float = float32  # noqa: A001
+double = float64
+long = int64

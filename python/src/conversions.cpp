@@ -134,13 +134,11 @@ void bind_types(nb::module_& m) {
       .def_prop_ro("is_floating_point", [](DType d) { return is_floating_point(d); })
       .def("__repr__", [](DType d) { return "minitorch." + std::string(to_string(d)); })
       .def("__str__", [](DType d) { return "minitorch." + std::string(to_string(d)); });
+  // minitorch.float, .double, .long and .bool are set by the package (python/minitorch), so
+  // that this module does not shadow the builtins.
   m.attr("float32") = kFloat32;
-  m.attr("float") = kFloat32;
   m.attr("float64") = kFloat64;
-  m.attr("double") = kFloat64;
   m.attr("int64") = kInt64;
-  m.attr("long") = kInt64;
-  m.attr("bool") = kBool;
 
   nb::class_<Device>(m, "device")
       .def(
