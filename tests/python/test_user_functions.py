@@ -63,3 +63,16 @@ def test_tracing_errors_are_clear():
         mt.elementwise(lambda x: math.exp(x))(mt.ones(2))
     with pytest.raises(mt.ValueError, match="1 to 8"):
         mt.elementwise(lambda *xs: xs[0])(*[mt.ones(1)] * 9)
+
+
+@pytest.mark.skipif(not mt.cuda.is_available(), reason="no CUDA backend or GPU")
+def test_user_function_on_cuda_matches_cpu(rng):
+    f = mt.elementwise(lambda x, y: x * mt.sigmoid(y) + y * 0.5)
+    a = mt.from_numpy(rng.standard_normal((64, 33)).astype(np.float32))
+    b = mt.from_numpy(rng.standard_normal((33,)).astype(np.float32))
+    on_gpu = f(a.cuda(), b.cuda())
+    assert on_gpu.device == mt.device("cuda:0")
+    np.testing.assert_allclose(on_gpu.cpu().numpy(), f(a, b).numpy(), rtol=1e-6, atol=1e-6)
+    x = a.cuda().requires_grad_()
+    f(x, b.cuda()).sum().backward()
+    assert x.grad.device == mt.device("cuda:0")
