@@ -331,4 +331,3 @@ class functional:  # noqa: N801 (minitorch.nn.functional, as torch.nn.functional
 
 
 F = functional
-init = None  # TODO(#15): nn.init (kaiming_uniform_, ...) is not bound yet
