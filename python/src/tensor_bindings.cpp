@@ -87,8 +87,8 @@ Tensor to_any(const Tensor& t, nb::handle first, nb::handle dtype, nb::handle de
       const Tensor& other = nb::cast<const Tensor&>(first);
       return without_gil([&] { return t.to(other.device()).to(other.dtype()); });
     }
-    if (nb::isinstance<Device>(first) ||
-        (nb::isinstance<nb::str>(first) && nb::cast<std::string>(first).rfind("c", 0) == 0)) {
+    std::string name = nb::isinstance<nb::str>(first) ? nb::cast<std::string>(first) : "";
+    if (nb::isinstance<Device>(first) || name == "cpu" || name.rfind("cuda", 0) == 0) {
       device_arg = first;
     } else {
       dtype_arg = first;
