@@ -10,6 +10,7 @@
 #include "bindings.h"
 #include "minitorch/autograd.h"
 #include "minitorch/error.h"
+#include "minitorch/factories.h"
 #include "minitorch/generator.h"
 #include "traced_value.h"
 #include "without_gil.h"
@@ -35,15 +36,33 @@ nb::object on_numbers(const nb::args& args) {
 
 nb::object on_tensors(OpCode op, const nb::args& args) {
   const Tensor* like = nullptr;
+  // where(cond, a, b): a number takes the dtype of the other value, never the condition's.
+  std::size_t first_value = op == OpCode::Where ? 1 : 0;
+  for (std::size_t i = first_value; i < args.size() && like == nullptr; ++i) {
+    if (nb::isinstance<Tensor>(args[i])) {
+      like = &nb::cast<const Tensor&>(args[i]);
+    }
+  }
   for (nb::handle a : args) {
+    if (like != nullptr) {
+      break;
+    }
     if (nb::isinstance<Tensor>(a)) {
       like = &nb::cast<const Tensor&>(a);
       break;
     }
   }
+  // where(cond, 1.0, 0.0): numbers on both sides are float32 values, as in PyTorch.
+  Tensor float_like;
+  if (op == OpCode::Where && like == &nb::cast<const Tensor&>(args[0])) {
+    float_like = scalar_tensor(0.0, {.dtype = kFloat32, .device = like->device()});
+    like = &float_like;
+  }
   std::vector<Tensor> inputs;
-  for (nb::handle a : args) {
-    inputs.push_back(operand_like(a, *like, std::string(to_string(op)).c_str()));
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    inputs.push_back(i == 0 && op == OpCode::Where && nb::isinstance<Tensor>(args[0])
+                         ? nb::cast<Tensor>(args[0])
+                         : operand_like(args[i], *like, std::string(to_string(op)).c_str()));
   }
   Tensor out = without_gil([&] {
     return op == OpCode::Where ? where(inputs[0], inputs[1], inputs[2])

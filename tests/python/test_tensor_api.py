@@ -294,3 +294,11 @@ def test_against_pytorch_when_installed(rng):
         np.testing.assert_allclose(getattr(t, name)().numpy(), getattr(r, name)().numpy(), rtol=1e-6)
     np.testing.assert_allclose(t.softmax(1).numpy(), r.softmax(1).numpy(), rtol=1e-5)
     np.testing.assert_allclose(t.var(1).numpy(), r.var(1).numpy(), rtol=1e-5)
+
+
+def test_where_numbers_take_the_value_dtype():
+    t = mt.tensor([-1.0, 2.0], dtype=mt.float64)
+    assert mt.where(t > 0, t, 0.0).dtype == mt.float64
+    assert mt.where(t > 0, 0.0, t).tolist() == [-1.0, 0.0]
+    both = mt.where(t > 0, 1.0, 0.0)
+    assert both.dtype == mt.float32 and both.tolist() == [0.0, 1.0]
