@@ -46,6 +46,10 @@ const char* buffer_format(DType dtype) {
 // ---- Out: the buffer protocol ---------------------------------------------------------------
 
 int get_buffer(PyObject* self, Py_buffer* view, int flags) {
+  if (!nb::inst_ready(self)) {
+    PyErr_SetString(PyExc_BufferError, "Tensor: the object is not initialised");
+    return -1;
+  }
   const Tensor& t = *nb::inst_ptr<Tensor>(self);
   if (!t.defined() || !t.device().is_cpu()) {
     PyErr_SetString(PyExc_BufferError,

@@ -143,3 +143,9 @@ def test_dlpack_with_pytorch_when_installed(rng):
         back = torch.from_dlpack(t)
         assert back.data_ptr() == r.data_ptr() and back.stride() == r.stride()
         assert t.sum().item() == r.sum().item()
+
+
+def test_an_uninitialised_tensor_object_exports_nothing():
+    raw = mt.Tensor.__new__(mt.Tensor)
+    with pytest.raises(BufferError):
+        memoryview(raw)
