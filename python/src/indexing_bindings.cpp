@@ -2,7 +2,8 @@
 // (step > 0) narrow, None inserts a dim, ... stands for the dims not named; all of these give
 // views. One int64 tensor (or list of ints) or bool mask per subscript gives a copy, its dims
 // placed where it stands (index_select; differentiable). Assignment writes through the view
-// (copy_ or fill_), or through masked_fill_ for a bool mask.
+// (copy_ or fill_), through masked_fill_ for a bool mask, or rows of an int index as the last
+// entry (assign_through_index).
 #include <string>
 #include <vector>
 
@@ -188,6 +189,62 @@ Indexed apply_index(const Tensor& self, nb::handle index) {
   return out;
 }
 
+// t[basic..., index] = value for an int64 index as the last entry: the rows index names (along
+// its dim of the basic view) are replaced by value, broadcast to the indexed shape. Written as
+// index_add into zeros plus a where over the rows hit, so a repeated index adds its values
+// (PyTorch leaves the winner unspecified).
+void assign_through_index(const Tensor& self, nb::handle index, nb::handle value) {
+  nb::tuple items =
+      PyTuple_Check(index.ptr()) ? nb::borrow<nb::tuple>(index) : nb::make_tuple(index);
+  std::size_t last = items.size() - 1;
+  int consumed = 0;
+  bool supported = is_index_tensor(items[last]);
+  nb::list basic;
+  for (std::size_t i = 0; i < last; ++i) {
+    supported = supported && !is_index_tensor(items[i]) && items[i].ptr() != Py_Ellipsis;
+    consumed += consumed_dims(items[i]);
+    basic.append(items[i]);
+  }
+  Tensor by = supported ? index_tensor_of(items[last], self) : Tensor();
+  if (!supported || by.dtype() != kInt64) {
+    throw IndexError(
+        "index assignment: an int64 tensor or list index can be assigned through "
+        "only as the last entry after ints, slices and None (got " +
+        repr_of(index) + "); use index_add, scatter_add or a bool mask");
+  }
+  Tensor view = apply_index(self, nb::tuple(basic)).result;
+  int dim = view.ndim() - (self.ndim() - consumed);
+  if (dim >= view.ndim()) {
+    throw IndexError("index: too many indices for a tensor of shape " + to_string(self.shape()));
+  }
+  Tensor src = is_number(value) ? scalar_like(nb::cast<double>(value), view)
+                                : nb::cast<Tensor>(value).to(view.dtype());
+  nb::gil_scoped_release release;
+  std::int64_t size = view.shape()[dim];
+  Tensor flat = where(by.lt(0.0), by + static_cast<double>(size), by).reshape({-1});
+  Shape rows = view.shape();
+  rows[dim] = flat.numel();
+  Shape picked;  // view.shape[:dim] + index.shape + view.shape[dim+1:]
+  for (int i = 0; i < dim; ++i) {
+    picked.push_back(view.shape()[i]);
+  }
+  for (std::int64_t s : by.shape()) {
+    picked.push_back(s);
+  }
+  for (int i = dim + 1; i < view.ndim(); ++i) {
+    picked.push_back(view.shape()[i]);
+  }
+  Tensor values = src.expand(picked).contiguous().reshape(rows);
+  Tensor placed = index_add(zeros_like(view), dim, flat, values);
+  Tensor ones_at = ones({flat.numel()}, {.dtype = kFloat32, .device = view.device()});
+  Tensor hit =
+      index_add(zeros({size}, {.dtype = kFloat32, .device = view.device()}), 0, flat, ones_at)
+          .gt(0.0);
+  Shape hit_shape = Shape::filled(view.ndim() - dim, 1);
+  hit_shape[0] = size;
+  view.copy_(where(hit.reshape(hit_shape), placed, view));
+}
+
 void assign(const Tensor& self, nb::handle index, nb::handle value) {
   Indexed target = apply_index(self, index);
   Tensor t = self;
@@ -209,9 +266,8 @@ void assign(const Tensor& self, nb::handle index, nb::handle value) {
     return;
   }
   if (target.advanced) {
-    throw IndexError(
-        "index assignment: an int64 tensor or list index cannot be assigned "
-        "through (it selects a copy); use index_add, scatter_add or a bool mask");
+    assign_through_index(self, index, value);
+    return;
   }
   Tensor view = target.result;
   if (is_number(value)) {

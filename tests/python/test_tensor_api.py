@@ -302,3 +302,17 @@ def test_where_numbers_take_the_value_dtype():
     assert mt.where(t > 0, 0.0, t).tolist() == [-1.0, 0.0]
     both = mt.where(t > 0, 1.0, 0.0)
     assert both.dtype == mt.float32 and both.tolist() == [0.0, 1.0]
+
+
+def test_setitem_through_an_int_index(rng):
+    x = rng.standard_normal((5, 4, 3))
+    t = mt.tensor(x)
+    t[[0, -1]] = 7.0
+    x[[0, -1]] = 7.0
+    t[1, :, mt.tensor([2, 0])] = mt.tensor([[1.0, 2.0]], dtype=mt.float64)
+    x[1][:, [2, 0]] = np.array([[1.0, 2.0]])
+    t[2:4, mt.tensor([[1], [3]])] = mt.zeros(2, 2, 1, 3, dtype=mt.float64)
+    x[2:4][:, [[1], [3]]] = 0
+    assert_matches(t, x)
+    with pytest.raises(mt.IndexError, match="last entry"):
+        t[mt.tensor([0]), 1] = 0.0
