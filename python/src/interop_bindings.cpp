@@ -248,9 +248,25 @@ nb::tuple dlpack_device(const Tensor& t) {
 
 // Our CUDA kernels run on the legacy default stream, with which every blocking stream
 // synchronises, so the consumer's stream needs no extra event.
-nb::object to_dlpack(const Tensor& t, nb::kwargs /*stream, max_version, dl_device, copy*/) {
+// The consumer's keywords (the array API's __dlpack__): copy=True exports a fresh copy;
+// dl_device must be the tensor's own device; stream and max_version need nothing from us
+// (the capsule is the unversioned form, which every consumer accepts).
+nb::object to_dlpack(const Tensor& source, nb::kwargs kwargs) {
+  Tensor t = source.detach();
+  if (kwargs.contains("dl_device") && !kwargs["dl_device"].is_none()) {
+    nb::tuple wanted = nb::cast<nb::tuple>(kwargs["dl_device"]);
+    nb::tuple own = dlpack_device(t);
+    if (nb::cast<int>(wanted[0]) != nb::cast<int>(own[0]) ||
+        nb::cast<int>(wanted[1]) != nb::cast<int>(own[1])) {
+      throw DeviceError("__dlpack__: the tensor is on " + t.device().to_string() +
+                        "; a different dl_device cannot be exported without a copy (use .to())");
+    }
+  }
+  if (kwargs.contains("copy") && !kwargs["copy"].is_none() && nb::cast<bool>(kwargs["copy"])) {
+    t = without_gil([&] { return t.clone(); });
+  }
   auto ctx = std::make_unique<ExportContext>();
-  ctx->tensor = t.detach();
+  ctx->tensor = t;
   ctx->shape = t.shape().to_vector();
   ctx->strides = t.strides().to_vector();
   dlpack::Tensor& dl = ctx->managed.dl_tensor;

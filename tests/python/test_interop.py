@@ -149,3 +149,12 @@ def test_an_uninitialised_tensor_object_exports_nothing():
     raw = mt.Tensor.__new__(mt.Tensor)
     with pytest.raises(BufferError):
         memoryview(raw)
+
+
+def test_dlpack_copy_and_device_keywords():
+    t = mt.arange(4.0)
+    copied = mt.from_dlpack(t.__dlpack__(copy=True))
+    assert copied.data_ptr() != t.data_ptr() and copied.tolist() == t.tolist()
+    assert mt.from_dlpack(t.__dlpack__(dl_device=(1, 0))).data_ptr() == t.data_ptr()
+    with pytest.raises(mt.DeviceError):
+        t.__dlpack__(dl_device=(2, 0))
