@@ -79,3 +79,11 @@ def test_backward_with_an_explicit_gradient():
     w = mt.tensor([1.0, 2.0], requires_grad=True)
     (w * w).backward(mt.tensor([1.0, 0.5]))
     assert w.grad.tolist() == [2.0, 2.0]
+
+
+def test_post_accumulate_grad_hook_runs_python_during_backward():
+    w = mt.ones(3, requires_grad=True)
+    seen = []
+    w.register_post_accumulate_grad_hook(lambda leaf: seen.append(leaf.grad.tolist()))
+    (w * 2.0).sum().backward()
+    assert seen == [[2.0, 2.0, 2.0]]
