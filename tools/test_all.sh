@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # The test command: for each preset, configure, build (2 jobs) and run CTest; stop at the
-# first failure. Presets: release, asan (+ubsan), tsan, then the fuzz targets (clang, ASan +
-# UBSan, 60 s each: tools/fuzz.sh) by default; name some to run a subset.
+# first failure. Presets: release, python (the Python package built into a venv under build/
+# and its pytest suite: tools/test_python.sh), asan (+ubsan), tsan, then the fuzz targets
+# (clang, ASan + UBSan, 60 s each: tools/fuzz.sh) by default; name some to run a subset.
 #
 # usage: bash tools/test_all.sh [preset...]      e.g. bash tools/test_all.sh release fuzz
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-known_presets=(release debug asan tsan fuzz)
+known_presets=(release debug python asan tsan fuzz)
 presets=("$@")
 if [[ ${#presets[@]} -eq 0 ]]; then
-  presets=(release asan tsan fuzz)
+  presets=(release python asan tsan fuzz)
 fi
 for preset in "${presets[@]}"; do
   if [[ " ${known_presets[*]} " != *" $preset "* ]]; then
@@ -44,6 +45,16 @@ for preset in "${presets[@]}"; do
     fi
     summary+=("test_all: fuzz ok ($((SECONDS - start)) s)")
     echo "==== fuzz ok"
+    continue
+  fi
+  if [[ $preset == python ]]; then
+    if ! bash tools/test_python.sh; then
+      summary+=("test_all: python FAILED ($((SECONDS - start)) s)")
+      print_summary >&2
+      exit 1
+    fi
+    summary+=("test_all: python ok ($((SECONDS - start)) s)")
+    echo "==== python ok"
     continue
   fi
   # MT_BUILD_TESTS=ON: a build dir first configured with tests off keeps that in its cache,

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "minitorch/device.h"
@@ -29,6 +30,12 @@ class Storage {
   /// Uninitialised storage of nbytes on device; throws DeviceError if the device has no
   /// allocator (e.g. CUDA in a build without CUDA).
   static std::shared_ptr<Storage> allocate(std::int64_t nbytes, Device device);
+
+  /// Storage over nbytes at data that someone else owns (a numpy array, a DLPack tensor):
+  /// nothing is copied, and release() runs once, when the last view of it is gone. The
+  /// caller guarantees the memory stays valid until then.
+  static std::shared_ptr<Storage> wrap(void* data, std::int64_t nbytes, Device device,
+                                       std::function<void()> release);
 
   /// Use allocate(); the key keeps construction inside the library.
   class Key {

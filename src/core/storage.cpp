@@ -4,6 +4,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 #include "core/cpu_allocator.h"
 #include "minitorch/error.h"
@@ -17,6 +18,26 @@ std::array<Allocator*, 2>& allocators() {
   static std::array<Allocator*, 2> table = {&cpu_allocator(), nullptr};
   return table;
 }
+
+// The "allocator" of one wrapped block: it never allocates, and freeing the block runs the
+// owner's release function and then deletes this object (one per Storage::wrap).
+class ExternalMemory final : public Allocator {
+ public:
+  explicit ExternalMemory(std::function<void()> release) : release_(std::move(release)) {}
+  void* allocate(std::int64_t /*nbytes*/) override {
+    throw InternalError("ExternalMemory::allocate: wrapped storage never allocates");
+  }
+  void deallocate(void* /*ptr*/, std::int64_t /*nbytes*/) override {
+    std::function<void()> release = std::move(release_);
+    delete this;
+    if (release) {
+      release();
+    }
+  }
+
+ private:
+  std::function<void()> release_;
+};
 
 }  // namespace
 
@@ -44,6 +65,20 @@ std::shared_ptr<Storage> Storage::allocate(std::int64_t nbytes, Device device) {
     return std::make_shared<Storage>(Key(), data, nbytes, device, allocator);
   } catch (...) {
     allocator->deallocate(data, nbytes);
+    throw;
+  }
+}
+
+std::shared_ptr<Storage> Storage::wrap(void* data, std::int64_t nbytes, Device device,
+                                       std::function<void()> release) {
+  if (nbytes < 0) {
+    throw ValueError("Storage::wrap: negative size " + std::to_string(nbytes));
+  }
+  auto* owner = new ExternalMemory(std::move(release));
+  try {
+    return std::make_shared<Storage>(Key(), data, nbytes, device, owner);
+  } catch (...) {
+    owner->deallocate(data, nbytes);
     throw;
   }
 }
