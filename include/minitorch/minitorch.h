@@ -4,6 +4,7 @@
 #include "minitorch/autograd.h"
 #include "minitorch/backend_registry.h"
 #include "minitorch/config.h"
+#include "minitorch/convolution.h"
 #include "minitorch/data/data.h"
 #include "minitorch/device.h"
 #include "minitorch/dtype.h"

@@ -103,6 +103,12 @@ class Tensor {
   /// Removes dim by taking element index of it.
   Tensor select(std::int64_t dim, std::int64_t index) const;
   Tensor operator[](std::int64_t index) const { return select(0, index); }
+  /// x [.., n, ..] -> [.., (n - size) / step + 1, .., size]: the windows of size elements
+  /// every step along dim, as a view (PyTorch's unfold; windows overlap when step < size, a
+  /// write through one shows in the others). The gradient of overlapping windows adds up.
+  /// ValueError unless size >= 0 and step > 0; ShapeError when size exceeds the dim or the
+  /// tensor is 0-dim.
+  Tensor unfold(std::int64_t dim, std::int64_t size, std::int64_t step) const;
   Tensor squeeze() const;
   Tensor squeeze(std::int64_t dim) const;
   Tensor unsqueeze(std::int64_t dim) const;

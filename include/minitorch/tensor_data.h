@@ -72,6 +72,11 @@ class TensorData {
                    std::int64_t step = 1) const;
   /// length elements of dim from start; throws IndexError when out of range.
   TensorData narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  /// Windows of size elements, every step along dim (PyTorch's unfold): dim shrinks to the
+  /// window count (size - window) / step + 1 and a last dim of size window is appended, both
+  /// strided over the same storage (windows overlap when step < size). ValueError unless
+  /// size >= 0 and step > 0, ShapeError when size exceeds the dim.
+  TensorData unfold(std::int64_t dim, std::int64_t size, std::int64_t step) const;
   /// Drops dim (index may be negative); the result has one dim fewer.
   TensorData select(std::int64_t dim, std::int64_t index) const;
   /// Drops every size-1 dim.

@@ -332,6 +332,11 @@ std::vector<std::string> differentiable_ops() {
   for (const char* name : {"max_with_indices", "min_with_indices", "masked_fill"}) {
     names.emplace_back(name);
   }
+  // Convolution and its building blocks (issue 13, include/minitorch/convolution.h).
+  for (const char* name :
+       {"unfold", "pad", "conv1d", "conv2d", "avg_pool2d", "max_pool2d", "embedding"}) {
+    names.emplace_back(name);
+  }
   return names;
 }
 

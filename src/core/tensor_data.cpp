@@ -283,6 +283,38 @@ TensorData TensorData::narrow(std::int64_t dim, std::int64_t start, std::int64_t
   return slice(d, begin, begin + length, 1);
 }
 
+TensorData TensorData::unfold(std::int64_t dim, std::int64_t size, std::int64_t step) const {
+  if (ndim() == 0) {
+    throw ShapeError("unfold: cannot unfold a 0-dim tensor (shape [])");
+  }
+  int d = wrap_dim(dim, ndim(), "unfold", shape_);
+  std::int64_t dim_size = shape_[d];
+  std::int64_t dim_stride = strides_[d];
+  if (size < 0 || step <= 0) {
+    throw ValueError("unfold: size must be >= 0 and step > 0, got size " + std::to_string(size) +
+                     " and step " + std::to_string(step) + " (dim " + std::to_string(d) +
+                     " of shape " + to_string(shape_) + ")");
+  }
+  if (size > dim_size) {
+    throw ShapeError("unfold: window size " + std::to_string(size) + " exceeds the size " +
+                     std::to_string(dim_size) + " of dim " + std::to_string(d) + " (shape " +
+                     to_string(shape_) + ")");
+  }
+  if (ndim() + 1 > kMaxDims) {
+    throw ShapeError("unfold: the result would have more than " + std::to_string(kMaxDims) +
+                     " dims (shape " + to_string(shape_) + ")");
+  }
+  Shape shape = shape_;
+  Strides strides = strides_;
+  std::int64_t windows = (dim_size - size) / step + 1;
+  shape[d] = windows;
+  // As in slice: a stride that is never used must not overflow.
+  strides[d] = windows > 1 ? dim_stride * step : dim_stride;
+  shape.push_back(size);
+  strides.push_back(dim_stride);
+  return TensorData(storage_, offset_, shape, strides, dtype_);
+}
+
 TensorData TensorData::select(std::int64_t dim, std::int64_t index) const {
   if (ndim() == 0) {
     throw IndexError("select: cannot index a scalar (shape [])");

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "autograd/functions.h"
+#include "autograd/window_functions.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
 #include "ops/ops.h"
@@ -61,6 +62,10 @@ Tensor Tensor::select(std::int64_t dim, std::int64_t index) const {
   int d = wrap_dim(dim, ndim(), "select", shape());
   std::int64_t i = index < 0 ? index + shape()[d] : index;
   return slice(d, i, i + 1, 1).squeeze(d);
+}
+
+Tensor Tensor::unfold(std::int64_t dim, std::int64_t size, std::int64_t step) const {
+  return autograd::unfold(*this, dim, size, step);
 }
 
 Tensor Tensor::squeeze() const { return autograd::reshaped(*this, data().squeeze()); }

@@ -171,6 +171,9 @@ std::vector<GradRow> gradcheck_rows() {
   for (GradRow& row : argops_gradcheck_rows()) {
     rows.push_back(std::move(row));
   }
+  for (GradRow& row : conv_gradcheck_rows()) {
+    rows.push_back(std::move(row));
+  }
   return rows;
 }
 

@@ -30,6 +30,10 @@ std::vector<GradRow> composite_gradcheck_rows();
 /// argmax's family and masked_fill (gradcheck_rows_argops.cpp), part of gradcheck_rows().
 std::vector<GradRow> argops_gradcheck_rows();
 
+/// Convolution, pooling, pad, unfold, embedding (gradcheck_rows_conv.cpp), part of
+/// gradcheck_rows().
+std::vector<GradRow> conv_gradcheck_rows();
+
 /// A float64 leaf of uniform values in [lo, hi) kept at least 0.1 away from 0.
 Tensor gradcheck_values(const Shape& shape, Generator& gen, double lo = -2.0, double hi = 2.0);
 

@@ -1,0 +1,21 @@
+// The two primitives convolution and pooling are built from (Note [Convolution by unfold] in
+// src/tensor/tensor_convolution.cpp): unfold, a strided view of overlapping windows, and a
+// constant pad. Both are layout work only; every backend runs them through copy and add.
+#pragma once
+
+#include <vector>
+
+#include "minitorch/tensor.h"
+
+namespace minitorch::autograd {
+
+/// The unfold view (TensorData::unfold). Backward: each window's gradient is added back at
+/// its position, window offset k = 0..size-1 one after another (deterministic), so overlapping
+/// windows sum their contributions.
+Tensor unfold(const Tensor& x, std::int64_t dim, std::int64_t size, std::int64_t step);
+/// x padded by before[d] and after[d] elements of value along each dim d (checked sizes).
+/// Backward: the gradient's interior, a view.
+Tensor pad(const Tensor& x, const std::vector<std::int64_t>& before,
+           const std::vector<std::int64_t>& after, double value);
+
+}  // namespace minitorch::autograd
