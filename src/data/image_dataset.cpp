@@ -49,15 +49,19 @@ const std::uint8_t* ImageDataset::pixels(std::int64_t i) const {
   return pixels_.data() + static_cast<std::size_t>(i * height_ * width_);
 }
 
-ImageDataset ImageDataset::head(std::int64_t n) const {
+ImageDataset ImageDataset::slice(std::int64_t begin, std::int64_t end) const {
+  begin = std::clamp<std::int64_t>(begin, 0, size_);
+  end = std::clamp<std::int64_t>(end, begin, size_);
   ImageDataset out;
-  out.size_ = std::clamp<std::int64_t>(n, 0, size_);
+  out.size_ = end - begin;
   out.height_ = height_;
   out.width_ = width_;
   out.classes_ = classes_;
-  out.pixels_.assign(pixels_.begin(),
-                     pixels_.begin() + static_cast<std::ptrdiff_t>(out.size_ * height_ * width_));
-  out.labels_.assign(labels_.begin(), labels_.begin() + static_cast<std::ptrdiff_t>(out.size_));
+  const std::int64_t image = height_ * width_;
+  out.pixels_.assign(pixels_.begin() + static_cast<std::ptrdiff_t>(begin * image),
+                     pixels_.begin() + static_cast<std::ptrdiff_t>(end * image));
+  out.labels_.assign(labels_.begin() + static_cast<std::ptrdiff_t>(begin),
+                     labels_.begin() + static_cast<std::ptrdiff_t>(end));
   return out;
 }
 

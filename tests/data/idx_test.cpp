@@ -80,6 +80,9 @@ TEST(ImageDataset, LoadsPixelsOverTwoFiftyFiveAndLabels) {
   EXPECT_EQ(d.head(2).size(), 2);
   EXPECT_EQ(d.head(2).label(1), 0);
   EXPECT_EQ(d.head(99).size(), 3);
+  EXPECT_EQ(d.slice(1, 3).label(1), 9);
+  EXPECT_EQ(d.slice(1, 3).pixels(0)[3], 4);
+  EXPECT_EQ(d.slice(5, 9).size(), 0);
 
   DataLoader loader(d, {.batch_size = 2, .shuffle = false, .y_dtype = kInt64});
   auto batch = loader.next();

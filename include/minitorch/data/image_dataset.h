@@ -28,8 +28,11 @@ class ImageDataset : public Dataset {
   std::int64_t label(std::int64_t i) const { return labels_[static_cast<std::size_t>(i)]; }
   /// H * W bytes of image i, row-major.
   const std::uint8_t* pixels(std::int64_t i) const;
-  /// The first n images (all when n >= size()), e.g. the course's 5,000.
-  ImageDataset head(std::int64_t n) const;
+  /// Images [begin, end), both clamped to [0, size()): the course trains on slice(0, 5000)
+  /// and validates on slice(10000, 10500).
+  ImageDataset slice(std::int64_t begin, std::int64_t end) const;
+  /// The first n images (all when n >= size()).
+  ImageDataset head(std::int64_t n) const { return slice(0, n); }
 
  private:
   ImageDataset() = default;
