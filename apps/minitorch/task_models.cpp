@@ -62,9 +62,8 @@ SentimentCnn::SentimentCnn(Tensor embeddings, const TaskModelOptions& options, s
     weights_.push_back(register_parameter(
         prefix + "_weight",
         uniform({maps, dim, w}, weight_bound(options.init, dim * w, maps * w), gen, options)));
-    biases_.push_back(
-        register_parameter(prefix + "_bias",
-                           uniform({maps}, bias_bound(options.init, dim * w), gen, options)));
+    biases_.push_back(register_parameter(
+        prefix + "_bias", uniform({maps}, bias_bound(options.init, dim * w), gen, options)));
   }
   linear_ = register_module("linear", make_linear(maps, 1, gen, options));
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(dropout, options.seed + 1));

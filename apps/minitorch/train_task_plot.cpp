@@ -52,15 +52,18 @@ std::string header(double width, double height, const std::string& title) {
 // One panel of curves: each series a polyline over epochs 1..n, scaled to [lo, hi].
 void curve_panel(std::ostringstream& svg, double x0, double y0, double w, double h,
                  const std::string& label, const std::vector<std::vector<double>>& series,
-                 const std::vector<std::string>& names, const std::vector<std::string>& colors) {
+                 const std::vector<std::string>& names, const std::vector<std::string>& colors,
+                 double fixed_hi = 0.0) {
   double lo = 0.0;
-  double hi = 0.0;
+  double hi = fixed_hi;
   for (const auto& s : series) {
     for (double v : s) {
       hi = std::max(hi, v);
     }
   }
-  hi = hi > lo ? hi * 1.05 : 1.0;
+  if (fixed_hi <= 0.0) {
+    hi = hi > lo ? hi * 1.05 : 1.0;
+  }
   svg << "<rect x=\"" << fmt(x0) << "\" y=\"" << fmt(y0) << "\" width=\"" << fmt(w)
       << "\" height=\"" << fmt(h) << "\" fill=\"none\" stroke=\"#888\"/>\n";
   svg << "<text x=\"" << fmt(x0) << "\" y=\"" << fmt(y0 - 8) << "\">" << escape(label)
@@ -106,7 +109,7 @@ void write_curves_svg(const std::string& path, const std::vector<EpochRecord>& r
   curve_panel(svg, 70, 70, 340, 300, "loss (mean per example)", {train_loss, eval_loss},
               {"train", eval_name}, colors);
   curve_panel(svg, 520, 70, 340, 300, "accuracy", {train_acc, eval_acc}, {"train", eval_name},
-              colors);
+              colors, 1.0);
   svg << "</svg>\n";
   write_text_file(path, svg.str());
 }
@@ -119,7 +122,7 @@ void write_confusion_svg(const std::string& path, const Evaluation& evaluation,
   constexpr double kTop = 110.0;
   const double size = kCell * static_cast<double>(classes);
   std::ostringstream svg;
-  svg << header(kLeft + size + 40, kTop + size + 40, title);
+  svg << header(std::max(kLeft + size + 40, 480.0), kTop + size + 40, title);
   svg << "<text x=\"" << fmt(kLeft + size / 2) << "\" y=\"" << fmt(kTop - 70)
       << "\" text-anchor=\"middle\">predicted</text>\n";
   svg << "<text x=\"20\" y=\"" << fmt(kTop - 10) << "\">true \\ predicted</text>\n";

@@ -12,7 +12,7 @@
 namespace minitorch::data {
 
 struct Batch {
-  Tensor x;  ///< [B, features]
+  Tensor x;  ///< [B, features] (DataLoader: [B, ...the example shape])
   Tensor y;  ///< [B]
 };
 

@@ -2,7 +2,7 @@
 // bytes, a type byte, a dimension count, each dimension as a big-endian uint32, then the
 // values row-major. Only unsigned bytes (type 0x08) are read, the type both datasets use;
 // gzip'd files are unpacked by tools/fetch_data.sh, not here. The bytes come from outside:
-// every count is checked before anything is allocated (fuzz target fuzz_idx).
+// every count is checked before anything is allocated (fuzz target fuzz_data_readers).
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // The sentiment task's data: movie-review sentences with 0/1 labels and their fixed split
 // (sentences.tsv), the GloVe vectors of the words they use (glove.6B.50d.txt), both written
 // by tools/fetch_data.sh (docs/data.md), and the token-id datasets built from them.
-// The readers take bytes from outside: every line is checked (fuzz targets fuzz_sentences and
-// fuzz_word_vectors) and a failure is a DataError naming the file and the line.
+// The readers take bytes from outside: every line is checked (fuzz target fuzz_data_readers)
+// and a failure is a DataError naming the file and the line.
 #pragma once
 
 #include <cstdint>
