@@ -19,11 +19,19 @@ class UnfoldNode final : public Node {
       : in_shape_(in_shape), dim_(dim), size_(size), step_(step) {}
   std::string_view name() const override { return "unfold"; }
   // g [.., windows, .., size]: window offset k of every window lands at k, k + step, ... of
-  // dim. One strided add per offset keeps the sum order fixed on every backend.
+  // dim. Windows that do not overlap (step >= size, e.g. pooling) take one copy through the
+  // same unfold view; overlapping ones one add per offset, in order k = 0..size-1, so the sum
+  // order is fixed on every backend. (Moving the offset dim next to dim first, so each add
+  // reads dim's inner layout, cost more in its copy than it saved: measured on conv2d's
+  // backward, 32x32x16, CPU.)
   std::vector<Tensor> backward(const Tensor& g) override {
     Tensor grad = zeros(in_shape_, {.dtype = g.dtype(), .device = g.device()});
     std::int64_t windows = g.shape()[dim_];
-    if (windows == 0) {
+    if (windows == 0 || size_ == 0) {
+      return {grad};
+    }
+    if (step_ >= size_) {
+      Tensor(grad.data().unfold(dim_, size_, step_)).copy_(g);
       return {grad};
     }
     for (std::int64_t k = 0; k < size_; ++k) {
@@ -38,6 +46,62 @@ class UnfoldNode final : public Node {
   int dim_;
   std::int64_t size_;
   std::int64_t step_;
+};
+
+// kernel offset o (row-major over the kernel dims) -> its index along each spatial dim.
+std::vector<std::int64_t> offset_index(std::int64_t o, const std::vector<std::int64_t>& kernel) {
+  std::vector<std::int64_t> index(kernel.size());
+  for (std::size_t i = kernel.size(); i-- > 0;) {
+    index[i] = o % kernel[i];
+    o /= kernel[i];
+  }
+  return index;
+}
+
+class Im2colNode final : public Node {
+ public:
+  Im2colNode(const Shape& in_shape, const Shape& out_sizes, std::vector<std::int64_t> kernel,
+             std::vector<std::int64_t> stride, std::vector<std::int64_t> dilation)
+      : in_shape_(in_shape),
+        out_sizes_(out_sizes),
+        kernel_(std::move(kernel)),
+        stride_(std::move(stride)),
+        dilation_(std::move(dilation)) {}
+  std::string_view name() const override { return "im2col"; }
+  std::vector<Tensor> backward(const Tensor& g) override {
+    Tensor grad = zeros(in_shape_, {.dtype = g.dtype(), .device = g.device()});
+    auto spatial = static_cast<int>(kernel_.size());
+    // g [N, G, C/G * K, L] -> [N, C, K, out...]: a view when g is contiguous.
+    Shape columns = {in_shape_[0], in_shape_[1], 1};
+    std::int64_t offsets = 1;
+    for (std::int64_t k : kernel_) {
+      offsets *= k;
+    }
+    columns[2] = offsets;
+    for (std::int64_t size : out_sizes_) {
+      columns.push_back(size);
+    }
+    Tensor per_offset = g.reshape(columns);
+    for (std::int64_t o = 0; o < offsets; ++o) {
+      std::vector<std::int64_t> at = offset_index(o, kernel_);
+      TensorData positions = grad.data();
+      for (int i = 0; i < spatial; ++i) {
+        auto s = static_cast<std::size_t>(i);
+        std::int64_t begin = at[s] * dilation_[s];
+        positions =
+            positions.slice(2 + i, begin, begin + (out_sizes_[i] - 1) * stride_[s] + 1, stride_[s]);
+      }
+      Tensor(positions).add_(per_offset.select(2, o));
+    }
+    return {grad};
+  }
+
+ private:
+  Shape in_shape_;
+  Shape out_sizes_;
+  std::vector<std::int64_t> kernel_;
+  std::vector<std::int64_t> stride_;
+  std::vector<std::int64_t> dilation_;
 };
 
 class PadNode final : public Node {
@@ -68,6 +132,48 @@ Tensor unfold(const Tensor& x, std::int64_t dim, std::int64_t size, std::int64_t
   }
   int d = wrap_dim(dim, x.ndim(), "unfold", x.shape());
   return record(std::move(out), std::make_shared<UnfoldNode>(x.shape(), d, size, step), {&x});
+}
+
+Tensor im2col(const Tensor& x, const std::vector<std::int64_t>& kernel,
+              const std::vector<std::int64_t>& stride, const std::vector<std::int64_t>& dilation,
+              std::int64_t groups) {
+  auto spatial = static_cast<int>(kernel.size());
+  TensorData windows = x.data();
+  Shape out_sizes;
+  std::int64_t window = 1;
+  for (int i = 0; i < spatial; ++i) {
+    auto s = static_cast<std::size_t>(i);
+    std::int64_t span = dilation[s] * (kernel[s] - 1) + 1;
+    windows = windows.unfold(2 + i, span, stride[s]);
+    if (dilation[s] > 1) {
+      windows = windows.slice(-1, 0, span, dilation[s]);
+    }
+    out_sizes.push_back(windows.shape()[2 + i]);
+    window *= kernel[s];
+  }
+  // [N, C, out..., kernel...] -> [N, C, kernel..., out...] -> [N, G, C/G * K, L].
+  Dims order = {0, 1};
+  for (int i = 0; i < spatial; ++i) {
+    order.push_back(2 + spatial + i);
+  }
+  for (int i = 0; i < spatial; ++i) {
+    order.push_back(2 + i);
+  }
+  std::int64_t positions = 1;
+  for (std::int64_t size : out_sizes) {
+    positions *= size;
+  }
+  Tensor columns;
+  {
+    NoGradGuard no_grad;
+    columns = Tensor(windows.permute(order))
+                  .reshape({x.shape()[0], groups, x.shape()[1] / groups * window, positions});
+  }
+  if (!needs_grad(x)) {
+    return columns;
+  }
+  return record(columns.data(),
+                std::make_shared<Im2colNode>(x.shape(), out_sizes, kernel, stride, dilation), {&x});
 }
 
 Tensor pad(const Tensor& x, const std::vector<std::int64_t>& before,

@@ -161,52 +161,12 @@ SafetensorsFile load_safetensors(std::span<const std::byte> bytes, const std::st
 
 void save(const Module& module, const std::string& path,
           const std::map<std::string, std::string>& metadata) {
-  std::vector<std::pair<std::string, Tensor>> tensors;
-  for (auto& [name, parameter] : module.named_parameters()) {
-    tensors.emplace_back(name, parameter);
-  }
-  save_safetensors(path, tensors, metadata);
+  save_safetensors(path, module.state_dict(), metadata);
 }
 
 std::map<std::string, std::string> load(Module& module, const std::string& path) {
   SafetensorsFile file = load_safetensors(path);
-  std::map<std::string, Tensor> by_name(file.tensors.begin(), file.tensors.end());
-  auto parameters = module.named_parameters();
-  std::string missing;
-  std::set<std::string> expected;
-  for (const auto& [name, parameter] : parameters) {
-    expected.insert(name);
-    auto found = by_name.find(name);
-    if (found == by_name.end()) {
-      append_item(missing, name, ", ");
-    } else if (!(found->second.shape() == parameter.shape())) {
-      throw ShapeError("load('" + path + "'): tensor '" + name + "' has shape " +
-                       minitorch::to_string(found->second.shape()) + " in the file but " +
-                       minitorch::to_string(parameter.shape()) + " in the model");
-    }
-  }
-  std::string unexpected;
-  for (const auto& [name, tensor] : file.tensors) {
-    if (expected.count(name) == 0) {
-      append_item(unexpected, name, ", ");
-    }
-  }
-  if (!missing.empty() || !unexpected.empty()) {
-    throw ValueError("load('" + path + "'): the file does not match the model (missing: " +
-                     (missing.empty() ? "none" : missing) +
-                     "; unexpected: " + (unexpected.empty() ? "none" : unexpected) + ")");
-  }
-  // Convert to each parameter's dtype and device first: only then, when nothing can fail for
-  // want of memory or a device, write the parameters.
-  std::vector<Tensor> staged;
-  staged.reserve(parameters.size());
-  for (const auto& [name, parameter] : parameters) {
-    staged.push_back(by_name.at(name).to(parameter.dtype()).to(parameter.device()));
-  }
-  NoGradGuard no_grad;
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    parameters[i].second.copy_(staged[i]);
-  }
+  module.load_state_dict(file.tensors, /*strict=*/true, "load('" + path + "')");
   return file.metadata;
 }
 

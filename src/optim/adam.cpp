@@ -1,4 +1,4 @@
-// Adam's update, in place on each parameter and its moment buffers under NoGradGuard.
+// Adam's and AdamW's update, in place on each parameter and its moment buffers under NoGradGuard.
 #include "minitorch/optim/adam.h"
 
 #include <cmath>
@@ -12,15 +12,31 @@
 namespace minitorch::optim {
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions options)
-    : Optimizer(std::move(params)), options_(options), m_(params_.size()), v_(params_.size()) {
+    : Adam(std::move(params), options, "Adam", false) {}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options, const char* name, bool decoupled)
+    : Optimizer(std::move(params)),
+      options_(options),
+      decoupled_(decoupled),
+      m_(params_.size()),
+      v_(params_.size()) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  check_hyperparameter("Adam", "lr", options.lr, 0.0, kInf);
-  check_hyperparameter("Adam", "beta1", options.beta1, 0.0, 1.0);
-  check_hyperparameter("Adam", "beta2", options.beta2, 0.0, 1.0);
-  check_hyperparameter("Adam", "eps", options.eps, 0.0, kInf);
-  check_hyperparameter("Adam", "weight_decay", options.weight_decay, 0.0, kInf);
+  check_hyperparameter(name, "lr", options.lr, 0.0, kInf);
+  check_hyperparameter(name, "beta1", options.beta1, 0.0, 1.0);
+  check_hyperparameter(name, "beta2", options.beta2, 0.0, 1.0);
+  check_hyperparameter(name, "eps", options.eps, 0.0, kInf);
+  check_hyperparameter(name, "weight_decay", options.weight_decay, 0.0, kInf);
   lr_ = options.lr;
 }
+
+AdamW::AdamW(std::vector<Tensor> params, AdamWOptions options)
+    : Adam(std::move(params),
+           {.lr = options.lr,
+            .beta1 = options.beta1,
+            .beta2 = options.beta2,
+            .eps = options.eps,
+            .weight_decay = options.weight_decay},
+           "AdamW", true) {}
 
 void Adam::step() {
   NoGradGuard no_grad;
@@ -34,7 +50,9 @@ void Adam::step() {
     if (!g.defined()) {
       continue;
     }
-    if (options_.weight_decay != 0.0) {
+    if (options_.weight_decay != 0.0 && decoupled_) {
+      p.mul_(1.0 - lr_ * options_.weight_decay);
+    } else if (options_.weight_decay != 0.0) {
       g = g + p * options_.weight_decay;
     }
     if (!m_[i].defined()) {

@@ -6,9 +6,12 @@
 // of each window, again a view), and one reshape gathers the windows of each group into a
 // matrix [N, G, C_in/G * k..., L] (the only copy, L the number of output positions). The
 // weight, viewed as [G, C_out/G, C_in/G * k...], multiplies it in one batched packed matmul to
-// give [N, G, C_out/G, L], already the output's memory order. Autograd composes the same
-// rules: the matmul's, a reshape's, and unfold's window adds, so no backend has a convolution
-// kernel; a direct kernel belongs in dev/ until a benchmark shows it beats this.
+// give [N, G, C_out/G, L], already the output's memory order. The window matrix is one autograd
+// node (autograd::im2col) whose backward, col2im, adds each kernel offset's [N, C, out...]
+// gradient back at the positions it read: kernel-size adds whose operands keep a contiguous
+// inner dim at stride 1 (the unfold view's own backward would read them with a stride of the
+// kernel size). So no backend has a convolution kernel; a direct kernel belongs in dev/ until a
+// benchmark shows it beats this.
 #include <string>
 #include <vector>
 
@@ -188,32 +191,14 @@ Tensor convolve(const Tensor& input, const Tensor& weight, const Tensor& bias,
   if (padded) {
     x = pad(x, pad_list(g));
   }
-  std::int64_t window = 1;
-  for (int i = 0; i < g.spatial; ++i) {
-    auto s = static_cast<std::size_t>(i);
-    std::int64_t span = g.dilation[s] * (g.kernel[s] - 1) + 1;
-    x = autograd::unfold(x, 2 + i, span, g.stride[s]);
-    if (g.dilation[s] > 1) {
-      x = x.slice(-1, 0, span, g.dilation[s]);
-    }
-    window *= g.kernel[s];
-  }
-  // x [N, C_in, out..., kernel...] -> [N, C_in, kernel..., out...] -> [N, G, C_in/G * K, L].
-  Dims order = {0, 1};
-  for (int i = 0; i < g.spatial; ++i) {
-    order.push_back(2 + g.spatial + i);
-  }
-  for (int i = 0; i < g.spatial; ++i) {
-    order.push_back(2 + i);
-  }
   std::int64_t n = input.shape()[0];
   std::int64_t group_in = input.shape()[1] / groups;
   std::int64_t out_channels = weight.shape()[0];
-  std::int64_t positions = 1;
-  for (std::int64_t size : g.out) {
-    positions *= size;
+  Tensor columns = autograd::im2col(x, g.kernel, g.stride, g.dilation, groups);
+  std::int64_t window = 1;
+  for (std::int64_t k : g.kernel) {
+    window *= k;
   }
-  Tensor columns = x.permute(order).reshape({n, groups, group_in * window, positions});
   Tensor w = weight.reshape({groups, out_channels / groups, group_in * window});
   Shape out_shape = {n, out_channels};
   Shape bias_shape = {out_channels};

@@ -238,6 +238,25 @@ TEST(ConvolutionDifferential, CpuMatchesReference) {
   }
 }
 
+// Forward and gradients of a float32 conv net are the same bits with 1 and 2 threads.
+TEST(ConvolutionDeterminism, SameBitsForAnyThreadCount) {
+  std::vector<std::vector<float>> runs[2];
+  int slot = 0;
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    Generator gen(12);
+    Tensor x = rand({8, 3, 13, 11}, {}, &gen).requires_grad_(true);
+    Tensor w = rand({6, 3, 3, 3}, {}, &gen).requires_grad_(true);
+    Tensor y = max_pool2d(conv2d(x, w, {}, 1, 1).relu(), 2);
+    (y * y).sum().backward();
+    runs[slot++] = {y.to_vector<float>(), x.grad().to_vector<float>(), w.grad().to_vector<float>()};
+  }
+  set_num_threads(0);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(runs[0][i], runs[1][i]) << "result " << i;
+  }
+}
+
 TEST(Unfold, IsAStridedViewOfOverlappingWindows) {
   Tensor x = arange(0, 10, 1, kF64);
   Tensor w = x.unfold(0, 3, 2);

@@ -49,15 +49,14 @@ SafetensorsFile load_safetensors(const std::string& path);
 SafetensorsFile load_safetensors(std::span<const std::byte> bytes,
                                  const std::string& source = "<memory>");
 
-/// Saves module.named_parameters() ("layers.0.weight", ...) with metadata.
+/// Saves module.state_dict() (parameters and buffers: "layers.0.weight", ...) with metadata.
 void save(const Module& module, const std::string& path,
           const std::map<std::string, std::string>& metadata = {});
 
-/// Copies each of module's parameters from the tensor of the same name (converting dtype if
-/// needed) and returns the file's metadata. Checks everything (the file, then names and shapes)
-/// and stages every copy before writing anything, so a throw leaves module untouched:
-/// load_safetensors's errors, ValueError naming missing and unexpected tensors, ShapeError a
-/// shape mismatch.
+/// module.load_state_dict(the file's tensors) (strict), returning the file's metadata. Checks
+/// everything (the file, then names and shapes) and stages every copy before writing anything,
+/// so a throw leaves module untouched: load_safetensors's errors, ValueError naming missing and
+/// unexpected tensors, ShapeError a shape mismatch.
 std::map<std::string, std::string> load(Module& module, const std::string& path);
 
 }  // namespace minitorch::nn

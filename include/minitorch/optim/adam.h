@@ -1,4 +1,5 @@
-// Adam (Kingma & Ba) with PyTorch's bias correction and L2 weight decay added to the gradient.
+// Adam (Kingma & Ba) with PyTorch's bias correction and L2 weight decay added to the gradient,
+// and AdamW (Loshchilov & Hutter), whose weight decay shrinks the parameter directly.
 #pragma once
 
 #include <vector>
@@ -28,10 +29,34 @@ class Adam : public Optimizer {
   void step() override;
   const AdamOptions& options() const { return options_; }
 
+ protected:
+  /// name is used in messages; decoupled: AdamW's weight decay.
+  Adam(std::vector<Tensor> params, AdamOptions options, const char* name, bool decoupled);
+
  private:
   AdamOptions options_;
+  bool decoupled_ = false;
   std::vector<Tensor> m_;
   std::vector<Tensor> v_;
+};
+
+/// AdamW's defaults: PyTorch's (weight_decay 0.01).
+struct AdamWOptions {
+  double lr = 1e-3;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+  double weight_decay = 0.01;
+};
+
+class AdamW : public Adam {
+ public:
+  /// Adam's step on the raw gradient after p -= lr * weight_decay * p (decoupled weight
+  /// decay, as torch.optim.AdamW). Errors as Adam's, naming AdamW.
+  AdamW(std::vector<Tensor> params, AdamWOptions options);
+  template <class P>
+  AdamW(const std::vector<P>& params, AdamWOptions options)
+      : AdamW(std::vector<Tensor>(params.begin(), params.end()), options) {}
 };
 
 }  // namespace minitorch::optim
