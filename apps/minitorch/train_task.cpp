@@ -208,6 +208,16 @@ std::string plot_prefix(const TrainOptions& o) {
   return o.plot;
 }
 
+void save_checkpoint(const nn::Module& model, const TrainOptions& o, const std::string& describe,
+                     std::int64_t epochs, const std::string& split, double accuracy) {
+  nn::save(model, o.save,
+           {{"producer", "minitorch train"},
+            {"task", o.task},
+            {"architecture", describe},
+            {"epochs", std::to_string(epochs)},
+            {split + "_accuracy", std::to_string(accuracy)}});
+}
+
 }  // namespace
 
 int run_task(TrainOptions& o) {
@@ -288,6 +298,9 @@ int run_task(TrainOptions& o) {
     if (r.eval_accuracy > best.eval_accuracy || best.epoch == 0) {
       best = r;
     }
+    if (!o.save.empty()) {  // every epoch, so a long run interrupted keeps its latest state
+      save_checkpoint(*model, o, describe, epoch, t.eval_name, r.eval_accuracy);
+    }
     if (o.quiet || (epoch % o.log_every != 0 && epoch != o.epochs)) {
       continue;
     }
@@ -337,12 +350,7 @@ int run_task(TrainOptions& o) {
     }
   }
   if (!o.save.empty()) {
-    nn::save(*model, o.save,
-             {{"producer", "minitorch train"},
-              {"task", o.task},
-              {"architecture", describe},
-              {"epochs", std::to_string(o.epochs)},
-              {test_name + "_accuracy", std::to_string(test.accuracy())}});
+    save_checkpoint(*model, o, describe, o.epochs, test_name, test.accuracy());
   }
 
   std::vector<double> epoch_seconds;
