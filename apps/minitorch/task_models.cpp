@@ -37,13 +37,20 @@ double bias_bound(const std::string& init, std::int64_t fan_in) {
   return init == "course" ? 0.05 : 1.0 / std::sqrt(static_cast<double>(fan_in));
 }
 
-// A Linear whose weight and bias are redrawn by our init from gen.
+// Each layer's weight and bias redrawn by our init from gen, in that order (the module's own
+// init draws from a scratch generator, so the draws from gen do not depend on it).
+void redraw(const nn::Parameter& weight, const nn::Parameter& bias, std::int64_t fan_in,
+            std::int64_t fan_out, Generator& gen, const TaskModelOptions& o) {
+  weight.update(uniform(weight.shape(), weight_bound(o.init, fan_in, fan_out), gen, o));
+  bias.update(uniform(bias.shape(), bias_bound(o.init, fan_in), gen, o));
+}
+
 std::shared_ptr<nn::Linear> make_linear(std::int64_t in, std::int64_t out, Generator& gen,
                                         const TaskModelOptions& o) {
+  Generator scratch(0);
   auto linear = std::make_shared<nn::Linear>(
-      in, out, nn::LinearOptions{.dtype = o.dtype, .device = o.device, .generator = &gen});
-  linear->weight().update(uniform({out, in}, weight_bound(o.init, in, out), gen, o));
-  linear->bias().update(uniform({out}, bias_bound(o.init, in), gen, o));
+      in, out, nn::LinearOptions{.dtype = o.dtype, .device = o.device, .generator = &scratch});
+  redraw(linear->weight(), linear->bias(), in, out, gen, o);
   return linear;
 }
 
@@ -53,17 +60,21 @@ SentimentCnn::SentimentCnn(Tensor embeddings, const TaskModelOptions& options, s
                            std::vector<std::int64_t> widths, double dropout)
     : embeddings_(std::move(embeddings)), widths_(std::move(widths)) {
   Generator gen(options.seed);
+  Generator scratch(0);
   const std::int64_t dim = embeddings_.size(1);
   for (std::size_t i = 0; i < widths_.size(); ++i) {
     const std::int64_t w = widths_[i];
-    // Appended, not concatenated: GCC 12's -Wrestrict misfires on "conv" + suffix + "...".
-    std::string prefix = "conv";
-    prefix.append(std::to_string(i + 1));
-    weights_.push_back(register_parameter(
-        prefix + "_weight",
-        uniform({maps, dim, w}, weight_bound(options.init, dim * w, maps * w), gen, options)));
-    biases_.push_back(register_parameter(
-        prefix + "_bias", uniform({maps}, bias_bound(options.init, dim * w), gen, options)));
+    // Appended, not concatenated: GCC 12's -Wrestrict misfires on "conv" + std::to_string(..).
+    std::string name = "conv";
+    name.append(std::to_string(i + 1));
+    auto conv =
+        register_module(name,
+                        std::make_shared<nn::Conv1d>(dim, maps, w,
+                                                     nn::Conv1dOptions{.dtype = options.dtype,
+                                                                       .device = options.device,
+                                                                       .generator = &scratch}));
+    redraw(conv->weight(), conv->bias(), dim * w, maps * w, gen, options);
+    convs_.push_back(conv);
   }
   linear_ = register_module("linear", make_linear(maps, 1, gen, options));
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(dropout, options.seed + 1));
@@ -74,7 +85,7 @@ Tensor SentimentCnn::forward(const Tensor& ids) {
   Tensor x = embedding(ids, embeddings_).permute({0, 2, 1});
   Tensor pooled;
   for (std::size_t i = 0; i < widths_.size(); ++i) {
-    Tensor maps = conv1d(x, weights_[i], biases_[i]).relu().amax(-1);  // max over time
+    Tensor maps = convs_[i]->forward(x).relu().amax(-1);  // max over time
     pooled = i == 0 ? maps : pooled + maps;
   }
   Tensor out = dropout_->forward(linear_->forward(pooled));
@@ -91,29 +102,28 @@ std::string SentimentCnn::describe() const {
   }
   return "embedding(" + std::to_string(embeddings_.size(0)) + "x" +
       std::to_string(embeddings_.size(1)) + ", frozen)-conv1d(widths " + widths + ", " +
-      std::to_string(weights_[0].size(0)) + " maps)-relu-max over time-sum-Linear(" +
+      std::to_string(convs_[0]->weight().size(0)) + " maps)-relu-max over time-sum-Linear(" +
       std::to_string(linear_->in_features()) + ",1)-dropout(" +
       std::to_string(dropout_->p()).substr(0, 4) + ")-sigmoid";
 }
 
 ImageCnn::ImageCnn(const TaskModelOptions& options, std::int64_t classes) {
   Generator gen(options.seed);
-  conv1_weight_ = register_parameter(
-      "conv1_weight", uniform({4, 1, 3, 3}, weight_bound(options.init, 9, 36), gen, options));
-  conv1_bias_ =
-      register_parameter("conv1_bias", uniform({4}, bias_bound(options.init, 9), gen, options));
-  conv2_weight_ = register_parameter(
-      "conv2_weight", uniform({8, 4, 3, 3}, weight_bound(options.init, 36, 72), gen, options));
-  conv2_bias_ =
-      register_parameter("conv2_bias", uniform({8}, bias_bound(options.init, 36), gen, options));
+  Generator scratch(0);
+  const nn::Conv2dOptions conv{
+      .padding = 1, .dtype = options.dtype, .device = options.device, .generator = &scratch};
+  conv1_ = register_module("conv1", std::make_shared<nn::Conv2d>(1, 4, 3, conv));
+  redraw(conv1_->weight(), conv1_->bias(), 9, 36, gen, options);
+  conv2_ = register_module("conv2", std::make_shared<nn::Conv2d>(4, 8, 3, conv));
+  redraw(conv2_->weight(), conv2_->bias(), 36, 72, gen, options);
   linear1_ = register_module("linear1", make_linear(392, 64, gen, options));
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(0.25, options.seed + 1));
   linear2_ = register_module("linear2", make_linear(64, classes, gen, options));
 }
 
 Tensor ImageCnn::forward(const Tensor& x) {
-  Tensor h = conv2d(x, conv1_weight_, conv1_bias_, 1, 1).relu();
-  h = conv2d(h, conv2_weight_, conv2_bias_, 1, 1).relu();
+  Tensor h = conv1_->forward(x).relu();
+  h = conv2_->forward(h).relu();
   h = avg_pool2d(h, 4).reshape({x.size(0), 392});
   h = dropout_->forward(linear1_->forward(h).relu());
   return linear2_->forward(h).log_softmax(1);

@@ -1,6 +1,7 @@
 // The course's models for the real-data tasks of `minitorch train --task ...`, each a small
-// nn::Module over the functional convolution ops (minitorch/convolution.h) and Linear. They
-// are the only place the architectures live; train_task.cpp trains whichever it is given.
+// nn::Module of Conv1d/Conv2d, Linear and Dropout (parameter names as PyTorch's state dicts:
+// "conv1.weight", "linear.bias"). They are the only place the architectures live;
+// train_task.cpp trains whichever it is given.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +38,7 @@ class SentimentCnn : public nn::Module {
  private:
   Tensor embeddings_;
   std::vector<std::int64_t> widths_;
-  std::vector<nn::Parameter> weights_;  // [maps, E, w]
-  std::vector<nn::Parameter> biases_;  // [maps]
+  std::vector<std::shared_ptr<nn::Conv1d>> convs_;  // "conv1".. : weight [maps, E, w]
   std::shared_ptr<nn::Linear> linear_;
   std::shared_ptr<nn::Dropout> dropout_;
 };
@@ -54,10 +54,8 @@ class ImageCnn : public nn::Module {
   std::string describe() const;
 
  private:
-  nn::Parameter conv1_weight_;
-  nn::Parameter conv1_bias_;
-  nn::Parameter conv2_weight_;
-  nn::Parameter conv2_bias_;
+  std::shared_ptr<nn::Conv2d> conv1_;
+  std::shared_ptr<nn::Conv2d> conv2_;
   std::shared_ptr<nn::Linear> linear1_;
   std::shared_ptr<nn::Dropout> dropout_;
   std::shared_ptr<nn::Linear> linear2_;
