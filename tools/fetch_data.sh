@@ -121,8 +121,22 @@ build_mnist() {
   gunzip "$1"/*.gz
 }
 
+# apt_download PACKAGE=VERSION: `apt-get download`, after one `apt-get update` when the package
+# lists do not know it yet (a fresh container has none; updating needs root or sudo).
+apt_download() {
+  if apt-get download "$1"; then
+    return 0
+  fi
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  fi
+  echo "fetch_data: apt-get update, then retrying $1"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get download "$1"
+}
+
 build_fashion_mnist() {
-  download "$fashion_deb" "$fashion_sha" apt-get download dataset-fashion-mnist=0.0~git20200523.55506a9-1
+  download "$fashion_deb" "$fashion_sha" apt_download dataset-fashion-mnist=0.0~git20200523.55506a9-1
   dpkg-deb -x "$downloads/$fashion_deb" "$1/deb"
   mv "$1"/deb/usr/share/datasets/fashion-mnist/*-ubyte.gz "$1"/
   rm -rf "$1/deb"
