@@ -247,10 +247,10 @@ int run_task(TrainOptions& o) {
   const double setup_seconds = now_seconds() - start;
   if (!o.json && !o.quiet) {
     std::printf(
-        "%s: %s\nmodel %s (%lld parameters), %s lr %g, batch %lld, %lld epochs, %s, "
+        "%s: %s\nmodel %s (%lld parameters, %s init), %s lr %g, batch %lld, %lld epochs, %s, "
         "%s, seed %llu\n",
         o.task.c_str(), t.summary.c_str(), describe.c_str(),
-        static_cast<long long>(model->num_parameters()), o.optimizer.c_str(), o.lr,
+        static_cast<long long>(model->num_parameters()), o.init.c_str(), o.optimizer.c_str(), o.lr,
         static_cast<long long>(o.batch), static_cast<long long>(o.epochs), o.backend.c_str(),
         o.dtype.c_str(), static_cast<unsigned long long>(o.seed));
     std::fflush(stdout);
