@@ -8,6 +8,11 @@
 #include "minitorch/error.h"
 
 namespace minitorch::data {
+namespace {
+
+constexpr std::int64_t kMaxSide = 4096;
+
+}  // namespace
 
 ImageDataset::ImageDataset(IdxArray images, IdxArray labels, std::int64_t classes,
                            const std::string& source)
@@ -21,6 +26,15 @@ ImageDataset::ImageDataset(IdxArray images, IdxArray labels, std::int64_t classe
                     " images need labels [" + std::to_string(images.shape[0]) + "] (got " +
                     std::to_string(labels.shape.size()) + " dims, first " +
                     (labels.shape.size() > 0 ? std::to_string(labels.shape[0]) : "none") + ")");
+  }
+  // An image side past 4096 is no image these readers are for; refusing it also keeps an
+  // empty file with absurd sides from sizing any buffer (a fuzz finding).
+  const std::int64_t height = images.shape[1];
+  const std::int64_t width = images.shape[2];
+  if (height < 1 || height > kMaxSide || width < 1 || width > kMaxSide) {
+    throw DataError("ImageDataset: " + source + ": image size " + std::to_string(height) + "x" +
+                    std::to_string(width) + " is outside 1.." + std::to_string(kMaxSide) +
+                    " per side");
   }
   auto bad = std::find_if(labels.values.begin(), labels.values.end(),
                           [classes](std::uint8_t label) { return label >= classes; });

@@ -108,6 +108,10 @@ TEST(ImageDataset, MismatchedOrBadFilesRaiseDataError) {
   write_file(root / "mnist/t10k-images-idx3-ubyte", idx_bytes({2, 2}, {1, 2, 3, 4}));
   expect_error<DataError>([&] { load_image_dataset("mnist", "test", root.string()); },
                           {"images must be [N, H, W]"});
+  write_file(root / "mnist/t10k-images-idx3-ubyte", idx_bytes({0, 50463041, 536870912}, {}));
+  write_file(root / "mnist/t10k-labels-idx1-ubyte", idx_bytes({0}, {}));
+  expect_error<DataError>([&] { load_image_dataset("mnist", "test", root.string()); },
+                          {"image size 50463041x536870912 is outside 1..4096"});
   write_file(root / "mnist/t10k-images-idx3-ubyte", {0, 0, 8});
   expect_error<DataError>([&] { load_image_dataset("mnist", "test", root.string()); },
                           {"t10k-images-idx3-ubyte", "truncated"});

@@ -15,7 +15,7 @@ namespace minitorch::data {
 class ImageDataset : public Dataset {
  public:
   /// images [N, H, W] and labels [N] (each < classes). DataError naming source when the
-  /// shapes or a label do not fit.
+  /// shapes or a label do not fit, or a side is outside 1..4096.
   ImageDataset(IdxArray images, IdxArray labels, std::int64_t classes, const std::string& source);
 
   std::int64_t size() const override { return size_; }
