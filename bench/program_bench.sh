@@ -16,7 +16,7 @@ rounds="${ROUNDS:-3}"
     echo "## round $round"
     for rows in program composed; do
       "$bin" bench ops --sizes 16M --dtype float32 --threads 1,2 --cases "$rows" --budget 0.5 |
-        grep -E '^(program|composed)|^  add 16M'
+        grep -E '^(program|composed)|^  add 16M|paired'
     done
     "$python" bench/python/program_peers.py 1,2
   done

@@ -67,7 +67,9 @@ fi
 export NCCL_NVLS_ENABLE="${NCCL_NVLS_ENABLE:-0}"
 
 start=$SECONDS
-targets=(cuda_test mt_gpu_bench minitorch_cli)
+# cuda_test: the backend and the CUDA op table; the others are suites with CUDA cases.
+extra_tests=(cuda_program_jit_test cuda_index_test arg_ops_test)
+targets=(cuda_test mt_gpu_bench minitorch_cli "${extra_tests[@]}")
 if cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \
   "-DCMAKE_CUDA_ARCHITECTURES=$arch" "${gtest_args[@]}" "${nccl_args[@]}" \
@@ -97,6 +99,18 @@ if want tests && grep -q "no CUDA device" "$out/gpu_tests.txt"; then
   status=1
   note "tests: skipped with 'no CUDA device' on a GPU machine"
 fi
+
+for extra in "${extra_tests[@]}"; do
+  want tests || break
+  start=$SECONDS
+  if "$build/bin/$extra" --gtest_color=no > "$out/gpu_$extra.txt" 2>&1; then
+    note "$extra: $(grep -E '^\[  PASSED  \]' "$out/gpu_$extra.txt" | head -1) in $((SECONDS - start)) s"
+  else
+    status=1
+    grep -E '^\[  FAILED  \]|Failure|error' "$out/gpu_$extra.txt" | head -30
+    note "$extra: FAILED (see gpu_$extra.txt)"
+  fi
+done
 
 # The nccl process group in one process (a world of 1); absent when the build found no NCCL.
 if want tests && [[ " ${targets[*]} " == *" nccl_test "* ]]; then

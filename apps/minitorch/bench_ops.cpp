@@ -249,6 +249,41 @@ BenchRow measure(const Case& c, std::int64_t size, DType dtype, int threads,
   return row;
 }
 
+// Note [Paired ratios]: this machine's memory bandwidth drifts by up to 2x over seconds
+// (other tenants), so a row's median and the STREAM median taken a second later can disagree
+// by more than the effect measured. A program row is therefore also timed in pairs: one call,
+// then one STREAM call of the same bytes, kPairs times; the ratio of each pair (STREAM time /
+// call time) shares the moment's bandwidth, and the median of the pair ratios is reported.
+std::pair<std::string, std::string> paired_ratio(const Case& c, const BenchRow& row,
+                                                 StreamBench& stream, std::int64_t size,
+                                                 DType dtype, int threads) {
+  constexpr int kPairs = 21;
+  std::function<Tensor()> call = c.make(size, dtype);
+  TimingPolicy once;
+  once.min_reps = 1;
+  once.max_reps = 1;
+  once.budget_s = 0;
+  once.warmup = 0;
+  std::vector<double> ratios;
+  for (int k = 0; k < kPairs + 1; ++k) {
+    std::int64_t call_ns = 0;
+    for (const ProfileRecord& rec : profiled_call(call)) {
+      call_ns += rec.duration_ns;
+    }
+    const double stream_ns = stream.run(c.stream, dtype, row.elements, once).median_ns;
+    if (k > 0) {  // the first pair warms both up
+      ratios.push_back(stream_ns / static_cast<double>(call_ns));
+    }
+  }
+  std::sort(ratios.begin(), ratios.end());
+  char text[160];
+  std::snprintf(text, sizeof text, "median %.3f, min %.3f, max %.3f over %d pairs",
+                ratios[kPairs / 2], ratios.front(), ratios.back(), kPairs);
+  return {"paired ratio to STREAM " + std::string(to_string(c.stream)) + ": " + c.name + " " +
+              std::string(to_string(dtype)) + " " + std::to_string(threads) + " thr",
+          text};
+}
+
 std::string today() {
   std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -321,6 +356,9 @@ int bench_ops(const std::vector<std::string>& args) {
           }
           row.stream_gb_per_s = stream_cache[key];
           row.stream_threads = stream.threads_for(row.elements);
+          if (c.group == "program") {
+            run.info.emplace_back(paired_ratio(c, row, stream, size, dtype, threads));
+          }
           std::fprintf(stderr, "  %-24s %-7s %5s  %d thr  %8.2f GB/s\n", row.name.c_str(),
                        row.dtype.c_str(), size_label(size).c_str(), threads, row.gb_per_s());
           run.rows.push_back(row);

@@ -85,6 +85,9 @@ enum class CudaMatmulOrder : std::uint8_t { Grouped, Rows };
 /// MINITORCH_CUDA_MATMUL_ORDER (default Grouped).
 CudaMatmulOrder cuda_matmul_order();
 
+/// MINITORCH_CUDA_JIT: whether CUDA elementwise programs are compiled by NVRTC (default true;
+/// false: the interpreter kernel). See Note [CUDA program compiler].
+bool cuda_jit();
 /// MINITORCH_TEST_SEED: the seed of the random test cases (default 20261121).
 std::uint64_t test_seed();
 /// MINITORCH_CUDA_CASES: random CUDA test cases per primitive and dtype (default 1000).

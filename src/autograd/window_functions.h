@@ -1,6 +1,7 @@
-// The two primitives convolution and pooling are built from (Note [Convolution by unfold] in
-// src/tensor/tensor_convolution.cpp): unfold, a strided view of overlapping windows, and a
-// constant pad. Both are layout work only; every backend runs them through copy and add.
+// What convolution and pooling are built from (Note [Convolution by unfold] in
+// src/tensor/tensor_convolution.cpp): unfold, a strided view of overlapping windows; im2col,
+// the convolution's window matrix with its col2im backward; and a constant pad. All are layout
+// work only; every backend runs them through fill, copy and add.
 #pragma once
 
 #include <vector>

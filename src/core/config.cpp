@@ -112,6 +112,13 @@ constexpr std::array kSpecs{
          0,
          {"grouped", "rows"},
          "grouped"},
+    Spec{{"MINITORCH_CUDA_JIT", "cuda", "0 or 1", "1",
+          "compile elementwise programs to their own kernels with NVRTC (0: interpret them)"},
+         Kind::Flag,
+         0,
+         0,
+         {},
+         "1"},
     Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
           "where tools/fetch_data.sh puts the real datasets and their readers look"},
          Kind::Text},
@@ -377,6 +384,8 @@ std::optional<int> rank() { return small_integer<index_of("MINITORCH_RANK")>(); 
 std::optional<int> local_rank() { return small_integer<index_of("MINITORCH_LOCAL_RANK")>(); }
 
 std::string nccl_id_file() { return text<index_of("MINITORCH_NCCL_ID_FILE")>(); }
+
+bool cuda_jit() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_JIT")>()); }
 
 CudaMatmulOrder cuda_matmul_order() {
   return static_cast<CudaMatmulOrder>(*integer<index_of("MINITORCH_CUDA_MATMUL_ORDER")>());

@@ -32,7 +32,9 @@ template <class T>
 using NodeFn = void (*)(OpCode, const T* const*, const std::int64_t*, T*, std::int64_t);
 
 template <class T>
-using ProgramFn = void (*)(const Program&, const T* const*, const std::int64_t*, T*, std::int64_t);
+using ProgramFn = typename Kernels<T>::ProgramKernel;
+template <class T>
+using OpFn = typename Kernels<T>::OpKernel;
 
 template <class T>
 constexpr std::int64_t kChunk = kChunkBytes / static_cast<std::int64_t>(sizeof(T));
@@ -45,6 +47,33 @@ T* scratch() {
     buffer = std::make_unique<T[]>(static_cast<std::size_t>(kMaxValues * kChunk<T>));
   }
   return buffer.get();
+}
+
+// Whether op's SIMD form (if any) gives the descriptor's bits (ulps32 0): then the
+// descriptor may run on a layout where other layouts run the form.
+bool is_exact(OpCode op) {
+  return dispatch_op(op, [](auto d) { return decltype(d)::ulps32 == 0; });
+}
+
+// Kernels::op_kernel's entries for any inner strides: the descriptor lane by lane.
+template <class T>
+OpFn<T> strided_op_kernel(OpCode op) {
+  static constexpr auto table = op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
+  return table[static_cast<std::size_t>(op)];
+}
+
+// The active SIMD level's kernels; int64 programs (no SIMD table) run the descriptors lane by
+// lane.
+template <class T>
+const Kernels<T>& kernels_of() {
+  if constexpr (std::is_floating_point_v<T>) {
+    return active_kernels().get<T>();
+  } else {
+    static const Kernels<T> scalar{&node_scalar<T>, &strided_op_kernel<T>,
+                                   [](const Program&) -> ProgramFn<T> { return nullptr; }, nullptr,
+                                   nullptr};
+    return scalar;
+  }
 }
 
 // Ops whose elements cost more than a load and a store: smaller parallel grains pay.
@@ -66,8 +95,8 @@ template <class T>
 class ProgramRows {
  public:
   ProgramRows(const Program& p, std::span<const TensorData> inputs, TensorData& out,
-              const LoopPlan& plan, NodeFn<T> node, ProgramFn<T> program)
-      : p_(p), node_(node), inputs_(static_cast<int>(inputs.size())) {
+              const LoopPlan& plan, const Kernels<T>& kernels)
+      : p_(p), node_(kernels.node), inputs_(static_cast<int>(inputs.size())) {
     const int nd = plan.ndim;
     for (int k = 0; k < inputs_; ++k) {
       in_base_[k] = static_cast<const std::byte*>(inputs[static_cast<std::size_t>(k)].data_ptr());
@@ -84,18 +113,24 @@ class ProgramRows {
         consts_[j] = static_cast<T>(p.nodes[j].value);
       }
     }
-    single_op_ = p.single_op();
-    if (single_op_ != OpCode::Const) {
-      for (int k = 0; k < inputs_; ++k) {
-        single_op_ = in_direct_[k] ? single_op_ : OpCode::Const;
-      }
-      single_op_ = out_direct_ ? single_op_ : OpCode::Const;
-    }
+    // A one-op program reading its inputs in place: the op's kernel per run, its vector form
+    // when every inner stride is 0 or 1, else (exact ops) the descriptor over the strides (a
+    // transposed operand's tile rows).
     bool all_direct = out_direct_;
+    bool all_typed = out_direct_;
     for (int k = 0; k < inputs_; ++k) {
       all_direct = all_direct && in_direct_[k];
+      all_typed = all_typed && in_dtype_[k] == dtype_of<T>();
     }
-    program_ = all_direct && single_op_ == OpCode::Const ? program : nullptr;
+    single_op_ = all_typed ? p.single_op() : OpCode::Const;
+    if (single_op_ != OpCode::Const && !all_direct && !is_exact(single_op_)) {
+      single_op_ = OpCode::Const;  // its SIMD form (in the chunked path) gives the bits
+    }
+    if (single_op_ != OpCode::Const) {
+      single_kernel_ =
+          all_direct ? kernels.op_kernel(single_op_) : strided_op_kernel<T>(single_op_);
+    }
+    program_ = all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p) : nullptr;
   }
 
   // One run of n elements along the inner dim; offsets[k] is operand k's (0 = out).
@@ -105,7 +140,7 @@ class ProgramRows {
       for (int k = 0; k < inputs_; ++k) {
         args[k] = in_ptr(k) + offsets[k + 1];
       }
-      node_(single_op_, args, in_step_, out_ptr() + offsets[0], n);
+      single_kernel_(args, in_step_, out_ptr() + offsets[0], n);
       return;
     }
     if (program_ != nullptr) {
@@ -197,6 +232,7 @@ class ProgramRows {
   std::int64_t out_step_ = 1;
   bool out_direct_ = false;
   OpCode single_op_ = OpCode::Const;
+  OpFn<T> single_kernel_ = nullptr;  // single_op_'s kernel
   ProgramFn<T> program_ = nullptr;  // Note [Vector programs]
   T consts_[kMaxProgramNodes];  // entries of Const nodes only
 };
@@ -208,31 +244,13 @@ void run_typed(const Program& program, std::span<const TensorData> inputs, Tenso
     primitive_report() = PrimitiveReport{"contiguous", "scalar", 1};
     return;
   }
-  NodeFn<T> node = &node_scalar<T>;
-  ProgramFn<T> whole = nullptr;
-  if constexpr (std::is_floating_point_v<T>) {
-    node = active_kernels().get<T>().node;
-    whole = active_kernels().get<T>().program_kernel(program);
-  }
-  const ProgramRows<T> rows(program, inputs, out, plan, node, whole);
-  const std::int64_t min_grain = is_costly(program) ? kCostlyGrain : kCheapGrain;
-  int tile_dim = 0;
-  LoopPath path = choose_path(plan, &tile_dim);
-  const bool simd = std::is_floating_point_v<T>;
-  if (path == LoopPath::TransposeBlocked) {
-    std::int64_t units = tile_units(plan, tile_dim);
-    std::int64_t per_unit = plan.numel / units;
-    std::int64_t grain = (loop_grain(plan.numel, min_grain) + per_unit - 1) / per_unit;
-    report(path, simd, units, grain);
-    parallel_for(0, units, grain, [&](std::int64_t begin, std::int64_t end) {
-      walk_tile_rows(plan, tile_dim, begin, end, rows);
-    });
-    return;
-  }
-  std::int64_t grain = loop_grain(plan.numel, min_grain);
-  report(path, simd, plan.numel, grain);
-  parallel_for(0, plan.numel, grain,
-               [&](std::int64_t begin, std::int64_t end) { walk_rows(plan, begin, end, rows); });
+  const ProgramRows<T> rows(program, inputs, out, plan, kernels_of<T>());
+  split_elementwise(
+      plan, is_costly(program) ? kCostlyGrain : kCheapGrain, std::is_floating_point_v<T>,
+      [&](int tile_dim, std::int64_t begin, std::int64_t end) {
+        walk_tile_rows(plan, tile_dim, begin, end, rows);
+      },
+      [&](LoopPath, std::int64_t begin, std::int64_t end) { walk_rows(plan, begin, end, rows); });
 }
 
 }  // namespace

@@ -40,6 +40,11 @@ struct Kernels {
   /// One program node over a row: out[i] = op(args[0][i * steps[0]], ...) for i < n;
   /// steps are 0 or 1; op is not Const. Ops without a SIMD form run scalar::node_scalar.
   void (*node)(OpCode op, const T* const* args, const std::int64_t* steps, T* out, std::int64_t n);
+  /// node with op fixed at compile time (op is not Const): a row costs no op dispatch, which
+  /// small broadcast ops (one call per row) notice.
+  using OpKernel = void (*)(const T* const* args, const std::int64_t* steps, T* out,
+                            std::int64_t n);
+  OpKernel (*op_kernel)(OpCode op);
   /// The kernel that runs all of p per vector of lanes (Note [Vector programs] in
   /// simd_kernels.h) when every node has a vector form, else nullptr (always, for scalar).
   using ProgramKernel = void (*)(const Program& p, const T* const* in, const std::int64_t* steps,

@@ -76,8 +76,15 @@ typename Kernels<T>::ProgramKernel no_program_kernel(const Program&) {
 }
 
 template <class T>
+typename Kernels<T>::OpKernel scalar_op_kernel(OpCode op) {
+  static constexpr auto table = op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
+  return table[static_cast<std::size_t>(op)];
+}
+
+template <class T>
 Kernels<T> scalar_kernels_for() {
-  return {&node_scalar<T>, &no_program_kernel<T>, &reduce_block_scalar<T>, &reduce_rows_scalar<T>};
+  return {&node_scalar<T>, &scalar_op_kernel<T>, &no_program_kernel<T>, &reduce_block_scalar<T>,
+          &reduce_rows_scalar<T>};
 }
 
 // MINITORCH_SIMD lowers the level (never raises it above the CPU's).

@@ -77,15 +77,26 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
   const int nd = plan.ndim;
   const int ops = plan.operands;
   std::int64_t index[kMaxDims];
-  std::int64_t offsets[kMaxOperands] = {};
   std::int64_t rest = begin;
   for (int d = nd - 1; d >= 0; --d) {
     index[d] = rest % plan.shape[d];
     rest /= plan.shape[d];
-    for (int k = 0; k < ops; ++k) {
-      offsets[k] += index[d] * plan.strides[k][d];
-    }
   }
+  // Offsets, and the strides transposed to [dim][operand]: the loops over operands below then
+  // read contiguous memory. Over plan.strides[k][d], GCC vectorises them by gathering two
+  // strides through the stack, and reloading two 8-byte stores as one 16-byte load stalls
+  // store forwarding: on every row, 40% of a small broadcast op's time.
+  std::int64_t offsets[kMaxOperands];
+  std::int64_t step[kMaxDims][kMaxOperands];
+  for (int k = 0; k < ops; ++k) {
+    std::int64_t o = 0;
+    for (int d = 0; d < nd; ++d) {
+      o += index[d] * plan.strides[k][d];
+      step[d][k] = plan.strides[k][d];
+    }
+    offsets[k] = o;
+  }
+  const std::int64_t* inner_stride = step[nd - 1];
   const std::int64_t inner = plan.inner();
   std::int64_t pos = begin;
   while (pos < end) {
@@ -95,24 +106,23 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
     index[nd - 1] += n;
     if (index[nd - 1] < inner) {
       for (int k = 0; k < ops; ++k) {
-        offsets[k] += n * plan.strides[k][nd - 1];
+        offsets[k] += n * inner_stride[k];
       }
       continue;
     }
     // Carry: back to the start of the inner dim, then step the odometer.
-    for (int k = 0; k < ops; ++k) {
-      offsets[k] += (n - inner) * plan.strides[k][nd - 1];
-    }
     index[nd - 1] = 0;
+    for (int k = 0; k < ops; ++k) {
+      offsets[k] += (n - inner) * inner_stride[k];
+    }
     for (int d = nd - 2; d >= 0; --d) {
+      const bool carry = ++index[d] == plan.shape[d];
+      const std::int64_t times = carry ? 1 - plan.shape[d] : 1;
       for (int k = 0; k < ops; ++k) {
-        offsets[k] += plan.strides[k][d];
+        offsets[k] += times * step[d][k];
       }
-      if (++index[d] < plan.shape[d]) {
+      if (!carry) {
         break;
-      }
-      for (int k = 0; k < ops; ++k) {
-        offsets[k] -= plan.shape[d] * plan.strides[k][d];
       }
       index[d] = 0;
     }

@@ -3,8 +3,11 @@
 // the int64 programs' only path. Bitwise equal to the reference backend.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "minitorch/elementwise_ops.h"
 
@@ -38,5 +41,20 @@ void node_scalar(OpCode op, const T* const* args, const std::int64_t* steps, T* 
     }
   });
 }
+
+/// Row::template run<op> for every op, indexed by OpCode: a kernel table's op_kernel entries
+/// (Row::run<op>(args, steps, out, n) runs node op over a row with op a constant).
+template <class Row, std::size_t... I>
+constexpr auto op_kernels(std::index_sequence<I...>) {
+  return std::array{&Row::template run<static_cast<OpCode>(I)>...};
+}
+
+template <class T>
+struct ScalarRow {
+  template <OpCode kOp>
+  static void run(const T* const* args, const std::int64_t* steps, T* out, std::int64_t n) {
+    node_scalar<T>(kOp, args, steps, out, n);
+  }
+};
 
 }  // namespace minitorch::cpu

@@ -5,6 +5,7 @@
 // lane. Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "backends/cpu/kernels.h"
@@ -44,81 +45,6 @@ bool map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64
   return true;
 }
 
-// out[i] = f(in[i * step]) with a scalar f (libm); lanes buy nothing here.
-template <class T, class F>
-bool map_each(F f, const T* in, std::int64_t step, T* out, std::int64_t n) {
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[i] = f(in[i * step]);
-  }
-  return true;
-}
-
-inline float sigmoid_scalar(float x) {
-  if (x >= 0.0f) {
-    return 1.0f / (1.0f + __builtin_expf(-x));
-  }
-  float e = __builtin_expf(x);
-  return e / (1.0f + e);
-}
-inline double sigmoid_scalar(double x) {
-  if (x >= 0.0) {
-    return 1.0 / (1.0 + __builtin_exp(-x));
-  }
-  double e = __builtin_exp(x);
-  return e / (1.0 + e);
-}
-
-// A unary op's vector form; false when it has none (the caller runs node_scalar).
-template <class V>
-bool map_kernel(OpCode op, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
-  using T = Elem<V>;
-  switch (op) {
-    case OpCode::Neg:
-      return map_vec<V>([](V x) { return vneg(x); }, in, step, out, n);
-    case OpCode::Relu:
-      return map_vec<V>(
-          [](V x) {
-            V zero = V::set1(T(0));
-            return select(cmp<_CMP_LE_OQ>(x, zero), zero, x);
-          },
-          in, step, out, n);
-    case OpCode::Inv:
-      return map_vec<V>([](V x) { return V::set1(T(1)) / x; }, in, step, out, n);
-    case OpCode::Abs:
-      return map_vec<V>([](V x) { return vabs(x); }, in, step, out, n);
-    case OpCode::Sqrt:  // IEEE square root: correctly rounded, bitwise std::sqrt
-      return map_vec<V>([](V x) { return vsqrt(x); }, in, step, out, n);
-    case OpCode::Floor:  // rounding to an integer is exact: bitwise std::floor
-      return map_vec<V>([](V x) { return vfloor(x); }, in, step, out, n);
-    case OpCode::Exp:
-      if constexpr (sizeof(T) == 4) {
-        return map_vec<V>([](V x) { return vexp(x); }, in, step, out, n);
-      } else {
-        return map_each([](T x) { return __builtin_exp(x); }, in, step, out, n);
-      }
-    case OpCode::Log:
-      if constexpr (sizeof(T) == 4) {
-        return map_vec<V>([](V x) { return vlog(x); }, in, step, out, n);
-      } else {
-        return map_each([](T x) { return __builtin_log(x); }, in, step, out, n);
-      }
-    case OpCode::Tanh:
-      if constexpr (sizeof(T) == 4) {
-        return map_vec<V>([](V x) { return vtanh(x); }, in, step, out, n);
-      } else {
-        return map_each([](T x) { return __builtin_tanh(x); }, in, step, out, n);
-      }
-    case OpCode::Sigmoid:
-      if constexpr (sizeof(T) == 4) {
-        return map_vec<V>([](V x) { return vsigmoid(x); }, in, step, out, n);
-      } else {
-        return map_each([](T x) { return sigmoid_scalar(x); }, in, step, out, n);
-      }
-    default:
-      return false;
-  }
-}
-
 template <class V>
 V load_step(const Elem<V>* p, std::int64_t step, std::int64_t i) {
   return step == 0 ? V::set1(*p) : V::load(p + i);
@@ -143,82 +69,24 @@ bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::
   return true;
 }
 
-template <class V, int kPredicate>
-bool zip_compare(const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
-                 Elem<V>* out, std::int64_t n) {
-  using T = Elem<V>;
-  return zip_vec<V>(
-      [](V x, V y) { return select(cmp<kPredicate>(x, y), V::set1(T(1)), V::set1(T(0))); }, a,
-      a_step, b, b_step, out, n);
-}
+// ---- vector forms, single ops and whole programs ----------------------------------------
 
-// A binary op's vector form; false when it has none (the caller runs node_scalar).
-template <class V>
-bool zip_kernel(OpCode op, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b,
-                std::int64_t b_step, Elem<V>* out, std::int64_t n) {
-  switch (op) {
-    case OpCode::Add:
-      return zip_vec<V>([](V x, V y) { return x + y; }, a, a_step, b, b_step, out, n);
-    case OpCode::Sub:
-      return zip_vec<V>([](V x, V y) { return x - y; }, a, a_step, b, b_step, out, n);
-    case OpCode::Mul:
-      return zip_vec<V>([](V x, V y) { return x * y; }, a, a_step, b, b_step, out, n);
-    case OpCode::Div:
-      return zip_vec<V>([](V x, V y) { return x / y; }, a, a_step, b, b_step, out, n);
-    case OpCode::Minimum:  // the descriptor's selects, in its order: bitwise
-      return zip_vec<V>(
-          [](V x, V y) {
-            V m = select(cmp<_CMP_LT_OQ>(y, x), y, x);
-            m = select(cmp<_CMP_UNORD_Q>(y, y), y, m);
-            return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
-          },
-          a, a_step, b, b_step, out, n);
-    case OpCode::Maximum:
-      return zip_vec<V>(
-          [](V x, V y) {
-            V m = select(cmp<_CMP_GT_OQ>(y, x), y, x);
-            m = select(cmp<_CMP_UNORD_Q>(y, y), y, m);
-            return select(cmp<_CMP_UNORD_Q>(x, x), x, m);
-          },
-          a, a_step, b, b_step, out, n);
-    case OpCode::Lt:
-      return zip_compare<V, _CMP_LT_OQ>(a, a_step, b, b_step, out, n);
-    case OpCode::Gt:
-      return zip_compare<V, _CMP_GT_OQ>(a, a_step, b, b_step, out, n);
-    case OpCode::Le:
-      return zip_compare<V, _CMP_LE_OQ>(a, a_step, b, b_step, out, n);
-    case OpCode::Ge:
-      return zip_compare<V, _CMP_GE_OQ>(a, a_step, b, b_step, out, n);
-    case OpCode::Eq:
-      return zip_compare<V, _CMP_EQ_OQ>(a, a_step, b, b_step, out, n);
-    default:
-      return false;
-  }
-}
-
-// Note [SIMD forms]: an op's optional vector form is its case in map_kernel / zip_kernel;
-// every other op runs its descriptor lane by lane (node_scalar), bitwise the reference.
-template <class V>
-void node_kernel(OpCode op, const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
-                 std::int64_t n) {
-  const int arity = arity_of(op);
-  if (arity == 1 && map_kernel<V>(op, args[0], steps[0], out, n)) {
-    return;
-  }
-  if (arity == 2 && zip_kernel<V>(op, args[0], steps[0], args[1], steps[1], out, n)) {
-    return;
-  }
-  node_scalar<Elem<V>>(op, args, steps, out, n);
-}
-
-// ---- whole programs in registers (Note [Vector programs]) -----------------------------------
-
-// Note [Vector programs]: a program whose every node has a vector form below runs one vector
-// of lanes at a time through all its nodes, intermediates in registers (an array the compiler
-// keeps on the stack, in L1 at worst), so loading the inputs, computing and storing the
-// output overlap the way they do in a single-op kernel; node-by-node chunks (cpu_program.cpp)
-// serialize them. The forms are the ones map_kernel / zip_kernel use, so both paths give the
-// same bits.
+// Note [SIMD forms]: an op's optional vector form is its case in with_vector_form (one list,
+// used by single-op rows and by whole programs alike); every other op, and float64's
+// transcendentals, run the descriptor lane by lane (node_scalar), bitwise the reference.
+// Arithmetic, comparisons, sqrt, floor, minimum and maximum are single IEEE operations or the
+// descriptor's selects in its order: bitwise equal. exp, log, tanh and sigmoid on float32 are
+// within their descriptor's ulps32.
+//
+// Note [Vector programs]: a program whose every node has a vector form runs a block of
+// kProgramBlock vectors at a time through all its nodes, intermediates in registers (an
+// array the compiler keeps on the stack, in L1 at worst), so loading the inputs, computing
+// and storing the output overlap the way they do in a single-op kernel; node-by-node chunks
+// (cpu_program.cpp) serialize them. One switch per node and block, not per vector: on a
+// four-op function of 16M floats with 2 threads, one vector per dispatch reached 0.86-0.87
+// of STREAM add and blocks of four 1.0-1.1 in back-to-back runs (paired ratios, Note [Paired
+// ratios] in bench_ops.cpp; this host's bandwidth drifts: the same binary later gave 0.81-0.84,
+// blocks of eight no better). The inputs are prefetched (kPrefetchBytes).
 template <class V>
 constexpr bool has_vector_form(OpCode op) {
   switch (op) {
@@ -226,10 +94,14 @@ constexpr bool has_vector_form(OpCode op) {
     case OpCode::Relu:
     case OpCode::Inv:
     case OpCode::Abs:
+    case OpCode::Sqrt:
+    case OpCode::Floor:
     case OpCode::Add:
     case OpCode::Sub:
     case OpCode::Mul:
     case OpCode::Div:
+    case OpCode::Minimum:
+    case OpCode::Maximum:
     case OpCode::Lt:
     case OpCode::Gt:
     case OpCode::Le:
@@ -247,57 +119,107 @@ constexpr bool has_vector_form(OpCode op) {
   }
 }
 
-template <class V>
-V vector_node(OpCode op, V a, V b) {
+template <class V, int kPredicate>
+V compare(V a, V b) {
   using T = Elem<V>;
-  const V one = V::set1(T(1));
-  const V zero = V::set1(T(0));
+  return select(cmp<kPredicate>(a, b), V::set1(T(1)), V::set1(T(0)));
+}
+
+// Calls fn(f) with f(V a, V b) -> V, op's vector form (b unused by unary ops); op must have
+// one (has_vector_form). One switch per call, outside whatever loop fn runs f in.
+template <class V, class Fn>
+void with_vector_form(OpCode op, Fn&& fn) {
+  using T = Elem<V>;
   switch (op) {
     case OpCode::Neg:
-      return vneg(a);
-    case OpCode::Relu:
-      return select(cmp<_CMP_LE_OQ>(a, zero), zero, a);
+      return fn([](V a, V) { return vneg(a); });
+    case OpCode::Relu:  // `x <= 0 ? 0 : x`: NaN propagates
+      return fn([](V a, V) { return select(cmp<_CMP_LE_OQ>(a, V::set1(T(0))), V::set1(T(0)), a); });
     case OpCode::Inv:
-      return one / a;
+      return fn([](V a, V) { return V::set1(T(1)) / a; });
     case OpCode::Abs:
-      return vabs(a);
+      return fn([](V a, V) { return vabs(a); });
+    case OpCode::Sqrt:  // IEEE square root: correctly rounded, bitwise std::sqrt
+      return fn([](V a, V) { return vsqrt(a); });
+    case OpCode::Floor:  // rounding to an integer is exact: bitwise std::floor
+      return fn([](V a, V) { return vfloor(a); });
     case OpCode::Add:
-      return a + b;
+      return fn([](V a, V b) { return a + b; });
     case OpCode::Sub:
-      return a - b;
+      return fn([](V a, V b) { return a - b; });
     case OpCode::Mul:
-      return a * b;
+      return fn([](V a, V b) { return a * b; });
     case OpCode::Div:
-      return a / b;
+      return fn([](V a, V b) { return a / b; });
+    case OpCode::Minimum:  // the descriptor's selects, in its order
+      return fn([](V a, V b) {
+        V m = select(cmp<_CMP_LT_OQ>(b, a), b, a);
+        m = select(cmp<_CMP_UNORD_Q>(b, b), b, m);
+        return select(cmp<_CMP_UNORD_Q>(a, a), a, m);
+      });
+    case OpCode::Maximum:
+      return fn([](V a, V b) {
+        V m = select(cmp<_CMP_GT_OQ>(b, a), b, a);
+        m = select(cmp<_CMP_UNORD_Q>(b, b), b, m);
+        return select(cmp<_CMP_UNORD_Q>(a, a), a, m);
+      });
     case OpCode::Lt:
-      return select(cmp<_CMP_LT_OQ>(a, b), one, zero);
+      return fn(compare<V, _CMP_LT_OQ>);
     case OpCode::Gt:
-      return select(cmp<_CMP_GT_OQ>(a, b), one, zero);
+      return fn(compare<V, _CMP_GT_OQ>);
     case OpCode::Le:
-      return select(cmp<_CMP_LE_OQ>(a, b), one, zero);
+      return fn(compare<V, _CMP_LE_OQ>);
     case OpCode::Ge:
-      return select(cmp<_CMP_GE_OQ>(a, b), one, zero);
+      return fn(compare<V, _CMP_GE_OQ>);
     case OpCode::Eq:
-      return select(cmp<_CMP_EQ_OQ>(a, b), one, zero);
+      return fn(compare<V, _CMP_EQ_OQ>);
     default:
       break;
   }
   if constexpr (sizeof(T) == 4) {
     switch (op) {
       case OpCode::Exp:
-        return vexp(a);
+        return fn([](V a, V) { return vexp(a); });
       case OpCode::Log:
-        return vlog(a);
+        return fn([](V a, V) { return vlog(a); });
       case OpCode::Tanh:
-        return vtanh(a);
+        return fn([](V a, V) { return vtanh(a); });
       case OpCode::Sigmoid:
-        return vsigmoid(a);
+        return fn([](V a, V) { return vsigmoid(a); });
       default:
         break;
     }
   }
-  return a;
 }
+
+// One program node over a row (Kernels::node): the vector form when op has one.
+template <class V>
+[[gnu::always_inline]] inline void node_kernel(OpCode op, const Elem<V>* const* args,
+                                               const std::int64_t* steps, Elem<V>* out,
+                                               std::int64_t n) {
+  if (!has_vector_form<V>(op)) {
+    node_scalar<Elem<V>>(op, args, steps, out, n);
+    return;
+  }
+  with_vector_form<V>(op, [&](auto f) {
+    if (arity_of(op) == 1) {
+      map_vec<V>([&](V x) { return f(x, x); }, args[0], steps[0], out, n);
+    } else {
+      zip_vec<V>(f, args[0], steps[0], args[1], steps[1], out, n);
+    }
+  });
+}
+
+// How far ahead of its loads a vector program prefetches its inputs. The hardware
+// prefetchers alone left a four-op program at 0.84-0.88 (1 thread) and 0.75-0.84 (2 threads)
+// of STREAM add, paired; 2 KiB ahead gave 0.90-0.92 and 0.87-0.91 (4 KiB and 8 KiB: no
+// better than none), three interleaved rounds (bench/results/program_2026-12-07_session7_cpu.txt).
+inline constexpr std::int64_t kPrefetchBytes = 2048;
+
+// Vectors per node dispatch: a block of kProgramBlock vectors goes through each node before
+// the next node, so one switch serves several vectors and their loads overlap.
+
+inline constexpr int kProgramBlock = 4;
 
 // out[i] = p(in[0][i * steps[0]], ...) for i < n, steps 0 or 1; every node has a vector form.
 template <class V>
@@ -305,56 +227,98 @@ void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64
                     Elem<V>* out, std::int64_t n) {
   using T = Elem<V>;
   constexpr std::int64_t kL = V::kLanes;
-  V vals[kMaxProgramInputs + kMaxProgramNodes];
+  constexpr int kB = kProgramBlock;
+  constexpr std::int64_t kAhead = kPrefetchBytes / static_cast<std::int64_t>(sizeof(T));
+  V vals[kMaxProgramInputs + kMaxProgramNodes][kB];
   for (int j = 0; j < p.size; ++j) {
     if (p.nodes[j].op == OpCode::Const) {
-      vals[p.inputs + j] = V::set1(static_cast<T>(p.nodes[j].value));
+      for (int b = 0; b < kB; ++b) {
+        vals[p.inputs + j][b] = V::set1(static_cast<T>(p.nodes[j].value));
+      }
     }
   }
   for (int k = 0; k < p.inputs; ++k) {
     if (steps[k] == 0) {
-      vals[k] = V::set1(*in[k]);
+      for (int b = 0; b < kB; ++b) {
+        vals[k][b] = V::set1(*in[k]);
+      }
     }
   }
-  auto run_nodes = [&] {
+  // The nodes over the first `count` vectors of the block.
+  auto run_nodes = [&](int count) {
     for (int j = 0; j < p.size; ++j) {
       const ProgramNode& node = p.nodes[j];
-      if (node.op != OpCode::Const) {
-        vals[p.inputs + j] = vector_node<V>(node.op, vals[node.args[0]], vals[node.args[1]]);
+      if (node.op == OpCode::Const) {
+        continue;
       }
+      const V* x = vals[node.args[0]];
+      const V* y = vals[node.args[1]];
+      V* r = vals[p.inputs + j];
+      with_vector_form<V>(node.op, [&](auto f) {
+        if (count == kB) {
+          for (int b = 0; b < kB; ++b) {
+            r[b] = f(x[b], y[b]);
+          }
+        } else {
+          r[0] = f(x[0], y[0]);
+        }
+      });
     }
   };
+  // count < kL lanes from element i, through the block's first vector.
+  auto run_partial = [&](std::int64_t i, std::int64_t count) {
+    for (int k = 0; k < p.inputs; ++k) {
+      if (steps[k] != 0) {
+        vals[k][0] = V::load_partial(in[k] + i, count);
+      }
+    }
+    run_nodes(1);
+    vals[p.output][0].store_partial(out + i, count);
+  };
   std::int64_t i = 0;
-  for (; i + kL <= n; i += kL) {
+  for (; i + kB * kL <= n; i += kB * kL) {
     for (int k = 0; k < p.inputs; ++k) {
       if (steps[k] != 0) {
-        vals[k] = V::load(in[k] + i);
+        for (int b = 0; b < kB; ++b) {
+          __builtin_prefetch(in[k] + i + b * kL + kAhead);
+          vals[k][b] = V::load(in[k] + i + b * kL);
+        }
       }
     }
-    run_nodes();
-    vals[p.output].store(out + i);
+    run_nodes(kB);
+    for (int b = 0; b < kB; ++b) {
+      vals[p.output][b].store(out + i + b * kL);
+    }
   }
-  if (i < n) {
-    for (int k = 0; k < p.inputs; ++k) {
-      if (steps[k] != 0) {
-        vals[k] = V::load_partial(in[k] + i, n - i);
-      }
-    }
-    run_nodes();
-    vals[p.output].store_partial(out + i, n - i);
+  for (; i < n; i += kL) {
+    run_partial(i, std::min(kL, n - i));
   }
 }
 
 // The vector program kernel when every node of p has a vector form, else nullptr.
 template <class V>
-auto program_kernel_for(const Program& p) -> void (*)(const Program&, const Elem<V>* const*,
-                                                      const std::int64_t*, Elem<V>*, std::int64_t) {
+auto program_kernel_for(const Program& p) -> typename Kernels<Elem<V>>::ProgramKernel {
   for (int j = 0; j < p.size; ++j) {
     if (!has_vector_form<V>(p.nodes[j].op)) {
       return nullptr;
     }
   }
   return &program_kernel<V>;
+}
+
+template <class V>
+struct VectorRow {
+  template <OpCode kOp>
+  static void run(const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
+                  std::int64_t n) {
+    node_kernel<V>(kOp, args, steps, out, n);
+  }
+};
+
+template <class V>
+typename Kernels<Elem<V>>::OpKernel op_kernel_for(OpCode op) {
+  static constexpr auto table = op_kernels<VectorRow<V>>(std::make_index_sequence<kOpCount>{});
+  return table[static_cast<std::size_t>(op)];
 }
 
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------
@@ -519,7 +483,8 @@ void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride,
 
 template <class V>
 Kernels<Elem<V>> kernels_for() {
-  return {&node_kernel<V>, &program_kernel_for<V>, &reduce_block_kernel<V>, &reduce_rows_kernel<V>};
+  return {&node_kernel<V>, &op_kernel_for<V>, &program_kernel_for<V>, &reduce_block_kernel<V>,
+          &reduce_rows_kernel<V>};
 }
 
 }  // namespace

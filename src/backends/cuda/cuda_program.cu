@@ -3,7 +3,8 @@
 // Note [CUDA programs]: a one-op program over at most two inputs in the compute dtype runs the
 // tuned elementwise paths of cuda_elementwise.cuh (16-byte vectors, shared-memory tiles for a
 // transposed operand), with the op's descriptor as the functor; so does add(in0, mul(in1, c)),
-// the optimisers' update. Every other program runs program_kernel, a generic interpreter:
+// the optimisers' update. Every other program runs its own compiled kernel (Note [CUDA
+// program compiler], program_jit.cpp); without NVRTC, program_kernel, a generic interpreter:
 // one thread per output element (grid-stride), operand offsets from the output's index (no
 // division when every operand is contiguous or a scalar), each input converted to the compute
 // dtype on load, the nodes evaluated in order by eval_program (the same code as the reference
@@ -16,6 +17,7 @@
 #include <span>
 
 #include "backends/cuda/cuda_elementwise.cuh"
+#include "backends/cuda/program_jit.h"
 #include "backends/program_eval.h"
 
 namespace minitorch::cuda {
@@ -216,7 +218,8 @@ void launch_program(const Program& program, DType compute, std::span<const Tenso
     primitive_report() = PrimitiveReport{"cuda_empty", "cuda", 0};
     return;
   }
-  if (run_tuned(program, compute, inputs, out, context)) {
+  if (run_tuned(program, compute, inputs, out, context) ||
+      launch_compiled_program(program, compute, inputs, out, context)) {
     return;
   }
   switch (compute) {
