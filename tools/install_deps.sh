@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what minitorch-cpp needs to build and test on Debian 12 (bookworm), if missing:
 # CMake >= 3.25, Ninja, GCC (with its sanitizer runtimes), GoogleTest, git, Open MPI (the mpi
-# process group and its multi-process tests, docs/distributed.md), Python 3 with venv and its
-# headers (the Python package, docs/python.md); with --test also Python's safetensors and
-# numpy from PyPI, for the checkpoint interop test.
+# process group and its multi-process tests, docs/distributed.md), Python 3 with pip, venv and
+# its headers (the Python package, docs/python.md; tools/fetch_data.sh, docs/data.md); with
+# --test also Python's safetensors and numpy from PyPI, for the checkpoint interop test.
 #
 # usage: bash tools/install_deps.sh [--test]
 # Idempotent and silent when everything is already there; runs `apt-get update` only when
@@ -38,11 +38,15 @@ need_command git git
 if ! have_gtest; then
   missing+=(libgtest-dev)
 fi
-# Python: venv (with ensurepip) for the package's test environment, Python.h to build it.
+# Python: venv (with ensurepip) for the package's test environment and fetch_data.sh's
+# throwaway venv, pip, and Python.h to build the package.
 need_command python3 python3
 if command -v python3 >/dev/null 2>&1; then
   if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
+  fi
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    missing+=(python3-pip)
   fi
   if ! python3 -c 'import os, sysconfig
 raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
@@ -50,7 +54,7 @@ raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"
     missing+=(python3-dev)
   fi
 else
-  missing+=(python3-venv python3-dev)
+  missing+=(python3-venv python3-pip python3-dev)
 fi
 # Open MPI: mpirun to launch the dist tests, mpi.h and the libraries for MT_MPI=AUTO.
 need_command mpirun openmpi-bin

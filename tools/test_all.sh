@@ -2,7 +2,8 @@
 # The test command: for each preset, configure, build (2 jobs) and run CTest; stop at the
 # first failure. Presets: release, python (the Python package built into a venv under build/
 # and its pytest suite: tools/test_python.sh), asan (+ubsan), tsan, then the fuzz targets
-# (clang, ASan + UBSan, 60 s each: tools/fuzz.sh) by default; name some to run a subset.
+# (clang, ASan + UBSan, 60 s each: tools/fuzz.sh) by default; name some to run a subset. The
+# real datasets are fetched first (tools/fetch_data.sh; cached, so only the first run downloads).
 #
 # usage: bash tools/test_all.sh [preset...]      e.g. bash tools/test_all.sh release fuzz
 set -euo pipefail
@@ -22,6 +23,9 @@ for preset in "${presets[@]}"; do
 done
 
 bash tools/install_deps.sh --test
+# The real datasets for the smoke tests (train_task_smoke_*): fetched once into
+# $MINITORCH_DATA (default ~/.cache/minitorch), verified, then reused (docs/data.md).
+bash tools/fetch_data.sh
 
 # Never more than 2 build jobs, whatever the caller's environment says.
 export CMAKE_BUILD_PARALLEL_LEVEL=2

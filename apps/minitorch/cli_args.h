@@ -71,6 +71,12 @@ class ArgParser {
 
 /// `minitorch train`'s settings; the defaults are the course's.
 struct TrainOptions {
+  /// "points" (the course's 2-D datasets and MLP), "sentiment", "mnist" or "fashion-mnist"
+  /// (real data and the course's convolutional models: train_task.cpp, docs/data.md).
+  std::string task = "points";
+  bool course = false;  ///< real-data tasks: the course's data sizes
+  std::int64_t train_examples = 0;  ///< real-data tasks: use the first N training examples (0: all)
+  std::int64_t eval_examples = 0;  ///< real-data tasks: evaluate on the first N (0: all)
   std::string dataset = "xor";
   std::int64_t points = 50;
   std::int64_t hidden = 100;

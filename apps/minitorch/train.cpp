@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "train_support.h"
+#include "train_task.h"
 
 namespace minitorch::cli {
 
@@ -70,6 +71,13 @@ int train(const std::vector<std::string>& args) {
   int exit_code = 0;
   if (!parse_options(args, options, &exit_code)) {
     return exit_code;
+  }
+  if (options.task != "points") {
+    if (dist::launched_by_mpi()) {
+      throw UsageError("train: --task " + options.task +
+                       " runs in one process; start it without mpirun");
+    }
+    return run_task(options);
   }
   if (dist::launched_by_mpi() && (options.bench || options.epochs == 0)) {
     throw UsageError(std::string("train: ") + (options.bench ? "--bench" : "--epochs 0") +

@@ -126,7 +126,7 @@ void contour(std::ostringstream& svg, const std::vector<double>& p, double x0, d
 }
 
 void boundary_panel(std::ostringstream& svg, Trainer& trainer) {
-  const data::Dataset& d = trainer.dataset();
+  const data::PointDataset& d = trainer.dataset();
   double lo = 0.0;
   double hi = 1.0;
   for (double v : d.x) {

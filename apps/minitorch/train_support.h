@@ -69,7 +69,7 @@ class Trainer {
     return data_parallel_ ? &data_parallel_->last_step() : nullptr;
   }
 
-  const data::Dataset& dataset() const { return dataset_; }
+  const data::PointDataset& dataset() const { return dataset_; }
   Mlp& model() { return *model_; }
   bool logits() const { return logits_; }
 
@@ -78,7 +78,7 @@ class Trainer {
   Device device_;
   DType dtype_;
   bool logits_;
-  data::Dataset dataset_;
+  data::PointDataset dataset_;
   std::shared_ptr<Mlp> model_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   std::unique_ptr<data::Batches> batches_;

@@ -27,7 +27,7 @@ std::string_view to_string(Source source);
 /// One row of the table.
 struct Variable {
   std::string_view name;  ///< "MINITORCH_NUM_THREADS"
-  std::string_view area;  ///< who reads it: "cpu", "profiler", "dist", "cuda" or "tests"
+  std::string_view area;  ///< who reads it: cpu, profiler, dist, cuda, data or tests
   std::string_view allowed;  ///< e.g. "an integer in 1..1024"
   std::string_view default_value;  ///< a value ("1") or what happens when unset
   std::string_view meaning;  ///< what it does
@@ -65,6 +65,8 @@ bool huge_pages();
 bool profile();
 /// MINITORCH_PROFILE_TRACE: where the whole-run profile writes a Chrome trace; "" for none.
 std::string profile_trace();
+/// MINITORCH_DATA: the datasets' directory (tools/fetch_data.sh); default $HOME/.cache/minitorch.
+std::string data_dir();
 /// MINITORCH_PROFILE_MAX_RECORDS: profile records kept in memory (default 200000).
 std::int64_t profile_max_records();
 /// MINITORCH_DIST_TIMEOUT: how long a collective waits for its peers; nullopt: the group's

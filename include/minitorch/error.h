@@ -52,6 +52,14 @@ class ConfigError : public ValueError {
   using ValueError::ValueError;
 };
 
+/// A dataset file that is missing, unreadable, truncated or malformed; the message names the
+/// file and what is wrong, and for a missing dataset the command that fetches it
+/// (minitorch/data/, docs/data.md).
+class DataError : public ValueError {
+ public:
+  using ValueError::ValueError;
+};
+
 /// An allocation the machine or device cannot satisfy (the request is valid, the memory is
 /// not there). Nothing was written, and later ops still work.
 class OutOfMemoryError : public Error {

@@ -119,6 +119,9 @@ constexpr std::array kSpecs{
          0,
          {},
          "1"},
+    Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
+          "where tools/fetch_data.sh puts the real datasets and their readers look"},
+         Kind::Text},
     Spec{{"MINITORCH_TEST_SEED", "tests", "an integer in 0..9223372036854775807", "20261121",
           "seed of the random test cases"},
          Kind::Integer,
@@ -354,6 +357,15 @@ bool huge_pages() { return std::get<bool>(value_of<index_of("MINITORCH_HUGEPAGES
 bool profile() { return std::get<bool>(value_of<index_of("MINITORCH_PROFILE")>()); }
 
 std::string profile_trace() { return text<index_of("MINITORCH_PROFILE_TRACE")>(); }
+
+std::string data_dir() {
+  std::string dir = text<index_of("MINITORCH_DATA")>();
+  if (!dir.empty()) {
+    return dir;
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.cache/minitorch";
+}
 
 std::int64_t profile_max_records() { return *integer<index_of("MINITORCH_PROFILE_MAX_RECORDS")>(); }
 

@@ -12,7 +12,7 @@
 
 namespace minitorch::data {
 
-Batches::Batches(const Dataset& data, std::int64_t batch_size, std::uint64_t seed,
+Batches::Batches(const PointDataset& data, std::int64_t batch_size, std::uint64_t seed,
                  TensorOptions options, bool shuffle)
     : data_(&data),
       batch_size_(batch_size),

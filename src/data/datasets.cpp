@@ -1,6 +1,7 @@
 // The course's datasets (minitorch/datasets.py), point for point: x1 then x2 drawn per point.
 #include "minitorch/data/datasets.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -22,11 +23,11 @@ void check_points(const std::string& name, std::int64_t n, std::int64_t least) {
   }
 }
 
-Dataset labelled(const std::string& name, std::int64_t n, std::uint64_t seed,
-                 const std::function<bool(double, double)>& rule) {
+PointDataset labelled(const std::string& name, std::int64_t n, std::uint64_t seed,
+                      const std::function<bool(double, double)>& rule) {
   check_points(name, n, 1);
   Generator gen(seed);
-  Dataset d;
+  PointDataset d;
   d.name = name;
   d.x.reserve(static_cast<std::size_t>(2 * n));
   d.y.reserve(static_cast<std::size_t>(n));
@@ -42,35 +43,41 @@ Dataset labelled(const std::string& name, std::int64_t n, std::uint64_t seed,
 
 }  // namespace
 
-Tensor Dataset::x_tensor(TensorOptions options) const {
+double PointDataset::get(std::int64_t i, std::span<double> out) const {
+  const auto row = static_cast<std::size_t>(i * features);
+  std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(row), features, out.begin());
+  return y[static_cast<std::size_t>(i)];
+}
+
+Tensor PointDataset::x_tensor(TensorOptions options) const {
   Tensor t = from_vector(x, {size(), features}, {.dtype = options.dtype});
   return options.device.is_cpu() ? t : t.to(options.device);
 }
 
-Tensor Dataset::y_tensor(TensorOptions options) const {
+Tensor PointDataset::y_tensor(TensorOptions options) const {
   Tensor t = from_vector(y, {size()}, {.dtype = options.dtype});
   return options.device.is_cpu() ? t : t.to(options.device);
 }
 
-Dataset make_simple(std::int64_t n, std::uint64_t seed) {
+PointDataset make_simple(std::int64_t n, std::uint64_t seed) {
   return labelled("simple", n, seed, [](double x1, double) { return x1 < 0.5; });
 }
 
-Dataset make_diag(std::int64_t n, std::uint64_t seed) {
+PointDataset make_diag(std::int64_t n, std::uint64_t seed) {
   return labelled("diag", n, seed, [](double x1, double x2) { return x1 + x2 < 0.5; });
 }
 
-Dataset make_split(std::int64_t n, std::uint64_t seed) {
+PointDataset make_split(std::int64_t n, std::uint64_t seed) {
   return labelled("split", n, seed, [](double x1, double) { return x1 < 0.2 || x1 > 0.8; });
 }
 
-Dataset make_xor(std::int64_t n, std::uint64_t seed) {
+PointDataset make_xor(std::int64_t n, std::uint64_t seed) {
   return labelled("xor", n, seed, [](double x1, double x2) {
     return (x1 < 0.5 && x2 > 0.5) || (x1 > 0.5 && x2 < 0.5);
   });
 }
 
-Dataset make_circle(std::int64_t n, std::uint64_t seed) {
+PointDataset make_circle(std::int64_t n, std::uint64_t seed) {
   return labelled("circle", n, seed, [](double x1, double x2) {
     double a = x1 - 0.5;
     double b = x2 - 0.5;
@@ -78,12 +85,12 @@ Dataset make_circle(std::int64_t n, std::uint64_t seed) {
   });
 }
 
-Dataset make_spiral(std::int64_t n, std::uint64_t /*seed*/) {
+PointDataset make_spiral(std::int64_t n, std::uint64_t /*seed*/) {
   check_points("spiral", n, 2);
   const std::int64_t half = n / 2;
   auto fx = [](double t) { return t * std::cos(t) / 20.0; };
   auto fy = [](double t) { return t * std::sin(t) / 20.0; };
-  Dataset d;
+  PointDataset d;
   d.name = "spiral";
   for (std::int64_t i = 5; i < 5 + half; ++i) {
     double t = 10.0 * (static_cast<double>(i) / static_cast<double>(half));
@@ -104,7 +111,7 @@ std::vector<std::string> dataset_names() {
   return {"simple", "diag", "split", "xor", "circle", "spiral"};
 }
 
-Dataset make_dataset(const std::string& name, std::int64_t n, std::uint64_t seed) {
+PointDataset make_dataset(const std::string& name, std::int64_t n, std::uint64_t seed) {
   if (name == "simple") {
     return make_simple(n, seed);
   }

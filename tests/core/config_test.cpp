@@ -206,7 +206,7 @@ TEST(Config, TableHasOneWellFormedRowPerVariable) {
     for (std::string_view field : {v.area, v.allowed, v.default_value, v.meaning}) {
       EXPECT_FALSE(field.empty()) << v.name;
     }
-    const std::set<std::string_view> areas{"cpu", "profiler", "dist", "cuda", "tests"};
+    const std::set<std::string_view> areas{"cpu", "profiler", "dist", "cuda", "data", "tests"};
     EXPECT_TRUE(areas.contains(v.area)) << v.name << ": " << v.area;
   }
   EXPECT_GE(names.size(), 16u);

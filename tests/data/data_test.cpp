@@ -22,7 +22,7 @@ TEST(Datasets, LabelsFollowTheCourseRules) {
        [](double a, double b) { return (a - 0.5) * (a - 0.5) + (b - 0.5) * (b - 0.5) > 0.1; }},
   };
   for (const auto& [name, rule] : rules) {
-    Dataset d = make_dataset(name, 200, 3);
+    PointDataset d = make_dataset(name, 200, 3);
     ASSERT_EQ(d.size(), 200) << name;
     int ones = 0;
     for (std::int64_t i = 0; i < d.size(); ++i) {
@@ -46,7 +46,7 @@ TEST(Datasets, SeedsRepeatAndDiffer) {
 }
 
 TEST(Datasets, SpiralHasTwoArmsOfHalfEach) {
-  Dataset d = make_spiral(50);
+  PointDataset d = make_spiral(50);
   ASSERT_EQ(d.size(), 50);
   EXPECT_EQ(std::count(d.y.begin(), d.y.end(), 0.0), 25);
   EXPECT_EQ(d.y.front(), 0.0);
@@ -60,7 +60,7 @@ TEST(Datasets, SpiralHasTwoArmsOfHalfEach) {
 }
 
 TEST(Datasets, Tensors) {
-  Dataset d = make_simple(7, 0);
+  PointDataset d = make_simple(7, 0);
   Tensor x = d.x_tensor({.dtype = kFloat64});
   EXPECT_EQ(x.shape(), Shape({7, 2}));
   EXPECT_EQ(x.to_vector(), d.x);
@@ -69,7 +69,7 @@ TEST(Datasets, Tensors) {
 }
 
 TEST(Batches, EveryPointOncePerEpochInAFreshOrder) {
-  Dataset d = make_xor(23, 4);
+  PointDataset d = make_xor(23, 4);
   Batches batches(d, 5, /*seed=*/9, {.dtype = kFloat64});
   EXPECT_EQ(batches.size(), 5);
   std::vector<std::vector<double>> orders;

@@ -24,7 +24,7 @@ std::vector<double> train_steps(int steps, std::int64_t hidden, std::int64_t poi
                       std::make_shared<nn::Linear>(hidden, hidden, linear),
                       std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(hidden, 1, linear),
                       std::make_shared<nn::Sigmoid>()});
-  data::Dataset d = data::make_xor(points, 0);
+  data::PointDataset d = data::make_xor(points, 0);
   data::Batches batches(d, 10, 2);
   optim::SGD sgd(net.parameters(), {.lr = 0.05});
   std::vector<double> losses;

@@ -1,4 +1,4 @@
-// Shuffled mini-batches over a Dataset: each epoch draws a new order from a seeded
+// Shuffled mini-batches over a PointDataset: each epoch draws a new order from a seeded
 // Generator (Fisher-Yates), so a seed fixes the whole training run.
 #pragma once
 
@@ -12,7 +12,7 @@
 namespace minitorch::data {
 
 struct Batch {
-  Tensor x;  ///< [B, features]
+  Tensor x;  ///< [B, features] (DataLoader: [B, ...the example shape])
   Tensor y;  ///< [B]
 };
 
@@ -20,7 +20,7 @@ class Batches {
  public:
   /// batch_size >= 1 (Error otherwise); the last batch of an epoch may be smaller.
   /// Tensors are made with options' dtype and device (requires_grad is ignored).
-  Batches(const Dataset& data, std::int64_t batch_size, std::uint64_t seed,
+  Batches(const PointDataset& data, std::int64_t batch_size, std::uint64_t seed,
           TensorOptions options = {}, bool shuffle = true);
 
   /// The next epoch's batches, in a fresh order when shuffling.
@@ -29,7 +29,7 @@ class Batches {
   std::int64_t size() const;
 
  private:
-  const Dataset* data_;
+  const PointDataset* data_;
   std::int64_t batch_size_;
   Generator generator_;
   TensorOptions options_;
