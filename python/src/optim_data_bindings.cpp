@@ -51,19 +51,20 @@ void bind_optim(nb::module_& m) {
 
 void bind_data(nb::module_& m) {
   nb::module_ d = m.def_submodule("_data", "C++ parts of minitorch.data");
-  nb::class_<data::Dataset>(d, "Dataset")
-      .def_ro("name", &data::Dataset::name)
-      .def_ro("features", &data::Dataset::features)
-      .def("__len__", &data::Dataset::size)
+  // The 2-D course datasets (data::PointDataset), Dataset in Python as before the interface.
+  nb::class_<data::PointDataset>(d, "Dataset")
+      .def_ro("name", &data::PointDataset::name)
+      .def_ro("features", &data::PointDataset::features)
+      .def("__len__", &data::PointDataset::size)
       .def(
           "x_tensor",
-          [](const data::Dataset& ds, nb::handle dtype) {
+          [](const data::PointDataset& ds, nb::handle dtype) {
             return ds.x_tensor({.dtype = to_dtype_or(dtype, kFloat32)});
           },
           nb::arg("dtype") = nb::none())
       .def(
           "y_tensor",
-          [](const data::Dataset& ds, nb::handle dtype) {
+          [](const data::PointDataset& ds, nb::handle dtype) {
             return ds.y_tensor({.dtype = to_dtype_or(dtype, kFloat32)});
           },
           nb::arg("dtype") = nb::none());
@@ -72,7 +73,7 @@ void bind_data(nb::module_& m) {
   nb::class_<data::Batches>(d, "Batches")
       .def(
           "__init__",
-          [](data::Batches* self, const data::Dataset& ds, std::int64_t batch_size,
+          [](data::Batches* self, const data::PointDataset& ds, std::int64_t batch_size,
              std::uint64_t seed, nb::handle dtype, bool shuffle) {
             new (self) data::Batches(ds, batch_size, seed, {.dtype = to_dtype_or(dtype, kFloat32)},
                                      shuffle);
