@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A short GPU check for a small device budget: builds only cuda_test, the NVRTC program
+# compiler's test and mt_gpu_bench (sm_90 SASS only), runs them, and writes logs to $OUT
+# (else bench/results/). tools/gpu_check.sh is the full check.
+# usage: bash tools/gpu_quick.sh
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out="${OUT:-bench/results}"
+build="${BUILD_DIR:-build/gpu-quick}"
+mkdir -p "$out"
+export NVIDIA_TF32_OVERRIDE=0
+nvidia-smi --query-gpu=name,driver_version --format=csv > "$out/gpu_quick_device.txt" 2>&1 || true
+gtest_args=()
+if [[ -d .deps/gtest ]] && ! compgen -G '/usr/lib*/*/cmake/GTest/GTestConfig.cmake' >/dev/null; then
+  gtest_args=(-DCMAKE_PREFIX_PATH="$PWD/.deps/gtest")
+fi
+start=$SECONDS
+if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON -DMT_MPI=OFF \
+  -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON -DMT_CUDA_ARCHITECTURES=90-real \
+  -DCMAKE_CUDA_ARCHITECTURES=90-real "${gtest_args[@]}" &&
+  cmake --build "$build" -j "$(nproc)" --target cuda_test cuda_program_jit_test mt_gpu_bench; } \
+  > "$out/gpu_quick_build.log" 2>&1; then
+  tail -30 "$out/gpu_quick_build.log"
+  echo "gpu_quick: build failed"
+  exit 1
+fi
+echo "== build: $((SECONDS - start)) s"
+status=0
+for t in cuda_program_jit_test cuda_test; do
+  start=$SECONDS
+  timeout 200 "$build/bin/$t" --gtest_color=no > "$out/gpu_quick_$t.txt" 2>&1 || status=1
+  echo "== $t: $(grep -E '^\[  (PASSED|FAILED)  \]' "$out/gpu_quick_$t.txt" | head -3 | tr '\n' ' ') in $((SECONDS - start)) s"
+  grep -E '^\[  FAILED  \]' "$out/gpu_quick_$t.txt" | head -20
+done
+timeout 150 "$build/bin/mt_gpu_bench" > "$out/gpu_quick_bench.txt" 2>&1 || status=1
+grep -iE "program|composed|copy|latency" "$out/gpu_quick_bench.txt" | head -30
+exit $status
