@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "svg_text.h"
 #include "train_support.h"
 
 namespace minitorch::cli::train_detail {
@@ -35,27 +36,9 @@ std::string color(double p) {
   return buf;
 }
 
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
+using svg::fmt;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using svg::escape;
 
 void loss_panel(std::ostringstream& svg, const std::vector<double>& losses) {
   svg << "<text x='" << kLossX << "' y='" << kTop - 10

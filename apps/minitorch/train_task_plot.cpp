@@ -6,32 +6,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "svg_text.h"
 #include "train_task.h"
 
 namespace minitorch::cli::train_detail {
 namespace {
 
-std::string fmt(double v, const char* format = "%.2f") {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using svg::fmt;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using svg::escape;
 
 void write_text_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

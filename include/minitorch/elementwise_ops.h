@@ -84,13 +84,10 @@ enum class OpCode : std::uint8_t {
       Const,
 };
 inline constexpr int kOpCount = static_cast<int>(OpCode::Const);
-
 std::string_view to_string(OpCode op);
 
 namespace op {
-
 // ---- unary ---------------------------------------------------------------------------------
-
 struct Neg {
   static constexpr std::string_view name = "neg";
   static constexpr int arity = 1;
