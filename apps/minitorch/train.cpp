@@ -13,17 +13,6 @@ using namespace train_detail;
 
 namespace {
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 // `--load FILE --epochs 0`: the stored model's loss and accuracy on the dataset, measured
 // once; no optimiser step, no epoch range, no timing (there is nothing to time).
 int evaluate(TrainOptions& options) {

@@ -136,4 +136,17 @@ void write_svg(const std::string& path, Trainer& trainer, const std::vector<doub
 /// `minitorch train --bench`.
 int run_bench(const TrainOptions& options);
 
+/// s as a JSON string literal (quotes and backslashes escaped; the CLI's texts have no
+/// control characters).
+inline std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace minitorch::cli::train_detail

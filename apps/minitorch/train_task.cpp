@@ -184,17 +184,6 @@ std::string percent(double fraction) {
   return buf;
 }
 
-std::string json_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 // "--plot X.svg" names a prefix X: X_curves.svg, X_confusion.svg, X_samples.svg.
 std::string plot_prefix(const TrainOptions& o) {
   if (o.plot.empty()) {
@@ -310,9 +299,10 @@ int run_task(TrainOptions& o) {
           "\"train_accuracy\":%.9g,\"eval_split\":%s,\"eval_loss\":%.9g,"
           "\"eval_correct\":%lld,\"eval_total\":%lld,\"eval_accuracy\":%.9g,"
           "\"seconds\":%.9g}\n",
-          json_text(o.task).c_str(), static_cast<long long>(epoch), r.train_loss, r.train_accuracy,
-          json_text(t.eval_name).c_str(), r.eval_loss, static_cast<long long>(last_eval.correct),
-          static_cast<long long>(last_eval.total), r.eval_accuracy, seconds);
+          json_string(o.task).c_str(), static_cast<long long>(epoch), r.train_loss,
+          r.train_accuracy, json_string(t.eval_name).c_str(), r.eval_loss,
+          static_cast<long long>(last_eval.correct), static_cast<long long>(last_eval.total),
+          r.eval_accuracy, seconds);
     } else {
       std::printf("epoch %3lld  train loss %.4f acc %s  %s loss %.4f acc %s (%lld/%lld)  %.2f s\n",
                   static_cast<long long>(epoch), r.train_loss, percent(r.train_accuracy).c_str(),
@@ -361,7 +351,7 @@ int run_task(TrainOptions& o) {
   if (o.json) {
     std::string files;
     for (const std::string& p : pictures) {
-      files += (files.empty() ? "" : ",") + json_text(p);
+      files += (files.empty() ? "" : ",") + json_string(p);
     }
     std::printf(
         "{\"event\":\"summary\",\"task\":%s,\"course\":%s,\"train_examples\":%lld,"
@@ -370,13 +360,13 @@ int run_task(TrainOptions& o) {
         "\"test_split\":%s,\"test_correct\":%lld,\"test_total\":%lld,"
         "\"test_accuracy\":%.9g,\"seconds_per_epoch_median\":%.9g,"
         "\"setup_seconds\":%.9g,\"plots\":[%s],\"saved\":%s}\n",
-        json_text(o.task).c_str(), o.course ? "true" : "false",
+        json_string(o.task).c_str(), o.course ? "true" : "false",
         static_cast<long long>(t.train->size()), static_cast<long long>(o.epochs),
-        static_cast<long long>(o.batch), o.lr, json_text(o.optimizer).c_str(),
-        json_text(o.backend).c_str(), static_cast<unsigned long long>(o.seed),
-        static_cast<long long>(best.epoch), best.eval_accuracy, json_text(test_name).c_str(),
+        static_cast<long long>(o.batch), o.lr, json_string(o.optimizer).c_str(),
+        json_string(o.backend).c_str(), static_cast<unsigned long long>(o.seed),
+        static_cast<long long>(best.epoch), best.eval_accuracy, json_string(test_name).c_str(),
         static_cast<long long>(test.correct), static_cast<long long>(test.total), test.accuracy(),
-        per_epoch, setup_seconds, files.c_str(), json_text(o.save).c_str());
+        per_epoch, setup_seconds, files.c_str(), json_string(o.save).c_str());
     return 0;
   }
   std::printf("\n%s %s on %s (%s)\n", o.epochs > 0 ? "trained" : "evaluated", describe.c_str(),
