@@ -29,29 +29,45 @@ void copy_typed(const TensorData& in, TensorData& out) {
   const In* src = static_cast<const In*>(in.data_ptr());
   Out* dst = static_cast<Out*>(out.data_ptr());
   const std::int64_t in_step = plan.inner_stride(1);
-  run_elementwise(
+  // A run of n output elements at stride 1 from input elements at in_step: every path's rows
+  // are such runs (the TransposeBlocked path's at the input's stride, the others' at 0 or 1).
+  auto row = [&](const std::int64_t* o, std::int64_t n) {
+    const In* s = src + o[1];
+    Out* d = dst + o[0];
+    if constexpr (std::is_same_v<In, Out>) {
+      if (in_step == 1) {
+        std::memcpy(d, s, static_cast<std::size_t>(n) * sizeof(Out));
+        return;
+      }
+    }
+    if (in_step == 0) {
+      Out v = cast_value<Out>(*s);
+      for (std::int64_t i = 0; i < n; ++i) {
+        d[i] = v;
+      }
+    } else {
+      for (std::int64_t i = 0; i < n; ++i) {
+        d[i] = cast_value<Out>(s[i * in_step]);
+      }
+    }
+  };
+  split_elementwise(
       plan, kCheapGrain, false,
-      [&](const std::int64_t* o, std::int64_t n) {
-        const In* s = src + o[1];
-        Out* d = dst + o[0];
-        if constexpr (std::is_same_v<In, Out>) {
-          if (in_step == 1) {
-            std::memcpy(d, s, static_cast<std::size_t>(n) * sizeof(Out));
-            return;
-          }
-        }
-        if (in_step == 0) {
-          Out v = cast_value<Out>(*s);
-          for (std::int64_t i = 0; i < n; ++i) {
-            d[i] = v;
-          }
-        } else {
-          for (std::int64_t i = 0; i < n; ++i) {
-            d[i] = cast_value<Out>(s[i]);
-          }
-        }
+      [&](int tile_dim, std::int64_t begin, std::int64_t end) {
+        walk_tile_rows(plan, tile_dim, begin, end, row);
       },
-      [&](const std::int64_t* o) { dst[o[0]] = cast_value<Out>(src[o[1]]); });
+      [&](LoopPath path, std::int64_t begin, std::int64_t end) {
+        if (path != LoopPath::Odometer) {
+          walk_rows(plan, begin, end, row);
+          return;
+        }
+        walk_rows(plan, begin, end, [&](const std::int64_t* o, std::int64_t n) {
+          const std::int64_t out_step = plan.inner_stride(0);
+          for (std::int64_t i = 0; i < n; ++i) {
+            dst[o[0] + i * out_step] = cast_value<Out>(src[o[1] + i * in_step]);
+          }
+        });
+      });
 }
 
 template <class T>

@@ -180,16 +180,19 @@ template <class ElemFn>
 void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
                 ElemFn&& elem) {
   const int ops = plan.operands;
+  std::int64_t step[kMaxOperands] = {};
+  for (int k = 0; k < ops; ++k) {
+    step[k] = plan.strides[k][plan.ndim - 1];
+  }
   walk_tile_rows(plan, tile_dim, begin, end, [&](const std::int64_t* start, std::int64_t n) {
+    // Each element's offsets are written afresh from the row start, never updated in place:
+    // an in-place += on the array elem() reads made every element wait on a store-forward.
     std::int64_t offsets[kMaxOperands];
-    for (int k = 0; k < ops; ++k) {
-      offsets[k] = start[k];
-    }
     for (std::int64_t i = 0; i < n; ++i) {
-      elem(static_cast<const std::int64_t*>(offsets));
       for (int k = 0; k < ops; ++k) {
-        offsets[k] += plan.strides[k][plan.ndim - 1];
+        offsets[k] = start[k] + i * step[k];
       }
+      elem(static_cast<const std::int64_t*>(offsets));
     }
   });
 }
