@@ -86,6 +86,10 @@ struct TrainOptions {
   std::string optimizer = "sgd";
   double momentum = 0.0;
   double weight_decay = 0.0;
+  double dropout = 0.5;
+  std::string embeddings =
+      "tuned";  ///< sentiment on full data: "tuned" trains the GloVe table  ///< --task sentiment
+                ///< on full data: dropout on the pooled features
   std::string backend;  ///< "" picks cpu when registered, else reference
   int threads = 0;  ///< 0 keeps the library's default
   std::uint64_t seed = 0;

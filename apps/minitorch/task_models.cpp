@@ -57,8 +57,14 @@ std::shared_ptr<nn::Linear> make_linear(std::int64_t in, std::int64_t out, Gener
 }  // namespace
 
 SentimentCnn::SentimentCnn(Tensor embeddings, const TaskModelOptions& options, std::int64_t maps,
-                           std::vector<std::int64_t> widths, double dropout)
-    : embeddings_(std::move(embeddings)), widths_(std::move(widths)) {
+                           std::vector<std::int64_t> widths, double dropout, bool features_dropout,
+                           bool tune_embeddings)
+    : embeddings_(std::move(embeddings)),
+      widths_(std::move(widths)),
+      features_dropout_(features_dropout) {
+  if (tune_embeddings) {
+    embeddings_ = register_parameter("embedding", embeddings_.clone());
+  }
   Generator gen(options.seed);
   Generator scratch(0);
   const std::int64_t dim = embeddings_.size(1);
@@ -88,7 +94,8 @@ Tensor SentimentCnn::forward(const Tensor& ids) {
     Tensor maps = convs_[i]->forward(x).relu().amax(-1);  // max over time
     pooled = i == 0 ? maps : pooled + maps;
   }
-  Tensor out = dropout_->forward(linear_->forward(pooled));
+  Tensor out = features_dropout_ ? linear_->forward(dropout_->forward(pooled))
+                                 : dropout_->forward(linear_->forward(pooled));
   return out.sigmoid().reshape({ids.size(0)});
 }
 
@@ -100,11 +107,13 @@ std::string SentimentCnn::describe() const {
     }
     widths.append(std::to_string(w));
   }
-  return "embedding(" + std::to_string(embeddings_.size(0)) + "x" +
-      std::to_string(embeddings_.size(1)) + ", frozen)-conv1d(widths " + widths + ", " +
-      std::to_string(convs_[0]->weight().size(0)) + " maps)-relu-max over time-sum-Linear(" +
-      std::to_string(linear_->in_features()) + ",1)-dropout(" +
-      std::to_string(dropout_->p()).substr(0, 4) + ")-sigmoid";
+  std::string head = "embedding(" + std::to_string(embeddings_.size(0)) + "x" +
+      std::to_string(embeddings_.size(1)) + (embeddings_.requires_grad() ? ", tuned" : ", frozen") +
+      ")-conv1d(widths " + widths + ", " + std::to_string(convs_[0]->weight().size(0)) +
+      " maps)-relu-max over time-sum-";
+  std::string linear = "Linear(" + std::to_string(linear_->in_features()) + ",1)";
+  std::string dropout = "dropout(" + std::to_string(dropout_->p()).substr(0, 4) + ")";
+  return head + (features_dropout_ ? dropout + "-" + linear : linear + "-" + dropout) + "-sigmoid";
 }
 
 ImageCnn::ImageCnn(const TaskModelOptions& options, std::int64_t classes) {

@@ -25,11 +25,15 @@ struct TaskModelOptions {
 /// Kim's CNN as the course builds it: ids [B, L] -> frozen embeddings [B, L, E] -> permute to
 /// [B, E, L] -> for each width w in {3, 4, 5}: conv1d(E -> 100 maps, w) -> relu -> max over
 /// time [B, 100]; the three summed -> Linear(100, 1) -> dropout(0.25) -> sigmoid -> [B].
+/// With features_dropout, dropout acts on the summed features before the Linear instead, as
+/// in Kim 2014 (the full-data task uses it with p = 0.5: docs/training.md).
 class SentimentCnn : public nn::Module {
  public:
-  /// embeddings [V, E] (float, on options.device) stays frozen: not a parameter.
+  /// embeddings [V, E] (float, on options.device) stays frozen, not a parameter, unless
+  /// tune_embeddings makes it one ("embedding", Kim 2014's non-static variant).
   SentimentCnn(Tensor embeddings, const TaskModelOptions& options, std::int64_t maps = 100,
-               std::vector<std::int64_t> widths = {3, 4, 5}, double dropout = 0.25);
+               std::vector<std::int64_t> widths = {3, 4, 5}, double dropout = 0.25,
+               bool features_dropout = false, bool tune_embeddings = false);
   /// ids int64 [B, L] with L >= the widest filter -> P(positive) [B].
   Tensor forward(const Tensor& ids) override;
   std::string name() const override { return "SentimentCnn"; }
@@ -41,6 +45,7 @@ class SentimentCnn : public nn::Module {
   std::vector<std::shared_ptr<nn::Conv1d>> convs_;  // "conv1".. : weight [maps, E, w]
   std::shared_ptr<nn::Linear> linear_;
   std::shared_ptr<nn::Dropout> dropout_;
+  bool features_dropout_ = false;
 };
 
 /// The course's MNIST network: x [B, 1, 28, 28] -> conv 3x3 (1 -> 4, same padding) -> relu

@@ -80,7 +80,12 @@ std::shared_ptr<nn::Module> make_model(const TrainOptions& o, const TaskData& t,
                                        Device device, std::string* describe) {
   TaskModelOptions m{.dtype = dtype, .device = device, .init = o.init, .seed = o.seed};
   if (o.task == "sentiment") {
-    auto model = std::make_shared<SentimentCnn>(t.embeddings, m);
+    // Full data: Kim 2014's non-static CNN (dropout 0.5 on the features, tuned embeddings);
+    // course sizes: the course's model.
+    auto model = o.course
+        ? std::make_shared<SentimentCnn>(t.embeddings, m)
+        : std::make_shared<SentimentCnn>(t.embeddings, m, 100, std::vector<std::int64_t>{3, 4, 5},
+                                         o.dropout, true, o.embeddings == "tuned");
     *describe = model->describe();
     return model;
   }
@@ -207,6 +212,15 @@ void save_checkpoint(const nn::Module& model, const TrainOptions& o, const std::
             {split + "_accuracy", std::to_string(accuracy)}});
 }
 
+// A copy of the model's parameters and buffers (state_dict() shares their storage).
+nn::StateDict snapshot(const nn::Module& model) {
+  nn::StateDict state = model.state_dict();
+  for (auto& entry : state) {
+    entry.second = entry.second.clone();
+  }
+  return state;
+}
+
 }  // namespace
 
 int run_task(TrainOptions& o) {
@@ -248,6 +262,7 @@ int run_task(TrainOptions& o) {
   std::vector<EpochRecord> records;
   Evaluation last_eval;
   EpochRecord best;
+  nn::StateDict best_state;  // with a test split: the weights of the best validation epoch
   BatchProgress progress(!o.json && !o.quiet);
   model->train();
   for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -286,6 +301,9 @@ int run_task(TrainOptions& o) {
     records.push_back(r);
     if (r.eval_accuracy > best.eval_accuracy || best.epoch == 0) {
       best = r;
+      if (t.test) {
+        best_state = snapshot(*model);
+      }
     }
     if (!o.save.empty()) {  // every epoch, so a long run interrupted keeps its latest state
       save_checkpoint(*model, o, describe, epoch, t.eval_name, r.eval_accuracy);
@@ -316,8 +334,12 @@ int run_task(TrainOptions& o) {
     last_eval = evaluate(*model, *t.eval, o, binary, classes, dtype, device);
   }
 
-  // The held-out test split, once, at the end (full-data sentiment; for images the evaluated
-  // split already is the test file).
+  // The held-out test split, once, at the end, with the weights of the best validation epoch
+  // (model selection on validation, as Kim 2014 does; full-data sentiment: for images the
+  // evaluated split already is the test file).
+  if (!best_state.empty()) {
+    model->load_state_dict(best_state, true, "best validation epoch");
+  }
   Evaluation test =
       t.test ? evaluate(*model, *t.test, o, binary, classes, dtype, device) : last_eval;
   const std::string test_name = t.test ? "test" : t.eval_name;
@@ -372,8 +394,9 @@ int run_task(TrainOptions& o) {
   std::printf("\n%s %s on %s (%s)\n", o.epochs > 0 ? "trained" : "evaluated", describe.c_str(),
               o.task.c_str(), t.summary.c_str());
   if (best.epoch > 0) {
-    std::printf("  best %s accuracy %s at epoch %lld\n", t.eval_name.c_str(),
-                percent(best.eval_accuracy).c_str(), static_cast<long long>(best.epoch));
+    std::printf("  best %s accuracy %s at epoch %lld%s\n", t.eval_name.c_str(),
+                percent(best.eval_accuracy).c_str(), static_cast<long long>(best.epoch),
+                best_state.empty() ? "" : " (its weights are tested)");
   }
   std::printf("  %s accuracy %s (%lld/%lld), loss %.4f\n", test_name.c_str(),
               percent(test.accuracy()).c_str(), static_cast<long long>(test.correct),

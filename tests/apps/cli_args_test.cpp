@@ -54,6 +54,34 @@ TEST(CliArgs, DefaultsAreTheCourses) {
   EXPECT_EQ(o.hidden, 100);
 }
 
+TEST(CliArgs, RealDataTasksHaveTheirOwnDefaults) {
+  TrainOptions kim = train({"--task", "sentiment"});
+  EXPECT_EQ(kim.optimizer, "adam");
+  EXPECT_DOUBLE_EQ(kim.lr, 0.001);
+  EXPECT_EQ(kim.batch, 50);
+  EXPECT_EQ(kim.epochs, 10);
+  EXPECT_EQ(kim.embeddings, "tuned");
+  TrainOptions course = train({"--task", "sentiment", "--course"});
+  EXPECT_EQ(course.optimizer, "sgd");
+  EXPECT_DOUBLE_EQ(course.lr, 0.01);
+  EXPECT_EQ(course.batch, 10);
+  EXPECT_EQ(course.epochs, 250);
+  TrainOptions images = train({"--task", "mnist", "--epochs", "3"});
+  EXPECT_EQ(images.optimizer, "sgd");
+  EXPECT_EQ(images.batch, 16);
+  EXPECT_EQ(images.epochs, 3);
+  EXPECT_EQ(images.init, "kaiming");
+  // The sentiment model's own flags belong to full-data sentiment only.
+  EXPECT_NE(train_error({"--task", "mnist", "--dropout", "0.1"}).find("--dropout"),
+            std::string::npos);
+  EXPECT_NE(train_error({"--task", "sentiment", "--course", "--embeddings", "frozen"})
+                .find("full data only"),
+            std::string::npos);
+  EXPECT_NE(train_error({"--task", "sentiment", "--dropout", "1"}).find("--dropout"),
+            std::string::npos);
+  EXPECT_EQ(train({"--task", "sentiment", "--embeddings", "frozen"}).embeddings, "frozen");
+}
+
 TEST(CliArgs, BothValueForms) {
   TrainOptions o = train({"--epochs", "7", "--lr=0.5", "--dataset=spiral", "--seed", "3",
                           "--momentum=0.9", "--threads", "2", "--json", "--plot=none"});

@@ -41,6 +41,23 @@ TEST(TaskModels, SentimentCnnTakesIdsAndKeepsEmbeddingsFrozen) {
   }
 }
 
+TEST(TaskModels, KimNonStaticTunesTheTableAndDropsFeatures) {
+  Tensor table = rand({20, 6});
+  std::vector<double> original = table.to_vector();
+  SentimentCnn model(table, {.seed = 1}, /*maps=*/7, {3, 4, 5}, 0.5, /*features_dropout=*/true,
+                     /*tune_embeddings=*/true);
+  EXPECT_EQ(model.num_parameters(), 20 * 6 + 7 * 6 * 12 + 21 + 8);
+  EXPECT_NE(model.describe().find("tuned)"), std::string::npos);
+  EXPECT_NE(model.describe().find("dropout(0.50)-Linear(7,1)"), std::string::npos);
+  Tensor ids = from_vector(std::vector<std::int64_t>{2, 3, 4, 5, 0, 0}, Shape{1, 6});
+  optim::SGD sgd(model.parameters(), {.lr = 1.0});
+  model.forward(ids).sum().backward();
+  sgd.step();
+  // The model trains its own copy: the caller's table is untouched.
+  EXPECT_EQ(table.to_vector(), original);
+  EXPECT_NE(model.state_dict().front().second.to_vector(), original);
+}
+
 TEST(TaskModels, OneStepLowersTheLoss) {
   ImageCnn model({.init = "pytorch", .seed = 0});
   model.eval();  // no dropout: the same function before and after the step
