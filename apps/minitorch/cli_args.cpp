@@ -546,6 +546,14 @@ bool parse_bench_dist_args(const std::vector<std::string>& args, BenchDistOption
   return p.parse(args);
 }
 
+bool parse_bench_conv_args(const std::vector<std::string>& args, BenchConvOptions& o) {
+  ArgParser p("bench conv");
+  p.integer("--threads", &o.threads, 1, kMaxThreads);
+  p.real("--budget", &o.budget_s, 0.0, 600.0);
+  p.flag("--json", &o.json);
+  return p.parse(args);
+}
+
 bool parse_diagnose_args(const std::vector<std::string>& args, DiagnoseOptions& o) {
   ArgParser p("diagnose");
   p.flag("--ops", &o.ops);

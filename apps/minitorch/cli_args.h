@@ -141,6 +141,13 @@ struct BenchDistOptions {
   std::string trace;  ///< Chrome trace of the last data-parallel step (every rank), or ""
 };
 
+/// `minitorch bench conv`'s settings.
+struct BenchConvOptions {
+  int threads = 0;  ///< 0 keeps the library's default
+  double budget_s = 1.0;  ///< seconds per workload after the warm-up calls
+  bool json = false;  ///< one JSON object per workload instead of the table
+};
+
 /// `minitorch diagnose`'s settings.
 struct DiagnoseOptions {
   bool ops = false;
@@ -156,5 +163,6 @@ bool parse_bench_ops_args(const std::vector<std::string>& args, BenchOpsOptions&
 bool parse_bench_matmul_args(const std::vector<std::string>& args, BenchMatmulOptions& out);
 bool parse_diagnose_args(const std::vector<std::string>& args, DiagnoseOptions& out);
 bool parse_bench_dist_args(const std::vector<std::string>& args, BenchDistOptions& out);
+bool parse_bench_conv_args(const std::vector<std::string>& args, BenchConvOptions& out);
 
 }  // namespace minitorch::cli

@@ -12,5 +12,6 @@ int bench(const std::vector<std::string>& args);  // bench.cpp: dispatches to th
 int bench_ops(const std::vector<std::string>& args);  // bench_ops.cpp
 int bench_matmul(const std::vector<std::string>& args);  // bench_matmul.cpp
 int bench_dist(const std::vector<std::string>& args);  // bench_dist.cpp
+int bench_conv(const std::vector<std::string>& args);  // bench_conv.cpp
 
 }  // namespace minitorch::cli

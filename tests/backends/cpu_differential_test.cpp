@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <random>
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/loop_engine.h"
@@ -131,6 +133,58 @@ double reduction_tolerance(DType dtype, std::int64_t n, double magnitude) {
 }
 
 enum class Fold { Sum, Mean, Max, Prod };
+
+// The bytes of t's elements in row-major order, on the current backend.
+template <class T>
+std::vector<unsigned char> element_bytes(const Tensor& t) {
+  std::vector<T> values = t.contiguous().to_vector<T>();
+  std::vector<unsigned char> bytes(values.size() * sizeof(T));
+  for (std::size_t i = 0; i < values.size(); ++i) {  // element by element: vector<bool> packs
+    T v = values[i];
+    std::memcpy(bytes.data() + i * sizeof(T), &v, sizeof(T));
+  }
+  return bytes;
+}
+
+// contiguous() of transposed views of every dtype, on shapes around the copy's 8 x 8 / 4 x 4
+// register blocks and 16-wide tiles (copy_transpose_avx2.cpp): bit for bit against the
+// reference backend, NaN payloads of the float types included.
+TEST_P(CpuDifferential, TransposedCopiesOfEveryDtypeAreExact) {
+  std::mt19937_64 rng(test_seed() + 7);
+  const Shape shapes[] = {{8, 8}, {16, 16}, {7, 9}, {33, 17}, {3, 40, 24}, {2, 5, 65, 3}};
+  for (DType dtype : {kFloat32, kFloat64, kInt64, kBool}) {
+    for (const Shape& shape : shapes) {
+      SCOPED_TRACE(std::string(to_string(dtype)) + " " + std::to_string(shape.size()) + "-d");
+      std::vector<double> values(static_cast<std::size_t>(shape_numel(shape)));
+      for (double& v : values) {
+        std::int64_t r = static_cast<std::int64_t>(rng() % 2001) - 1000;
+        v = dtype == kBool ? (r > 0 ? 1.0 : 0.0) : static_cast<double>(r);
+      }
+      values[3] = dtype == kFloat32 || dtype == kFloat64 ? std::nan("42") : values[3];
+      Tensor x = from_vector(values, shape, {.dtype = dtype});
+      Dims last_first;
+      for (int d = shape.size() - 1; d >= 0; --d) {
+        last_first.push_back(d);
+      }
+      for (const Tensor& view : {x.transpose(0, -1), x.permute(last_first)}) {
+        auto bytes = [&](const char* backend) {
+          set_backend(backend);
+          Tensor copy = view.contiguous();
+          EXPECT_TRUE(copy.is_contiguous());
+          if (dtype == kFloat32) {
+            return element_bytes<float>(copy);
+          }
+          if (dtype == kFloat64) {
+            return element_bytes<double>(copy);
+          }
+          return dtype == kInt64 ? element_bytes<std::int64_t>(copy) : element_bytes<bool>(copy);
+        };
+        std::vector<unsigned char> want = bytes("reference");
+        ASSERT_EQ(bytes("cpu"), want);
+      }
+    }
+  }
+}
 
 TEST_P(CpuDifferential, Reduce) {
   std::uint64_t seed = test_seed();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "backends/cpu/copy_transpose.h"
 #include "backends/cpu/cpu_index.h"
 #include "backends/cpu/cpu_program.h"
 #include "backends/cpu/elementwise_loop.h"
@@ -51,10 +52,22 @@ void copy_typed(const TensorData& in, TensorData& out) {
       }
     }
   };
+  // A same-type copy of 4- or 8-byte elements moves whole tiles through the registers.
+  constexpr bool kBlocks = std::is_same_v<In, Out> && (sizeof(Out) == 4 || sizeof(Out) == 8);
+  const bool blocks = kBlocks && simd_level() != SimdLevel::Scalar;
   split_elementwise(
       plan, kCheapGrain, false,
       [&](int tile_dim, std::int64_t begin, std::int64_t end) {
-        walk_tile_rows(plan, tile_dim, begin, end, row);
+        if (!blocks) {
+          walk_tile_rows(plan, tile_dim, begin, end, row);
+          return;
+        }
+        const std::int64_t dst_t = plan.strides[0][tile_dim];
+        for_each_tile(plan, tile_dim, begin, end,
+                      [&](const std::int64_t* base, std::int64_t t0, std::int64_t t1) {
+                        copy_transpose_avx2(src + base[1], in_step, dst + base[0], dst_t, t1 - t0,
+                                            plan.inner(), static_cast<int>(sizeof(Out)));
+                      });
       },
       [&](LoopPath path, std::int64_t begin, std::int64_t end) {
         if (path != LoopPath::Odometer) {
@@ -68,6 +81,9 @@ void copy_typed(const TensorData& in, TensorData& out) {
           }
         });
       });
+  if (blocks && primitive_report().path == to_string(LoopPath::TransposeBlocked)) {
+    primitive_report().isa = "avx2";  // the register transposes (copy_transpose_avx2.cpp)
+  }
 }
 
 template <class T>

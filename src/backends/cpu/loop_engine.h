@@ -135,18 +135,16 @@ inline constexpr std::int64_t kTile = 16;
 /// Units of work of the TransposeBlocked path: (outer position, tile of tile_dim) pairs.
 std::int64_t tile_units(const LoopPlan& plan, int tile_dim);
 
-/// Calls row(offsets, n) for runs of n <= kTile elements along the inner dim covering units
-/// [begin, end), tile by tile: within a tile, for each kTile-wide block of the inner dim,
-/// tile_dim steps outermost, so both the output (stride 1 along inner) and the transposed
-/// input (stride 1 along tile_dim) are read and written in cache-line runs.
-template <class RowFn>
-void walk_tile_rows(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
-                    RowFn&& row) {
+/// Calls tile(base, t0, t1) for each unit in [begin, end): base holds each operand's offset
+/// of the unit's first element (index t0 along tile_dim, 0 along the inner dim), and the tile
+/// covers [t0, t1) along tile_dim by the whole inner dim.
+template <class TileFn>
+void for_each_tile(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
+                   TileFn&& tile) {
   const int nd = plan.ndim;
   const int ops = plan.operands;
   const std::int64_t tile_size = plan.shape[tile_dim];
   const std::int64_t tiles = (tile_size + kTile - 1) / kTile;
-  const std::int64_t inner = plan.inner();
   for (std::int64_t unit = begin; unit < end; ++unit) {
     std::int64_t outer = unit / tiles;
     std::int64_t t0 = (unit % tiles) * kTile;
@@ -162,17 +160,37 @@ void walk_tile_rows(const LoopPlan& plan, int tile_dim, std::int64_t begin, std:
         base[k] += i * plan.strides[k][d];
       }
     }
-    for (std::int64_t i0 = 0; i0 < inner; i0 += kTile) {
-      std::int64_t n = std::min(i0 + kTile, inner) - i0;
-      for (std::int64_t t = t0; t < t1; ++t) {
-        std::int64_t offsets[kMaxOperands];
-        for (int k = 0; k < ops; ++k) {
-          offsets[k] = base[k] + t * plan.strides[k][tile_dim] + i0 * plan.strides[k][nd - 1];
-        }
-        row(static_cast<const std::int64_t*>(offsets), n);
-      }
+    for (int k = 0; k < ops; ++k) {
+      base[k] += t0 * plan.strides[k][tile_dim];
     }
+    tile(static_cast<const std::int64_t*>(base), t0, t1);
   }
+}
+
+/// Calls row(offsets, n) for runs of n <= kTile elements along the inner dim covering units
+/// [begin, end), tile by tile: within a tile, for each kTile-wide block of the inner dim,
+/// tile_dim steps outermost, so both the output (stride 1 along inner) and the transposed
+/// input (stride 1 along tile_dim) are read and written in cache-line runs.
+template <class RowFn>
+void walk_tile_rows(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int64_t end,
+                    RowFn&& row) {
+  const int nd = plan.ndim;
+  const int ops = plan.operands;
+  const std::int64_t inner = plan.inner();
+  for_each_tile(
+      plan, tile_dim, begin, end, [&](const std::int64_t* base, std::int64_t t0, std::int64_t t1) {
+        for (std::int64_t i0 = 0; i0 < inner; i0 += kTile) {
+          std::int64_t n = std::min(i0 + kTile, inner) - i0;
+          for (std::int64_t t = t0; t < t1; ++t) {
+            std::int64_t offsets[kMaxOperands];
+            for (int k = 0; k < ops; ++k) {
+              offsets[k] =
+                  base[k] + (t - t0) * plan.strides[k][tile_dim] + i0 * plan.strides[k][nd - 1];
+            }
+            row(static_cast<const std::int64_t*>(offsets), n);
+          }
+        }
+      });
 }
 
 /// walk_tile_rows one element at a time: elem(offsets) for every element.
