@@ -3,8 +3,9 @@
 
 Workloads (as `minitorch bench matmul`): lowL 10 x (200x10)(10x400), highL 10 x
 (20x10000)(10000x40), big 3 x (200x100000)(100000x400), each in C and F orders and float32 and
-float64; then the course's xor training loop (50 points, hidden 100, SGD lr 0.05, 50 epochs)
-per epoch, minitorch vs PyTorch eager. Prints a table (median ms per workload) and, with
+float64; then the course's xor training loop (run_fast_tensor.py's: 50 points, hidden 100,
+batches of 10 built from Python lists, the course's loss, SGD lr 0.05) per epoch, minitorch vs
+PyTorch eager. Prints a table (median ms per workload) and, with
 --plot, draws a bar chart (SVG, no matplotlib needed).
 
 usage: python bench/python/notebook_compare.py [--quick] [--threads N] [--plot out.svg]
@@ -14,6 +15,7 @@ The lead runs it; do not time anything on a shared machine.
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -107,21 +109,39 @@ def peer_torch(a, b):
 # ---- The course's training loop -----------------------------------------------------------------
 
 
-def xor_epoch_minitorch(epochs):
+def course_xor_loop(lib, epochs):
+    """The course's training loop (run_fast_tensor.py) for lib (minitorch or torch): the
+    Network Linear(2, 100)-relu-Linear(100, 100)-relu-Linear(100, 1)-sigmoid, each epoch a
+    shuffle of the 50 xor points in Python, mini-batches of 10 made from Python lists, the
+    course's loss -log(out * y + (out - 1) * (y - 1)) averaged, backward, SGD lr 0.05."""
     ds = mt.data.make_xor(50, 0)
-    x, y = ds.x_tensor(), ds.y_tensor()
-    model = mt.nn.Sequential(mt.nn.Linear(2, 100), mt.nn.ReLU(), mt.nn.Linear(100, 1))
-    opt = mt.optim.SGD(model.parameters(), lr=0.05)
-    loss_fn = mt.nn.BCEWithLogitsLoss()
+    points, labels = ds.x_tensor().tolist(), ds.y_tensor().tolist()
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(2, 100), lib.nn.ReLU(), lib.nn.Linear(100, 100),
+                              lib.nn.ReLU(), lib.nn.Linear(100, 1), lib.nn.Sigmoid())
+    opt = lib.optim.SGD(model.parameters(), lr=0.05)
+    rng = random.Random(0)
 
     def run():
         for _ in range(epochs):
-            opt.zero_grad()
-            loss = loss_fn(model(x).squeeze(1), y)
-            loss.backward()
-            opt.step()
+            pairs = list(zip(points, labels))
+            rng.shuffle(pairs)
+            for i in range(0, len(pairs), 10):
+                batch = pairs[i:i + 10]
+                x = lib.tensor([p for p, _ in batch])
+                y = lib.tensor([t for _, t in batch])
+                opt.zero_grad()
+                out = model(x).view(y.shape[0])
+                prob = (out * y) + (out - 1.0) * (y - 1.0)
+                loss = -prob.log()
+                (loss / y.shape[0]).sum().view(1).backward()
+                opt.step()
 
     return run
+
+
+def xor_epoch_minitorch(epochs):
+    return course_xor_loop(mt, epochs)
 
 
 def xor_epoch_torch(epochs):
@@ -129,21 +149,7 @@ def xor_epoch_torch(epochs):
         import torch
     except ImportError:
         return None
-    ds = mt.data.make_xor(50, 0)
-    x = torch.from_numpy(ds.x_tensor().numpy().copy())
-    y = torch.from_numpy(ds.y_tensor().numpy().copy())
-    model = torch.nn.Sequential(torch.nn.Linear(2, 100), torch.nn.ReLU(), torch.nn.Linear(100, 1))
-    opt = torch.optim.SGD(model.parameters(), lr=0.05)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-
-    def run():
-        for _ in range(epochs):
-            opt.zero_grad()
-            loss = loss_fn(model(x).squeeze(1), y)
-            loss.backward()
-            opt.step()
-
-    return run
+    return course_xor_loop(torch, epochs)
 
 
 # ---- Output -------------------------------------------------------------------------------------
@@ -246,7 +252,7 @@ def main():
                 if run is not None:
                     result[peer] = timed(run, runs) / epochs
         rows.append(("xor epoch", result))
-        print(f"{'xor epoch (50 pts, h100)':24s}" + "".join(
+        print(f"{'xor epoch (course loop)':24s}" + "".join(
             f"{result[p]:12.4f}" if p in result else f"{'-':>12s}" for p in peers))
     if args.plot:
         write_svg(args.plot, rows, peers)
