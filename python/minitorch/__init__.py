@@ -51,6 +51,7 @@ from ._minitorch import (  # noqa: F401
     gather,
     ge,
     gelu,
+    get_num_threads,
     gt,
     index_add,
     index_select,
@@ -82,6 +83,7 @@ from ._minitorch import (  # noqa: F401
     scalar_tensor,
     scatter_add,
     set_grad_enabled,
+    set_num_threads,
     sigmoid,
     sign,
     silu,
@@ -203,11 +205,14 @@ def _method(name):
 
 for _name in (
     "sum mean amax amin max min prod var std logsumexp cumsum softmax log_softmax any all "
-    "argmax argmin masked_fill permute transpose reshape squeeze unsqueeze flatten narrow "
+    "argmax argmin masked_fill permute transpose reshape squeeze unsqueeze narrow "
     "select isclose allclose reciprocal numel clone detach"
 ).split():
     globals()[_name] = _method(_name)
 del _name
+
+# torch.flatten(input, start_dim=0, end_dim=-1); the method t.flatten() flattens everything.
+flatten = _C._nn.flatten
 
 
 def is_tensor(obj):
