@@ -74,6 +74,11 @@ std::optional<Size2> to_optional_size2(const std::optional<SizeArg>& arg, const 
 // ConvPadding holds one size or one per spatial dim; the C++ op checks which count it takes.
 ConvPadding to_padding(const PaddingArg& arg, const char* op, std::size_t spatial_dims) {
   if (const auto* mode = std::get_if<std::string>(&arg)) {
+    // Checked here too, so that the message names the op rather than ConvPadding.
+    if (*mode != "same" && *mode != "valid") {
+      throw ValueError(std::string(op) + ": padding must be an int, a tuple, 'same' or 'valid' " +
+                       "(got '" + *mode + "')");
+    }
     return {mode->c_str()};
   }
   if (const auto* both = std::get_if<std::int64_t>(&arg)) {
