@@ -89,8 +89,9 @@ ConvPadding to_padding(const PaddingArg& arg, const char* op, std::size_t spatia
     return {sizes[0]};
   }
   if (sizes.size() != spatial_dims) {
-    throw ValueError(std::string(op) + ": padding must be an int, " + std::to_string(spatial_dims) +
-                     " ints, 'same' or 'valid' (got " + describe(sizes) + ")");
+    throw ValueError(std::string(op) + ": padding must be an int, a tuple of " +
+                     std::to_string(spatial_dims) + ", 'same' or 'valid' (got " + describe(sizes) +
+                     ")");
   }
   return {sizes[0], sizes[1]};
 }
