@@ -205,14 +205,11 @@ def _method(name):
 
 for _name in (
     "sum mean amax amin max min prod var std logsumexp cumsum softmax log_softmax any all "
-    "argmax argmin masked_fill permute transpose reshape squeeze unsqueeze narrow "
+    "argmax argmin masked_fill permute transpose reshape squeeze unsqueeze flatten narrow "
     "select isclose allclose reciprocal numel clone detach"
 ).split():
     globals()[_name] = _method(_name)
 del _name
-
-# torch.flatten(input, start_dim=0, end_dim=-1); the method t.flatten() flattens everything.
-flatten = _C._nn.flatten
 
 
 def is_tensor(obj):

@@ -123,7 +123,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x):
-        return _C.flatten(x, self.start_dim, self.end_dim)
+        return x.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -1,7 +1,7 @@
 // The C++ side of minitorch.nn's layers (python/minitorch/_layers.py): their parameters'
 // shapes and initialisation, taken from the C++ modules (so the checks and PyTorch's init
 // live in one place, src/nn/), and the functional forms that use Python's parameters and
-// buffers: layer_norm, batch_norm, flatten. Modules themselves are Python classes.
+// buffers: layer_norm and batch_norm. Modules themselves are Python classes.
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/tuple.h>
@@ -195,11 +195,6 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& running_mean
   return bias.defined() ? out + bias.reshape(channel_shape) : out;
 }
 
-// torch.flatten(input, start_dim, end_dim), through nn::Flatten (its checks and messages).
-Tensor flatten(const Tensor& input, std::int64_t start_dim, std::int64_t end_dim) {
-  return nn::Flatten(start_dim, end_dim).forward(input);
-}
-
 }  // namespace
 
 void bind_layers(nb::module_& nn_module) {
@@ -226,9 +221,6 @@ void bind_layers(nb::module_& nn_module) {
                 nb::arg("momentum") = 0.1, nb::arg("eps") = 1e-5, ReleaseGil(),
                 "x [N, C, ...] normalised per channel: by the batch's statistics when training "
                 "(updating running_mean/var in place), else by the running ones.");
-  nn_module.def("flatten", &flatten, nb::arg("input"), nb::arg("start_dim") = 0,
-                nb::arg("end_dim") = -1, ReleaseGil(),
-                "Dims start_dim..end_dim merged into one (a view when the layout allows).");
 }
 
 }  // namespace minitorch::python

@@ -35,6 +35,7 @@ def test_pool_flatten_modules():
     assert tuple(nn.Flatten()(x).shape) == (2, 144)
     assert tuple(nn.Flatten(0, 2)(x).shape) == (48, 6)
     assert tuple(mt.flatten(x, 1).shape) == (2, 144)
+    assert tuple(x.flatten(2).shape) == (2, 3, 48) and tuple(x.flatten().shape) == (288,)
     assert nn.MaxPool2d(2).num_parameters() == 0
     with pytest.raises(mt.ValueError, match="Flatten"):
         nn.Flatten(2, 1)(x)

@@ -81,8 +81,3 @@ def batch_norm(input: minitorch._minitorch.Tensor, running_mean: minitorch._mini
     """
     x [N, C, ...] normalised per channel: by the batch's statistics when training (updating running_mean/var in place), else by the running ones.
     """
-
-def flatten(input: minitorch._minitorch.Tensor, start_dim: int = 0, end_dim: int = -1) -> minitorch._minitorch.Tensor:
-    """
-    Dims start_dim..end_dim merged into one (a view when the layout allows).
-    """
