@@ -1,144 +1,27 @@
 """minitorch.nn: PyTorch-shaped modules in Python over the C++ ops.
 
-A Module finds its parameters and submodules from its attributes (as PyTorch's does), so a
-subclass only assigns them in ``__init__`` and writes ``forward``.
+Module and Parameter are in _module.py, the convolution, pooling, embedding and normalization
+layers in _layers.py; this file holds Linear, the activations, containers and losses, and
+gathers everything under PyTorch's names (``nn.functional``, ``nn.utils``).
 """
 
 from collections import OrderedDict
 
 import minitorch as _mt
 
-from ._minitorch import Tensor
 from ._minitorch import _nn as _C
-
-
-class Parameter(Tensor):
-    """A Tensor that a Module registers as trainable (requires grad unless told otherwise)."""
-
-    def __init__(self, data, requires_grad=True):
-        super().__init__(data.detach())
-        if requires_grad:
-            self.requires_grad_(True)
-
-    def __repr__(self):
-        return "Parameter containing:\n" + super().__repr__()
-
-
-class Module:
-    """Base of every module: parameters and submodules are found from attributes."""
-
-    def __init__(self):
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "training", True)
-
-    def __setattr__(self, name, value):
-        params = self.__dict__.get("_parameters")
-        modules = self.__dict__.get("_modules")
-        if params is None:
-            raise AttributeError("Module.__init__() must be called before assigning attributes")
-        params.pop(name, None)
-        modules.pop(name, None)
-        if isinstance(value, Parameter):
-            params[name] = value
-        elif isinstance(value, Module):
-            modules[name] = value
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name):
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
-        object.__delattr__(self, name)
-
-    def register_parameter(self, name, param):
-        setattr(self, name, param)
-
-    def add_module(self, name, module):
-        setattr(self, name, module)
-
-    def forward(self, *args, **kwargs):
-        raise NotImplementedError(f"{type(self).__name__} has no forward()")
-
-    def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
-
-    def named_children(self):
-        return iter(self._modules.items())
-
-    def children(self):
-        return iter(self._modules.values())
-
-    def named_modules(self, prefix=""):
-        yield prefix, self
-        for name, child in self._modules.items():
-            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
-
-    def modules(self):
-        for _, m in self.named_modules():
-            yield m
-
-    def named_parameters(self, prefix=""):
-        seen = set()
-        for mod_prefix, module in self.named_modules(prefix):
-            for name, p in module._parameters.items():
-                if id(p) not in seen:
-                    seen.add(id(p))
-                    yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
-
-    def parameters(self):
-        for _, p in self.named_parameters():
-            yield p
-
-    def num_parameters(self):
-        return sum(p.numel() for p in self.parameters())
-
-    def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            p.grad = None
-
-    def train(self, mode=True):
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
-        return self
-
-    def eval(self):
-        return self.train(False)
-
-    def state_dict(self):
-        """Name -> detached tensor sharing the parameter's memory, in registration order."""
-        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
-
-    def load_state_dict(self, state_dict, strict=True):
-        own = dict(self.named_parameters())
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        if strict and (missing or unexpected):
-            raise _mt.ValueError(
-                f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
-            )
-        with _mt.no_grad():
-            for name, value in state_dict.items():
-                if name in own:
-                    own[name].copy_(value)
-        return missing, unexpected
-
-    def save(self, path, metadata=None):
-        """Writes the parameters to a safetensors file."""
-        _C.save_safetensors(str(path), list(self.state_dict().items()), metadata or {})
-
-    def load(self, path):
-        """Reads parameters from a safetensors file written by save (or by PyTorch)."""
-        tensors, metadata = _C.load_safetensors(str(path))
-        self.load_state_dict(dict(tensors))
-        return metadata
-
-    def extra_repr(self):
-        return ""
-
-    def __repr__(self):
-        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        return head + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
+from ._module import Module, Parameter  # noqa: F401
+from ._layers import (  # noqa: F401
+    AvgPool2d,
+    BatchNorm1d,
+    BatchNorm2d,
+    Conv1d,
+    Conv2d,
+    Embedding,
+    Flatten,
+    LayerNorm,
+    MaxPool2d,
+)
 
 
 class Linear(Module):
@@ -328,6 +211,31 @@ class functional:  # noqa: N801 (minitorch.nn.functional, as torch.nn.functional
     silu = staticmethod(_mt.silu)
     leaky_relu = staticmethod(_mt.leaky_relu)
     one_hot = staticmethod(_mt.one_hot)
+    conv1d = staticmethod(_C.conv1d)
+    conv2d = staticmethod(_C.conv2d)
+    avg_pool2d = staticmethod(_C.avg_pool2d)
+    max_pool2d = staticmethod(_C.max_pool2d)
+    pad = staticmethod(_C.pad)
+    embedding = staticmethod(_C.embedding)
+    layer_norm = staticmethod(_C.layer_norm)
+    batch_norm = staticmethod(_C.batch_norm)
+    flatten = staticmethod(_mt.flatten)
 
 
 F = functional
+
+
+def _clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    """Scales the gradients in place so that their joint norm is at most max_norm.
+
+    parameters: an iterable of tensors or one tensor (those without a gradient are skipped);
+    norm_type: any p >= 1 or ``float("inf")`` (also the string "inf"). Returns the norm before
+    clipping, as a float (PyTorch returns a 0-dim tensor).
+    """
+    if isinstance(parameters, _mt.Tensor):
+        parameters = [parameters]
+    return _C.clip_grad_norm_(list(parameters), float(max_norm), float(norm_type))
+
+
+class utils:  # noqa: N801 (minitorch.nn.utils, as torch.nn.utils)
+    clip_grad_norm_ = staticmethod(_clip_grad_norm_)

@@ -1,4 +1,5 @@
-"""minitorch.optim: SGD and Adam, the C++ optimisers updating the parameters in place."""
+"""minitorch.optim: SGD, Adam and AdamW, the C++ optimisers updating the parameters in place,
+and the lr schedulers StepLR and CosineAnnealingLR (``optim.lr_scheduler``)."""
 
 from ._minitorch import _optim as _C
 
@@ -25,3 +26,18 @@ class Adam(_C.Adam):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(_params(params), lr, tuple(betas), eps, weight_decay)
+
+
+class AdamW(_C.AdamW):
+    """AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01): decoupled decay."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+        super().__init__(_params(params), lr, tuple(betas), eps, weight_decay)
+
+
+class lr_scheduler:  # noqa: N801 (minitorch.optim.lr_scheduler, as torch.optim.lr_scheduler)
+    """Schedulers set their optimizer's lr from the number of step() calls (one per epoch)."""
+
+    LRScheduler = _C.LRScheduler
+    StepLR = _C.StepLR
+    CosineAnnealingLR = _C.CosineAnnealingLR

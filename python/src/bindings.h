@@ -33,6 +33,9 @@ void bind_factories(nb::module_& m);
 void bind_interop(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_user_functions(nb::module_& m);
 void bind_nn(nb::module_& m);
+/// Into minitorch._minitorch._nn (made by bind_nn), plus Tensor.unfold.
+void bind_convolution(nb::module_& nn_module, nb::class_<Tensor>& cls);
+void bind_layers(nb::module_& nn_module);
 void bind_optim(nb::module_& m);
 void bind_data(nb::module_& m);
 

@@ -1,7 +1,7 @@
 // Module-level functions: each elementwise op by its descriptor's name (minitorch.sigmoid,
 // minitorch.where, ...), which computes on tensors, traces on Exprs (inside
 // minitorch.elementwise) and evaluates on plain numbers; then matmul, joins, splits, indexing
-// by tensors, the composite activations and grad mode.
+// by tensors, the composite activations, grad mode and the CPU thread count.
 #include <nanobind/stl/optional.h>
 
 #include <string>
@@ -12,6 +12,7 @@
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
 #include "minitorch/generator.h"
+#include "minitorch/threading.h"
 #include "traced_value.h"
 #include "without_gil.h"
 
@@ -150,6 +151,9 @@ void bind_functions(nb::module_& m) {
   m.def("gelu", &gelu, ReleaseGil());
   m.def("silu", &silu, ReleaseGil());
 
+  // Waits for running CPU work, which may be another Python thread's op: the GIL goes first.
+  m.def("set_num_threads", &set_num_threads, nb::arg("n"), ReleaseGil());
+  m.def("get_num_threads", &get_num_threads);
   m.def("is_grad_enabled", &is_grad_enabled);
   m.def("set_grad_enabled", &set_grad_enabled);
   m.def("manual_seed", [](std::uint64_t seed) { manual_seed(seed); });

@@ -22,6 +22,9 @@ NB_MODULE(_minitorch, m) {
   bind_factories(m);
   bind_user_functions(m);
   bind_nn(m);
+  nb::module_ nn_module = nb::borrow<nb::module_>(m.attr("_nn"));
+  bind_convolution(nn_module, tensor);
+  bind_layers(nn_module);
   bind_optim(m);
   bind_data(m);
 }

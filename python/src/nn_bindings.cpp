@@ -1,6 +1,7 @@
 // The C++ side of minitorch.nn (python/minitorch/nn.py): functional ops, losses, Linear's
-// initialisations and forward, and safetensors files. Modules themselves are Python classes,
-// so that users subclass them as in PyTorch.
+// initialisations and forward, gradient clipping and safetensors files (convolution and the
+// other layers: convolution_bindings.cpp, layer_bindings.cpp). Modules themselves are Python
+// classes, so that users subclass them as in PyTorch.
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
@@ -99,6 +100,9 @@ void bind_nn(nb::module_& m) {
   f.def("linear_init", &linear_init, nb::arg("in_features"), nb::arg("out_features"),
         nb::arg("bias"), nb::arg("init"), nb::arg("dtype").none(), nb::arg("device").none(),
         nb::arg("generator").none());
+  f.def("clip_grad_norm_",
+        static_cast<double (*)(const std::vector<Tensor>&, double, double)>(&nn::clip_grad_norm_),
+        nb::arg("parameters"), nb::arg("max_norm"), nb::arg("norm_type") = 2.0, ReleaseGil());
   f.def("linear", &linear, nb::arg("input"), nb::arg("weight"), nb::arg("bias").none(),
         ReleaseGil());
   f.def(

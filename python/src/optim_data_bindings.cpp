@@ -1,7 +1,8 @@
-// minitorch.optim's SGD and Adam (the C++ optimisers over the parameters' shared tensors) and
-// minitorch.data's course datasets and mini-batches.
+// minitorch.optim's SGD, Adam and AdamW (the C++ optimisers over the parameters' shared
+// tensors) and its lr schedulers, and minitorch.data's course datasets and mini-batches.
 #include <nanobind/stl/pair.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,28 @@
 #include "without_gil.h"
 
 namespace minitorch::python {
+namespace {
+
+// torch.optim.lr_scheduler's StepLR and CosineAnnealingLR. A scheduler holds its optimizer by
+// reference, so the Python scheduler keeps the optimizer alive (keep_alive<1, 2>).
+void bind_lr_schedulers(nb::module_& o) {
+  nb::class_<optim::LRScheduler>(o, "LRScheduler")
+      .def("step", &optim::LRScheduler::step)
+      .def("get_last_lr",
+           [](const optim::LRScheduler& s) { return std::vector<double>{s.last_lr()}; })
+      .def_prop_ro("base_lrs",
+                   [](const optim::LRScheduler& s) { return std::vector<double>{s.base_lr()}; })
+      .def_prop_ro("last_epoch", &optim::LRScheduler::last_epoch)
+      .def("lr_at", &optim::LRScheduler::lr_at, nb::arg("epoch"));
+  nb::class_<optim::StepLR, optim::LRScheduler>(o, "StepLR")
+      .def(nb::init<optim::Optimizer&, std::int64_t, double>(), nb::arg("optimizer"),
+           nb::arg("step_size"), nb::arg("gamma") = 0.1, nb::keep_alive<1, 2>());
+  nb::class_<optim::CosineAnnealingLR, optim::LRScheduler>(o, "CosineAnnealingLR")
+      .def(nb::init<optim::Optimizer&, std::int64_t, double>(), nb::arg("optimizer"),
+           nb::arg("T_max"), nb::arg("eta_min") = 0.0, nb::keep_alive<1, 2>());
+}
+
+}  // namespace
 
 void bind_optim(nb::module_& m) {
   nb::module_ o = m.def_submodule("_optim", "C++ parts of minitorch.optim");
@@ -47,6 +70,21 @@ void bind_optim(nb::module_& m) {
       },
       nb::arg("params"), nb::arg("lr") = 1e-3, nb::arg("betas") = std::make_pair(0.9, 0.999),
       nb::arg("eps") = 1e-8, nb::arg("weight_decay") = 0.0);
+  nb::class_<optim::AdamW, optim::Adam>(o, "AdamW")
+      .def(
+          "__init__",
+          [](optim::AdamW* self, std::vector<Tensor> params, double lr,
+             std::pair<double, double> betas, double eps, double weight_decay) {
+            new (self) optim::AdamW(std::move(params),
+                                    {.lr = lr,
+                                     .beta1 = betas.first,
+                                     .beta2 = betas.second,
+                                     .eps = eps,
+                                     .weight_decay = weight_decay});
+          },
+          nb::arg("params"), nb::arg("lr") = 1e-3, nb::arg("betas") = std::make_pair(0.9, 0.999),
+          nb::arg("eps") = 1e-8, nb::arg("weight_decay") = 0.01);
+  bind_lr_schedulers(o);
 }
 
 void bind_data(nb::module_& m) {

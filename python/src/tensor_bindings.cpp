@@ -12,6 +12,7 @@
 #include "minitorch/autograd.h"
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
+#include "minitorch/nn/flatten.h"
 #include "without_gil.h"
 
 namespace minitorch::python {
@@ -206,7 +207,14 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           },
           nb::arg("dim") = nb::none(), ReleaseGil())
       .def("unsqueeze", &Tensor::unsqueeze, ReleaseGil())
-      .def("flatten", &Tensor::flatten, ReleaseGil())
+      // torch's flatten(start_dim=0, end_dim=-1), through nn::Flatten (its checks and
+      // messages); the C++ Tensor::flatten is the default range.
+      .def(
+          "flatten",
+          [](const Tensor& t, std::int64_t start_dim, std::int64_t end_dim) {
+            return nn::Flatten(start_dim, end_dim).forward(t);
+          },
+          nb::arg("start_dim") = 0, nb::arg("end_dim") = -1, ReleaseGil())
       .def("contiguous", &Tensor::contiguous, ReleaseGil());
 
   // ---- Math ---------------------------------------------------------------------------------
