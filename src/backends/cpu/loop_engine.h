@@ -67,15 +67,17 @@ std::string_view to_string(LoopPath path);
 /// has stride 1.
 LoopPath choose_path(const LoopPlan& plan, int* tile_dim);
 
-/// Calls row(offsets, n) for each run of n consecutive elements along the inner dim covering
-/// the ordinals [begin, end); offsets[k] is operand k's element offset of the run's start.
-template <class RowFn>
-void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn&& row) {
+namespace detail {
+
+// walk_rows with the operand count fixed at compile time (0: plan.operands at run time), so
+// that the per-row loops over operands unroll and the offsets stay in registers between rows.
+template <int kOps, class RowFn>
+void walk_rows_fixed(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn&& row) {
   if (begin >= end) {
     return;
   }
   const int nd = plan.ndim;
-  const int ops = plan.operands;
+  const int ops = kOps > 0 ? kOps : plan.operands;
   std::int64_t index[kMaxDims];
   std::int64_t rest = begin;
   for (int d = nd - 1; d >= 0; --d) {
@@ -86,7 +88,7 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
   // read contiguous memory. Over plan.strides[k][d], GCC vectorises them by gathering two
   // strides through the stack, and reloading two 8-byte stores as one 16-byte load stalls
   // store forwarding: on every row, 40% of a small broadcast op's time.
-  std::int64_t offsets[kMaxOperands];
+  std::int64_t offsets[kMaxOperands] = {};  // all set: a row may read past ops (unused)
   std::int64_t step[kMaxDims][kMaxOperands];
   for (int k = 0; k < ops; ++k) {
     std::int64_t o = 0;
@@ -126,6 +128,24 @@ void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn
       }
       index[d] = 0;
     }
+  }
+}
+
+}  // namespace detail
+
+/// Calls row(offsets, n) for each run of n consecutive elements along the inner dim covering
+/// the ordinals [begin, end); offsets[k] is operand k's element offset of the run's start.
+template <class RowFn>
+void walk_rows(const LoopPlan& plan, std::int64_t begin, std::int64_t end, RowFn&& row) {
+  switch (plan.operands) {
+    case 1:
+      return detail::walk_rows_fixed<1>(plan, begin, end, row);
+    case 2:
+      return detail::walk_rows_fixed<2>(plan, begin, end, row);
+    case 3:
+      return detail::walk_rows_fixed<3>(plan, begin, end, row);
+    default:
+      return detail::walk_rows_fixed<0>(plan, begin, end, row);  // 0: plan.operands
   }
 }
 
