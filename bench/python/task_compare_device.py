@@ -14,39 +14,14 @@ import statistics
 import time
 
 import torch
+from task_compare import ImageCnn, SentimentCnn
 
 import minitorch as mt
 
 
 def torch_models(dev):
-    class Sentiment(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.emb = torch.nn.Embedding.from_pretrained(torch.randn(16981, 50, device=dev))
-            self.convs = torch.nn.ModuleList(torch.nn.Conv1d(50, 100, w) for w in (3, 4, 5))
-            self.linear = torch.nn.Linear(100, 1)
-            self.drop = torch.nn.Dropout(0.25)
-
-        def forward(self, ids):
-            x = self.emb(ids).permute(0, 2, 1)
-            pooled = sum(c(x).relu().amax(-1) for c in self.convs)
-            return self.drop(self.linear(pooled)).sigmoid().reshape(ids.shape[0])
-
-    class Image(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.c1 = torch.nn.Conv2d(1, 4, 3, padding=1)
-            self.c2 = torch.nn.Conv2d(4, 8, 3, padding=1)
-            self.l1 = torch.nn.Linear(392, 64)
-            self.drop = torch.nn.Dropout(0.25)
-            self.l2 = torch.nn.Linear(64, 10)
-
-        def forward(self, x):
-            h = self.c2(self.c1(x).relu()).relu()
-            h = torch.nn.functional.avg_pool2d(h, 4).reshape(x.shape[0], 392)
-            return self.l2(self.drop(self.l1(h).relu())).log_softmax(1)
-
-    return Sentiment().to(dev), Image().to(dev)
+    # task_compare.py's torch.nn models (this script's directory is on sys.path).
+    return SentimentCnn(16981).to(dev), ImageCnn().to(dev)
 
 
 def minitorch_models(dev, table):
@@ -126,7 +101,7 @@ def main():
     yi_long = torch.randint(0, 10, (n_img,), device=dev)
     yi_float = yi_long.float()
     t_sent, t_img = torch_models(dev)
-    m_sent, m_img = minitorch_models(dev, mt.from_dlpack(t_sent.emb.weight.detach()))
+    m_sent, m_img = minitorch_models(dev, mt.from_dlpack(t_sent.embedding.weight.detach()))
 
     def bce(lib, out, y):
         return lib.nn.functional.binary_cross_entropy(out, y) if lib is torch else \
