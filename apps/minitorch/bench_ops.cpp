@@ -254,9 +254,9 @@ BenchRow measure(const Case& c, std::int64_t size, DType dtype, int threads,
 // by more than the effect measured. A program row is therefore also timed in pairs: one call,
 // then one STREAM call of the same bytes, kPairs times; the ratio of each pair (STREAM time /
 // call time) shares the moment's bandwidth, and the median of the pair ratios is reported.
-std::pair<std::string, std::string> paired_ratio(const Case& c, const BenchRow& row,
-                                                 StreamBench& stream, std::int64_t size,
-                                                 DType dtype, int threads) {
+std::pair<std::string, std::string> paired_ratio(const Case& c, StreamKernel reference,
+                                                 const BenchRow& row, StreamBench& stream,
+                                                 std::int64_t size, DType dtype, int threads) {
   constexpr int kPairs = 21;
   std::function<Tensor()> call = c.make(size, dtype);
   TimingPolicy once;
@@ -270,7 +270,7 @@ std::pair<std::string, std::string> paired_ratio(const Case& c, const BenchRow& 
     for (const ProfileRecord& rec : profiled_call(call)) {
       call_ns += rec.duration_ns;
     }
-    const double stream_ns = stream.run(c.stream, dtype, row.elements, once).median_ns;
+    const double stream_ns = stream.run(reference, dtype, row.elements, once).median_ns;
     if (k > 0) {  // the first pair warms both up
       ratios.push_back(stream_ns / static_cast<double>(call_ns));
     }
@@ -279,10 +279,21 @@ std::pair<std::string, std::string> paired_ratio(const Case& c, const BenchRow& 
   char text[160];
   std::snprintf(text, sizeof text, "median %.3f, min %.3f, max %.3f over %d pairs",
                 ratios[kPairs / 2], ratios.front(), ratios.back(), kPairs);
-  return {"paired ratio to STREAM " + std::string(to_string(c.stream)) + ": " + c.name + " " +
+  return {"paired ratio to STREAM " + std::string(to_string(reference)) + ": " + c.name + " " +
               std::string(to_string(dtype)) + " " + std::to_string(threads) + " thr",
           text};
 }
+
+// The streaming-store STREAM kernel beside a plain one.
+StreamKernel streaming_of(StreamKernel k) {
+  return k == StreamKernel::Copy ? StreamKernel::CopyNt
+      : k == StreamKernel::Add   ? StreamKernel::AddNt
+                                 : k;
+}
+
+// Smallest size whose map/zip rows get a paired ratio to the streaming-store limit: below it
+// the output stays in cache and the limit says little.
+constexpr std::int64_t kPairedNtMinSize = 1 << 20;
 
 std::string today() {
   std::time_t now = std::time(nullptr);
@@ -330,7 +341,8 @@ int bench_ops(const std::vector<std::string>& args) {
   for (int threads : o.threads) {
     set_num_threads(threads);
     StreamBench stream(threads);
-    for (StreamKernel k : {StreamKernel::Copy, StreamKernel::Add, StreamKernel::Read}) {
+    for (StreamKernel k : {StreamKernel::Copy, StreamKernel::Add, StreamKernel::Read,
+                           StreamKernel::CopyNt, StreamKernel::AddNt}) {
       StreamBandwidth bw{std::string(to_string(k)), "float64", big,
                          stream.threads_for(big),   {},        0.0};
       bw.timing = stream.run(k, kFloat64, big, o.policy);
@@ -356,8 +368,15 @@ int bench_ops(const std::vector<std::string>& args) {
           }
           row.stream_gb_per_s = stream_cache[key];
           row.stream_threads = stream.threads_for(row.elements);
+          // Programs against STREAM add and its streaming-store limit; large contiguous map
+          // and zip rows against the limit of their kernel (Note [Streaming stores]).
           if (c.group == "program") {
-            run.info.emplace_back(paired_ratio(c, row, stream, size, dtype, threads));
+            run.info.emplace_back(paired_ratio(c, c.stream, row, stream, size, dtype, threads));
+          }
+          if ((c.group == "program" || ((c.group == "map" || c.group == "zip") && !c.square)) &&
+              size >= kPairedNtMinSize) {
+            run.info.emplace_back(
+                paired_ratio(c, streaming_of(c.stream), row, stream, size, dtype, threads));
           }
           std::fprintf(stderr, "  %-24s %-7s %5s  %d thr  %8.2f GB/s\n", row.name.c_str(),
                        row.dtype.c_str(), size_label(size).c_str(), threads, row.gb_per_s());

@@ -13,9 +13,11 @@
 
 namespace minitorch::cli {
 
-enum class StreamKernel { Copy, Add, Read };
+/// CopyNt and AddNt write with non-temporal (streaming) stores where the CPU has AVX2: the
+/// limit of a kernel that never reads its output lines, as STREAM's own -DSTREAM_NT builds.
+enum class StreamKernel { Copy, Add, Read, CopyNt, AddNt };
 
-/// "copy", "add", "read".
+/// "copy", "add", "read", "copy-nt", "add-nt".
 std::string_view to_string(StreamKernel kernel);
 
 /// Bytes one call moves: copy 2n, add 3n, read n elements (napkin math, as the profiler's).

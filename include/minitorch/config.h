@@ -61,6 +61,9 @@ std::optional<SimdLevel> simd();
 std::optional<SimdLevel> matmul_isa();
 /// MINITORCH_HUGEPAGES: whether CPU blocks of 2 MiB and more use huge pages (default true).
 bool huge_pages();
+/// MINITORCH_STREAM_STORE_BYTES: CPU outputs of at least this many bytes are written with
+/// non-temporal stores (default 4 MiB; docs/cpu_backend.md says why).
+std::int64_t stream_store_bytes();
 /// MINITORCH_PROFILE: whether to profile the whole run (default false).
 bool profile();
 /// MINITORCH_PROFILE_TRACE: where the whole-run profile writes a Chrome trace; "" for none.

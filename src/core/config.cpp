@@ -65,6 +65,14 @@ constexpr std::array kSpecs{
          0,
          {},
          "1"},
+    Spec{{"MINITORCH_STREAM_STORE_BYTES", "cpu", "an integer in 0..4611686018427387904",
+          "4194304 (4 MiB)",
+          "outputs of at least this many bytes are written with non-temporal stores"},
+         Kind::Integer,
+         0,
+         std::int64_t{1} << 62,
+         {},
+         "4194304"},
     Spec{{"MINITORCH_PROFILE", "profiler", "0 or 1", "0",
           "profile the whole run; a summary table on stderr at exit"},
          Kind::Flag,
@@ -353,6 +361,8 @@ std::optional<SimdLevel> matmul_isa() {
 }
 
 bool huge_pages() { return std::get<bool>(value_of<index_of("MINITORCH_HUGEPAGES")>()); }
+
+std::int64_t stream_store_bytes() { return *integer<index_of("MINITORCH_STREAM_STORE_BYTES")>(); }
 
 bool profile() { return std::get<bool>(value_of<index_of("MINITORCH_PROFILE")>()); }
 

@@ -45,12 +45,15 @@ class CpuDifferential : public ::testing::TestWithParam<Config> {
     cpu::set_simd_level(GetParam().level);
     set_num_threads(GetParam().threads);
     cpu::set_min_grain_for_testing(GetParam().threads > 1 ? 5 : 0);
+    // Multi-thread runs write every output with streaming stores (Note [Streaming stores]).
+    cpu::set_stream_store_bytes(GetParam().threads > 1 ? 0 : -1);
     set_backend("cpu");
   }
   void TearDown() override {
     cpu::set_simd_level(cpu::max_simd_level());
     set_num_threads(0);
     cpu::set_min_grain_for_testing(0);
+    cpu::set_stream_store_bytes(-1);
     set_backend("cpu");
   }
 };
@@ -146,6 +149,20 @@ std::vector<unsigned char> element_bytes(const Tensor& t) {
   return bytes;
 }
 
+std::vector<unsigned char> element_bytes_of(const Tensor& t, DType dtype) {
+  if (dtype == kFloat32) {
+    return element_bytes<float>(t);
+  }
+  if (dtype == kFloat64) {
+    return element_bytes<double>(t);
+  }
+  return dtype == kInt64 ? element_bytes<std::int64_t>(t) : element_bytes<bool>(t);
+}
+
+void append(std::vector<unsigned char>& to, const std::vector<unsigned char>& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
 // contiguous() of transposed views of every dtype, on shapes around the copy's 8 x 8 / 4 x 4
 // register blocks and 16-wide tiles (copy_transpose_avx2.cpp): bit for bit against the
 // reference backend, NaN payloads of the float types included.
@@ -178,6 +195,39 @@ TEST_P(CpuDifferential, TransposedCopiesOfEveryDtypeAreExact) {
             return element_bytes<double>(copy);
           }
           return dtype == kInt64 ? element_bytes<std::int64_t>(copy) : element_bytes<bool>(copy);
+        };
+        std::vector<unsigned char> want = bytes("reference");
+        ASSERT_EQ(bytes("cpu"), want);
+      }
+    }
+  }
+}
+
+// Streaming stores (Note [Streaming stores]) on every output, into rows that start at every
+// offset from a vector boundary and end anywhere: the unaligned head and the tail use plain
+// stores, the middle non-temporal ones. copy_, fill_, an in-place add_ and a program must
+// write exactly their elements, bit for bit the reference's, and nothing around them.
+TEST_P(CpuDifferential, StreamingStoresWriteExactlyTheirElements) {
+  cpu::set_stream_store_bytes(0);
+  for (DType dtype : {kFloat32, kFloat64, kInt64, kBool}) {
+    for (std::int64_t offset = 0; offset < 17; offset += 3) {
+      for (std::int64_t n : {1, 5, 16, 31, 64, 100, 257}) {
+        SCOPED_TRACE(std::string(to_string(dtype)) + " offset " + std::to_string(offset) + " n " +
+                     std::to_string(n));
+        Tensor src = arange(1.0, static_cast<double>(n) + 1.0, 1.0, {.dtype = dtype});
+        auto bytes = [&](const char* backend) {
+          set_backend(backend);
+          Tensor base = full(Shape{n + offset + 20}, 7.0, {.dtype = dtype});
+          base.narrow(0, offset, n).copy_(src);
+          std::vector<unsigned char> out = element_bytes_of(base, dtype);
+          base.narrow(0, offset, n).fill_(3.0);
+          append(out, element_bytes_of(base, dtype));
+          if (dtype != kBool) {
+            base.narrow(0, offset, n).add_(src);
+            append(out, element_bytes_of(base, dtype));
+            append(out, element_bytes_of((src * src) + 2.0, dtype));
+          }
+          return out;
         };
         std::vector<unsigned char> want = bytes("reference");
         ASSERT_EQ(bytes("cpu"), want);

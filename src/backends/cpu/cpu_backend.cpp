@@ -4,6 +4,7 @@
 // go to the SIMD kernel table of the active level, strided runs to scalar loops.
 #include "backends/cpu/cpu_backend.h"
 
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
@@ -16,9 +17,19 @@
 #include "backends/cpu/matmul.h"
 #include "backends/cpu/parallel.h"
 #include "backends/cpu/reduce_pairwise.h"
+#include "backends/cpu/stream_store.h"
 
 namespace minitorch::cpu {
 namespace {
+
+// Whether an output of plan's size at dst is written with streaming stores (Note [Streaming
+// stores] in simd_kernels.h): large enough, element-aligned, and AVX2 at hand.
+template <class T>
+bool streams(const LoopPlan& plan, const T* dst) {
+  return simd_level() != SimdLevel::Scalar &&
+      plan.numel * std::int64_t{sizeof(T)} >= stream_store_bytes() &&
+      reinterpret_cast<std::uintptr_t>(dst) % sizeof(T) == 0;
+}
 
 template <class In, class Out>
 void copy_typed(const TensorData& in, TensorData& out) {
@@ -30,6 +41,7 @@ void copy_typed(const TensorData& in, TensorData& out) {
   const In* src = static_cast<const In*>(in.data_ptr());
   Out* dst = static_cast<Out*>(out.data_ptr());
   const std::int64_t in_step = plan.inner_stride(1);
+  const bool stream = streams(plan, dst);
   // A run of n output elements at stride 1 from input elements at in_step: every path's rows
   // are such runs (the TransposeBlocked path's at the input's stride, the others' at 0 or 1).
   auto row = [&](const std::int64_t* o, std::int64_t n) {
@@ -37,7 +49,11 @@ void copy_typed(const TensorData& in, TensorData& out) {
     Out* d = dst + o[0];
     if constexpr (std::is_same_v<In, Out>) {
       if (in_step == 1) {
-        std::memcpy(d, s, static_cast<std::size_t>(n) * sizeof(Out));
+        if (stream) {
+          copy_streaming(d, s, static_cast<std::size_t>(n) * sizeof(Out));
+        } else {
+          std::memcpy(d, s, static_cast<std::size_t>(n) * sizeof(Out));
+        }
         return;
       }
     }
@@ -95,10 +111,15 @@ void fill_typed(double value, TensorData& out) {
   }
   T* dst = static_cast<T*>(out.data_ptr());
   const T v = cast_value<T>(value);
+  const bool stream = streams(plan, dst);
   run_elementwise(
       plan, kCheapGrain, false,
       [&](const std::int64_t* o, std::int64_t n) {
         T* d = dst + o[0];
+        if (stream) {
+          fill_streaming(d, &v, sizeof(T), static_cast<std::size_t>(n));
+          return;
+        }
         for (std::int64_t i = 0; i < n; ++i) {
           d[i] = v;
         }

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "backends/cpu/elementwise_loop.h"
@@ -69,9 +70,9 @@ const Kernels<T>& kernels_of() {
   if constexpr (std::is_floating_point_v<T>) {
     return active_kernels().get<T>();
   } else {
-    static const Kernels<T> scalar{&node_scalar<T>, &strided_op_kernel<T>,
-                                   [](const Program&) -> ProgramFn<T> { return nullptr; }, nullptr,
-                                   nullptr};
+    static const Kernels<T> scalar{
+        &node_scalar<T>, [](OpCode op, bool) { return strided_op_kernel<T>(op); },
+        [](const Program&, bool) -> ProgramFn<T> { return nullptr; }, nullptr, nullptr};
     return scalar;
   }
 }
@@ -126,11 +127,16 @@ class ProgramRows {
     if (single_op_ != OpCode::Const && !all_direct && !is_exact(single_op_)) {
       single_op_ = OpCode::Const;  // its SIMD form (in the chunked path) gives the bits
     }
+    // Note [Streaming stores]: a large output written in place by a vector kernel.
+    const bool stream = all_direct &&
+        plan.numel * std::int64_t{sizeof(T)} >= stream_store_bytes() &&
+        reinterpret_cast<std::uintptr_t>(out_base_) % sizeof(T) == 0;
     if (single_op_ != OpCode::Const) {
       single_kernel_ =
-          all_direct ? kernels.op_kernel(single_op_) : strided_op_kernel<T>(single_op_);
+          all_direct ? kernels.op_kernel(single_op_, stream) : strided_op_kernel<T>(single_op_);
     }
-    program_ = all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p) : nullptr;
+    program_ =
+        all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p, stream) : nullptr;
   }
 
   // One run of n elements along the inner dim; offsets[k] is operand k's (0 = out).

@@ -44,12 +44,13 @@ struct Kernels {
   /// small broadcast ops (one call per row) notice.
   using OpKernel = void (*)(const T* const* args, const std::int64_t* steps, T* out,
                             std::int64_t n);
-  OpKernel (*op_kernel)(OpCode op);
+  /// With stream, full vectors are non-temporal stores (Note [Streaming stores]).
+  OpKernel (*op_kernel)(OpCode op, bool stream);
   /// The kernel that runs all of p per vector of lanes (Note [Vector programs] in
   /// simd_kernels.h) when every node has a vector form, else nullptr (always, for scalar).
   using ProgramKernel = void (*)(const Program& p, const T* const* in, const std::int64_t* steps,
                                  T* out, std::int64_t n);
-  ProgramKernel (*program_kernel)(const Program& p);
+  ProgramKernel (*program_kernel)(const Program& p, bool stream);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
   /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.
@@ -86,5 +87,13 @@ SimdLevel simd_level();
 void set_simd_level(SimdLevel level);
 /// The table of simd_level().
 const KernelTable& active_kernels();
+
+/// Outputs of at least this many bytes are written with non-temporal stores where a SIMD
+/// kernel writes them in place (Note [Streaming stores] in simd_kernels.h):
+/// config::stream_store_bytes() (MINITORCH_STREAM_STORE_BYTES) unless set below.
+std::int64_t stream_store_bytes();
+/// Overrides the threshold (0: every output; negative: config's again); for tests. Not
+/// thread-safe against running ops.
+void set_stream_store_bytes(std::int64_t bytes);
 
 }  // namespace minitorch::cpu

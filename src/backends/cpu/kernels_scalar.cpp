@@ -1,6 +1,7 @@
 // The scalar kernel table (built for baseline x86-64) and the choice of SIMD level. Program
 // nodes run the descriptors (node_scalar.h), so they equal the reference bit for bit;
 // reductions emulate the lanes of Note [Reduction order], so they equal the SIMD levels.
+// The streaming-store threshold (kernels.h) lives here too, beside the active level.
 #include <atomic>
 
 #include "backends/cpu/kernels.h"
@@ -71,12 +72,12 @@ void reduce_rows_scalar(ReduceOp op, const T* in, std::int64_t row_stride, std::
 }
 
 template <class T>
-typename Kernels<T>::ProgramKernel no_program_kernel(const Program&) {
+typename Kernels<T>::ProgramKernel no_program_kernel(const Program&, bool) {
   return nullptr;
 }
 
 template <class T>
-typename Kernels<T>::OpKernel scalar_op_kernel(OpCode op) {
+typename Kernels<T>::OpKernel scalar_op_kernel(OpCode op, bool) {
   static constexpr auto table = op_kernels<ScalarRow<T>>(std::make_index_sequence<kOpCount>{});
   return table[static_cast<std::size_t>(op)];
 }
@@ -137,6 +138,24 @@ void set_simd_level(SimdLevel level) {
     level = max_simd_level();
   }
   active_table().store(&table_for(level), std::memory_order_release);
+}
+
+namespace {
+// -1 until first read: config's value is read once, not per call (its cache takes a lock).
+std::atomic<std::int64_t> stream_threshold{-1};
+}  // namespace
+
+std::int64_t stream_store_bytes() {
+  std::int64_t bytes = stream_threshold.load(std::memory_order_relaxed);
+  if (bytes < 0) {
+    bytes = config::stream_store_bytes();
+    stream_threshold.store(bytes, std::memory_order_relaxed);
+  }
+  return bytes;
+}
+
+void set_stream_store_bytes(std::int64_t bytes) {
+  stream_threshold.store(bytes, std::memory_order_relaxed);
 }
 
 }  // namespace minitorch::cpu

@@ -21,26 +21,65 @@ using Elem = typename V::T;
 
 // ---- map / zip --------------------------------------------------------------------------
 
+// Note [Streaming stores]: a row kernel instantiated with kStream writes its full vectors with
+// non-temporal stores, which skip the read-for-ownership of each output line (a plain store
+// reads the line first: an add moves 4n bytes instead of 3n) and keep a large output from
+// evicting its inputs. The elements before the first vector-aligned address and the tail go
+// through plain (masked) stores; an sfence at the end orders the streamed lines before the
+// thread pool's completion flag. Rows run this way only when the whole output passes
+// stream_store_bytes() (kernels.h), where it will not fit in cache anyway.
+template <class V>
+std::int64_t unaligned_head(const Elem<V>* out, std::int64_t n) {
+  constexpr std::uintptr_t kAlign = sizeof(V);
+  const std::uintptr_t misalign = reinterpret_cast<std::uintptr_t>(out) % kAlign;
+  const auto head = static_cast<std::int64_t>((kAlign - misalign) % kAlign / sizeof(Elem<V>));
+  return std::min(head, n);
+}
+
+template <bool kStream, class V>
+[[gnu::always_inline]] inline void put(V v, Elem<V>* p) {
+  if constexpr (kStream) {
+    v.stream(p);
+  } else {
+    v.store(p);
+  }
+}
+
 // out[i] = f(in[i * step]) with f on vectors.
-template <class V, class F>
+template <class V, bool kStream, class F>
 bool map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64_t n) {
   constexpr std::int64_t kL = V::kLanes;
   std::int64_t i = 0;
   if (step == 0) {
     V y = f(V::set1(*in));
+    if constexpr (kStream) {
+      i = unaligned_head<V>(out, n);
+      if (i > 0) {
+        y.store_partial(out, i);
+      }
+    }
     for (; i + kL <= n; i += kL) {
-      y.store(out + i);
+      put<kStream>(y, out + i);
     }
     if (i < n) {
       y.store_partial(out + i, n - i);
     }
-    return true;
+  } else {
+    if constexpr (kStream) {
+      i = unaligned_head<V>(out, n);
+      if (i > 0) {
+        f(V::load_partial(in, i)).store_partial(out, i);
+      }
+    }
+    for (; i + kL <= n; i += kL) {
+      put<kStream>(f(V::load(in + i)), out + i);
+    }
+    if (i < n) {
+      f(V::load_partial(in + i, n - i)).store_partial(out + i, n - i);
+    }
   }
-  for (; i + kL <= n; i += kL) {
-    f(V::load(in + i)).store(out + i);
-  }
-  if (i < n) {
-    f(V::load_partial(in + i, n - i)).store_partial(out + i, n - i);
+  if constexpr (kStream) {
+    _mm_sfence();
   }
   return true;
 }
@@ -54,17 +93,27 @@ V load_step_partial(const Elem<V>* p, std::int64_t step, std::int64_t i, std::in
   return step == 0 ? V::set1(*p) : V::load_partial(p + i, n);
 }
 
-template <class V, class F>
+template <class V, bool kStream, class F>
 bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::int64_t b_step,
              Elem<V>* out, std::int64_t n) {
   constexpr std::int64_t kL = V::kLanes;
   std::int64_t i = 0;
+  if constexpr (kStream) {
+    i = unaligned_head<V>(out, n);
+    if (i > 0) {
+      f(load_step_partial<V>(a, a_step, 0, i), load_step_partial<V>(b, b_step, 0, i))
+          .store_partial(out, i);
+    }
+  }
   for (; i + kL <= n; i += kL) {
-    f(load_step<V>(a, a_step, i), load_step<V>(b, b_step, i)).store(out + i);
+    put<kStream>(f(load_step<V>(a, a_step, i), load_step<V>(b, b_step, i)), out + i);
   }
   if (i < n) {
     f(load_step_partial<V>(a, a_step, i, n - i), load_step_partial<V>(b, b_step, i, n - i))
         .store_partial(out + i, n - i);
+  }
+  if constexpr (kStream) {
+    _mm_sfence();
   }
   return true;
 }
@@ -193,7 +242,7 @@ void with_vector_form(OpCode op, Fn&& fn) {
 }
 
 // One program node over a row (Kernels::node): the vector form when op has one.
-template <class V>
+template <class V, bool kStream = false>
 [[gnu::always_inline]] inline void node_kernel(OpCode op, const Elem<V>* const* args,
                                                const std::int64_t* steps, Elem<V>* out,
                                                std::int64_t n) {
@@ -203,9 +252,9 @@ template <class V>
   }
   with_vector_form<V>(op, [&](auto f) {
     if (arity_of(op) == 1) {
-      map_vec<V>([&](V x) { return f(x, x); }, args[0], steps[0], out, n);
+      map_vec<V, kStream>([&](V x) { return f(x, x); }, args[0], steps[0], out, n);
     } else {
-      zip_vec<V>(f, args[0], steps[0], args[1], steps[1], out, n);
+      zip_vec<V, kStream>(f, args[0], steps[0], args[1], steps[1], out, n);
     }
   });
 }
@@ -222,7 +271,7 @@ inline constexpr std::int64_t kPrefetchBytes = 2048;
 inline constexpr int kProgramBlock = 4;
 
 // out[i] = p(in[0][i * steps[0]], ...) for i < n, steps 0 or 1; every node has a vector form.
-template <class V>
+template <class V, bool kStream>
 void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64_t* steps,
                     Elem<V>* out, std::int64_t n) {
   using T = Elem<V>;
@@ -276,6 +325,12 @@ void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64
     vals[p.output][0].store_partial(out + i, count);
   };
   std::int64_t i = 0;
+  if constexpr (kStream) {
+    i = unaligned_head<V>(out, n);
+    if (i > 0) {
+      run_partial(0, i);
+    }
+  }
   for (; i + kB * kL <= n; i += kB * kL) {
     for (int k = 0; k < p.inputs; ++k) {
       if (steps[k] != 0) {
@@ -287,38 +342,44 @@ void program_kernel(const Program& p, const Elem<V>* const* in, const std::int64
     }
     run_nodes(kB);
     for (int b = 0; b < kB; ++b) {
-      vals[p.output][b].store(out + i + b * kL);
+      put<kStream>(vals[p.output][b], out + i + b * kL);
     }
   }
   for (; i < n; i += kL) {
     run_partial(i, std::min(kL, n - i));
   }
+  if constexpr (kStream) {
+    _mm_sfence();
+  }
 }
 
 // The vector program kernel when every node of p has a vector form, else nullptr.
 template <class V>
-auto program_kernel_for(const Program& p) -> typename Kernels<Elem<V>>::ProgramKernel {
+auto program_kernel_for(const Program& p, bool stream) -> typename Kernels<Elem<V>>::ProgramKernel {
   for (int j = 0; j < p.size; ++j) {
     if (!has_vector_form<V>(p.nodes[j].op)) {
       return nullptr;
     }
   }
-  return &program_kernel<V>;
+  return stream ? &program_kernel<V, true> : &program_kernel<V, false>;
 }
 
-template <class V>
+template <class V, bool kStream>
 struct VectorRow {
   template <OpCode kOp>
   static void run(const Elem<V>* const* args, const std::int64_t* steps, Elem<V>* out,
                   std::int64_t n) {
-    node_kernel<V>(kOp, args, steps, out, n);
+    node_kernel<V, kStream>(kOp, args, steps, out, n);
   }
 };
 
 template <class V>
-typename Kernels<Elem<V>>::OpKernel op_kernel_for(OpCode op) {
-  static constexpr auto table = op_kernels<VectorRow<V>>(std::make_index_sequence<kOpCount>{});
-  return table[static_cast<std::size_t>(op)];
+typename Kernels<Elem<V>>::OpKernel op_kernel_for(OpCode op, bool stream) {
+  static constexpr auto plain =
+      op_kernels<VectorRow<V, false>>(std::make_index_sequence<kOpCount>{});
+  static constexpr auto streaming =
+      op_kernels<VectorRow<V, true>>(std::make_index_sequence<kOpCount>{});
+  return (stream ? streaming : plain)[static_cast<std::size_t>(op)];
 }
 
 // ---- reductions (Note [Reduction order]) ----------------------------------------------------

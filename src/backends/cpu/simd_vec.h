@@ -36,6 +36,8 @@ struct VecF {
     return {_mm512_maskz_loadu_ps(tail_mask(n), p)};
   }
   void store(float* p) const { _mm512_storeu_ps(p, v); }
+  /// A non-temporal store (Note [Streaming stores]); p is aligned to sizeof(VecF).
+  void stream(float* p) const { _mm512_stream_ps(p, v); }
   void store_partial(float* p, std::int64_t n) const { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
   /// The first n lanes from p, the rest fill.
   static VecF load_partial_or(const float* p, std::int64_t n, float fill) {
@@ -58,6 +60,7 @@ struct VecD {
     return {_mm512_maskz_loadu_pd(tail_mask(n), p)};
   }
   void store(double* p) const { _mm512_storeu_pd(p, v); }
+  void stream(double* p) const { _mm512_stream_pd(p, v); }
   void store_partial(double* p, std::int64_t n) const { _mm512_mask_storeu_pd(p, tail_mask(n), v); }
   static VecD load_partial_or(const double* p, std::int64_t n, double fill) {
     return {_mm512_mask_loadu_pd(_mm512_set1_pd(fill), tail_mask(n), p)};
@@ -152,6 +155,8 @@ struct VecF {
     return {_mm256_maskload_ps(p, tail_mask(n))};
   }
   void store(float* p) const { _mm256_storeu_ps(p, v); }
+  /// A non-temporal store (Note [Streaming stores]); p is aligned to sizeof(VecF).
+  void stream(float* p) const { _mm256_stream_ps(p, v); }
   void store_partial(float* p, std::int64_t n) const { _mm256_maskstore_ps(p, tail_mask(n), v); }
   static VecF load_partial_or(const float* p, std::int64_t n, float fill) {
     __m256i mask = tail_mask(n);
@@ -175,6 +180,7 @@ struct VecD {
     return {_mm256_maskload_pd(p, tail_mask(n))};
   }
   void store(double* p) const { _mm256_storeu_pd(p, v); }
+  void stream(double* p) const { _mm256_stream_pd(p, v); }
   void store_partial(double* p, std::int64_t n) const { _mm256_maskstore_pd(p, tail_mask(n), v); }
   static VecD load_partial_or(const double* p, std::int64_t n, double fill) {
     __m256i mask = tail_mask(n);

@@ -95,7 +95,8 @@ inline VecF vsigmoid(VecF x) {
   VecF e = vexp(vneg(vabs(x)));
   VecF one = VecF::set1(1.0f);
   VecF denominator = one + e;
-  VecF r = select(cmp<_CMP_GE_OQ>(x, VecF::set1(0.0f)), one / denominator, e / denominator);
+  // One division with the numerator selected: the same IEEE quotient as either branch's.
+  VecF r = select(cmp<_CMP_GE_OQ>(x, VecF::set1(0.0f)), one, e) / denominator;
   return select(cmp<_CMP_UNORD_Q>(x, x), x + x, r);
 }
 
