@@ -60,8 +60,10 @@ void run(const Program& program, DType compute, std::span<const TensorData> inpu
   for (const TensorData& t : inputs) {
     broadcast = broadcast || !(t.shape() == shape);
   }
-  profile::PrimitiveTimer timer(op, inputs, out);
+  // The timers cover the backend call alone, as map and zip were timed before programs; the
+  // record keeps the operands' own shapes (their distinct bytes), not the expanded views'.
   if (!broadcast) {
+    profile::PrimitiveTimer timer(op, inputs, out);
     backend_for(out.device()).elementwise(program, compute, inputs, out);
     return;
   }
@@ -69,6 +71,7 @@ void run(const Program& program, DType compute, std::span<const TensorData> inpu
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     views[k] = inputs[k].shape() == shape ? inputs[k] : inputs[k].expand(shape);
   }
+  profile::PrimitiveTimer timer(op, inputs, out);
   backend_for(out.device())
       .elementwise(program, compute, std::span<const TensorData>(views.data(), inputs.size()), out);
 }
