@@ -126,6 +126,7 @@ inline VecD select(__mmask8 m, VecD if_true, VecD if_false) {
 inline __mmask8 mask_and(__mmask8 a, __mmask8 b) { return static_cast<__mmask8>(a & b); }
 inline __mmask8 mask_or(__mmask8 a, __mmask8 b) { return static_cast<__mmask8>(a | b); }
 inline __mmask8 mask_not(__mmask8 a) { return static_cast<__mmask8>(~a); }
+inline bool any(__mmask8 a) { return a != 0; }
 inline VecD vabs(VecD a) { return {_mm512_abs_pd(a.v)}; }
 inline VecD vneg(VecD a) { return {_mm512_xor_pd(a.v, _mm512_set1_pd(-0.0))}; }
 inline VecD vsqrt(VecD a) { return {_mm512_sqrt_pd(a.v)}; }
@@ -267,6 +268,7 @@ inline __m256d mask_or(__m256d a, __m256d b) { return _mm256_or_pd(a, b); }
 inline __m256d mask_not(__m256d a) {
   return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
 }
+inline bool any(__m256d a) { return _mm256_movemask_pd(a) != 0; }
 inline VecD vabs(VecD a) {
   return {_mm256_and_pd(a.v, _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff)))};
 }
