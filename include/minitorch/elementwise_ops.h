@@ -12,13 +12,15 @@
 //             Comparison: computes in the promoted dtype, the result is 0/1 (bool tensors);
 //   operator()(T...)  the scalar meaning, host and device, for T = float, double and (for
 //             non-Floating kinds) std::int64_t; every backend evaluates exactly this, except
-//             the optional SIMD forms in src/backends/cpu/simd_kernels.h (within ulps32);
+//             the optional SIMD forms in src/backends/cpu/simd_kernels.h (within ulps32 and
+//             ulps64);
 //   grad(x, y, g, i)  the gradient of input i, written over the tracer Expr (program.h):
 //             x the inputs, y the output, g the output's gradient. Absent (differentiable =
 //             false) for comparisons, whose outputs never require grad;
 //   domain    where the generated tests draw inputs (and kinks, points to keep away from in
 //             gradient checks);
-//   ulps32    the most float32 ulps a SIMD form may differ from operator() (0: bitwise).
+//   ulps32    the most float32 ulps a SIMD form may differ from operator() (0: bitwise);
+//   ulps64    the same in float64.
 // See Note [Adding an op] in docs/ops.md.
 #pragma once
 
@@ -95,6 +97,7 @@ struct Neg {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return -x;
@@ -112,6 +115,7 @@ struct Exp {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
   static constexpr int ulps32 = 1;
+  static constexpr int ulps64 = 1;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::exp(x);
@@ -129,6 +133,7 @@ struct Log {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.05, 10};
   static constexpr int ulps32 = 1;
+  static constexpr int ulps64 = 1;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::log(x);
@@ -147,6 +152,7 @@ struct Sigmoid {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
   static constexpr int ulps32 = 2;
+  static constexpr int ulps64 = 2;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if (x >= T(0)) {
@@ -169,6 +175,7 @@ struct Relu {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return x <= T(0) ? T(0) : x;
@@ -186,6 +193,7 @@ struct Tanh {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-5, 5};
   static constexpr int ulps32 = 2;
+  static constexpr int ulps64 = 2;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::tanh(x);
@@ -203,6 +211,7 @@ struct Inv {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.1, 4};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return T(1) / x;
@@ -220,6 +229,7 @@ struct Abs {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
@@ -241,6 +251,7 @@ struct Sqrt {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.05, 10};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::sqrt(x);
@@ -258,6 +269,7 @@ struct Sin {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-6, 6};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::sin(x);
@@ -275,6 +287,7 @@ struct Cos {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-6, 6};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::cos(x);
@@ -293,6 +306,7 @@ struct Log1p {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-0.9, 10};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::log1p(x);
@@ -311,6 +325,7 @@ struct Expm1 {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::expm1(x);
@@ -330,6 +345,7 @@ struct Sign {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if (x > T(0)) {
@@ -355,6 +371,7 @@ struct Floor {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-0.9, 0.9, {0, NAN}, 0.1};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
@@ -378,6 +395,7 @@ struct Add {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a + b;
@@ -395,6 +413,7 @@ struct Sub {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a - b;
@@ -412,6 +431,7 @@ struct Mul {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a * b;
@@ -429,6 +449,7 @@ struct Div {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.25, 4};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a / b;
@@ -446,6 +467,7 @@ struct Pow {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.25, 2.5};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return std::pow(a, b);
@@ -465,6 +487,7 @@ struct Minimum {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     if (a != a) {
@@ -489,6 +512,7 @@ struct Maximum {
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     if (a != a) {
@@ -514,6 +538,7 @@ struct Maximum {
     static constexpr bool differentiable = false; \
     static constexpr Domain domain{-2, 2}; \
     static constexpr int ulps32 = 0; \
+    static constexpr int ulps64 = 0; \
     template <class T> \
     MT_HOST_DEVICE T operator()(T a, T b) const { \
       return (expr) ? T(1) : T(0); \
@@ -542,6 +567,7 @@ struct Where {
   static constexpr int nondifferentiable_arg = 0;
   static constexpr Domain domain{-2, 2};
   static constexpr int ulps32 = 0;
+  static constexpr int ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T cond, T a, T b) const {
     return cond != T(0) ? a : b;

@@ -23,6 +23,7 @@ TEST(OpTable, EveryOpCodeHasAUsableRow) {
     EXPECT_TRUE(row.arity >= 1 && row.arity <= 3);
     EXPECT_LT(row.domain.low, row.domain.high) << "an empty test domain";
     EXPECT_GE(row.ulps32, 0);
+    EXPECT_GE(row.ulps64, 0);
     bool any_grad = false;
     for (int i = 0; i < row.arity; ++i) {
       any_grad = any_grad || row.grad_args[static_cast<std::size_t>(i)];

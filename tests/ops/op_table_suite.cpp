@@ -2,7 +2,8 @@
 // the reference backend (the oracle, itself checked bitwise against the descriptor's functor
 // over plain loops) and on the backend under test, through the public path
 // (apply_elementwise); results must match bitwise, except:
-//   - CPU, float32: the descriptor's ulps32 (its SIMD form's documented distance);
+//   - CPU: the descriptor's ulps32 in float32 and ulps64 in float64 (its SIMD form's
+//     documented distance);
 //   - CUDA, ops of kind Floating: kCudaFloatingUlps in float32 and float64, because libdevice's
 //     transcendentals are documented within 1-4 ulp of the exact result and glibc's within 1,
 //     and a functor that composes them (sigmoid) adds a rounding. Arithmetic and comparison
@@ -95,7 +96,10 @@ int ulps_allowed(TestedBackend backend, const OpRow& row, DType result) {
   if (backend == TestedBackend::Cuda) {
     return row.kind == OpKind::Floating ? kCudaFloatingUlps : 0;
   }
-  return result == kFloat32 ? row.ulps32 : 0;
+  if (result == kFloat32) {
+    return row.ulps32;
+  }
+  return result == kFloat64 ? row.ulps64 : 0;
 }
 
 int case_count(TestedBackend backend) {

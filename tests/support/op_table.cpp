@@ -36,6 +36,7 @@ OpRow row_of(OpCode op) {
     }
     row.domain = D::domain;
     row.ulps32 = D::ulps32;
+    row.ulps64 = D::ulps64;
     row.dtypes = {kFloat32, kFloat64};
     if (D::kind != OpKind::Floating) {
       row.dtypes.push_back(kInt64);

@@ -26,6 +26,7 @@ struct OpRow {
   std::array<bool, 3> grad_args = {};  ///< which operands gradcheck perturbs
   Domain domain;
   int ulps32 = 0;  ///< float32 ulps a CPU SIMD form may differ from the reference (0: bitwise)
+  int ulps64 = 0;  ///< the same in float64
   std::vector<DType> dtypes;  ///< float32, float64, and int64 unless the kind is Floating
 };
 

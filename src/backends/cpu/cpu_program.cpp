@@ -70,10 +70,18 @@ T* scratch() {
   return buffer.get();
 }
 
-// Whether op's SIMD form (if any) gives the descriptor's bits (ulps32 0): then the
-// descriptor may run on a layout where other layouts run the form.
+// Whether op's SIMD form in T (if any) gives the descriptor's bits (ulps32 or ulps64 0): then
+// the descriptor may run on a layout where other layouts run the form. int64 has no forms.
+template <class T>
 bool is_exact(OpCode op) {
-  return dispatch_op(op, [](auto d) { return decltype(d)::ulps32 == 0; });
+  return dispatch_op(op, [](auto d) {
+    using D = decltype(d);
+    if constexpr (!std::is_floating_point_v<T>) {
+      return true;
+    } else {
+      return (sizeof(T) == 4 ? D::ulps32 : D::ulps64) == 0;
+    }
+  });
 }
 
 // Kernels::op_kernel's entries for any inner strides: the descriptor lane by lane.
@@ -144,7 +152,7 @@ class ProgramRows {
       all_typed = all_typed && in_dtype_[k] == dtype_of<T>();
     }
     single_op_ = all_typed ? p.single_op() : OpCode::Const;
-    if (single_op_ != OpCode::Const && !all_direct && !is_exact(single_op_)) {
+    if (single_op_ != OpCode::Const && !all_direct && !is_exact<T>(single_op_)) {
       single_op_ = OpCode::Const;  // its SIMD form (in the chunked path) gives the bits
     }
     // Note [Streaming stores]: a large output written in place by a vector kernel.

@@ -1,8 +1,9 @@
 // The kernel table for one SIMD level, written once over VecF / VecD and compiled twice
 // (kernels_avx2.cpp, kernels_avx512.cpp). One call runs on one thread: lanes walk the row,
 // tails use masked loads and stores. Arithmetic, comparisons, sqrt and floor are single IEEE
-// operations, bitwise equal to the reference; float64 exp/log/tanh/sigmoid and pow call libm per
-// lane. Reductions follow Note [Reduction order] exactly. Include only from SIMD files.
+// operations, bitwise equal to the reference; exp/log/tanh/sigmoid are within their descriptors'
+// ulps32 / ulps64 (vec_math.h, vec_math_f64.h); pow calls libm per lane. Reductions follow Note
+// [Reduction order] exactly. Include only from SIMD files.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "backends/cpu/node_scalar.h"
 #include "backends/cpu/simd_vec.h"
 #include "backends/cpu/vec_math.h"
+#include "backends/cpu/vec_math_f64.h"
 
 namespace minitorch::cpu {
 namespace {
@@ -121,11 +123,11 @@ bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::
 // ---- vector forms, single ops and whole programs ----------------------------------------
 
 // Note [SIMD forms]: an op's optional vector form is its case in with_vector_form (one list,
-// used by single-op rows and by whole programs alike); every other op, and float64's
-// transcendentals, run the descriptor lane by lane (node_scalar), bitwise the reference.
-// Arithmetic, comparisons, sqrt, floor, minimum and maximum are single IEEE operations or the
-// descriptor's selects in its order: bitwise equal. exp, log, tanh and sigmoid on float32 are
-// within their descriptor's ulps32.
+// used by single-op rows and by whole programs alike); every other op runs the descriptor lane
+// by lane (node_scalar), bitwise the reference. Arithmetic, comparisons, sqrt, floor, minimum
+// and maximum are single IEEE operations or the descriptor's selects in its order: bitwise
+// equal. exp, log, tanh and sigmoid are within their descriptor's ulps32 (float32) and ulps64
+// (float64), and give the same bits at AVX2 and AVX-512.
 //
 // Note [Vector programs]: a program whose every node has a vector form runs a block of
 // kProgramBlock vectors at a time through all its nodes, intermediates in registers (an
@@ -157,12 +159,11 @@ constexpr bool has_vector_form(OpCode op) {
     case OpCode::Ge:
     case OpCode::Eq:
     case OpCode::Const:
-      return true;
     case OpCode::Exp:
     case OpCode::Log:
     case OpCode::Tanh:
     case OpCode::Sigmoid:
-      return sizeof(Elem<V>) == 4;
+      return true;
     default:
       return false;
   }
@@ -222,22 +223,16 @@ void with_vector_form(OpCode op, Fn&& fn) {
       return fn(compare<V, _CMP_GE_OQ>);
     case OpCode::Eq:
       return fn(compare<V, _CMP_EQ_OQ>);
+    case OpCode::Exp:
+      return fn([](V a, V) { return vexp(a); });
+    case OpCode::Log:
+      return fn([](V a, V) { return vlog(a); });
+    case OpCode::Tanh:
+      return fn([](V a, V) { return vtanh(a); });
+    case OpCode::Sigmoid:
+      return fn([](V a, V) { return vsigmoid(a); });
     default:
       break;
-  }
-  if constexpr (sizeof(T) == 4) {
-    switch (op) {
-      case OpCode::Exp:
-        return fn([](V a, V) { return vexp(a); });
-      case OpCode::Log:
-        return fn([](V a, V) { return vlog(a); });
-      case OpCode::Tanh:
-        return fn([](V a, V) { return vtanh(a); });
-      case OpCode::Sigmoid:
-        return fn([](V a, V) { return vsigmoid(a); });
-      default:
-        break;
-    }
   }
 }
 

@@ -129,11 +129,29 @@ inline VecD select(__mmask8 m, VecD if_true, VecD if_false) {
 inline __mmask8 mask_and(__mmask8 a, __mmask8 b) { return static_cast<__mmask8>(a & b); }
 inline __mmask8 mask_or(__mmask8 a, __mmask8 b) { return static_cast<__mmask8>(a | b); }
 inline __mmask8 mask_not(__mmask8 a) { return static_cast<__mmask8>(~a); }
+inline bool any(__mmask8 a) { return a != 0; }
 inline VecD vabs(VecD a) { return {_mm512_abs_pd(a.v)}; }
 inline VecD vneg(VecD a) { return {_mm512_xor_pd(a.v, _mm512_set1_pd(-0.0))}; }
 inline VecD vsqrt(VecD a) { return {_mm512_sqrt_pd(a.v)}; }
 inline VecD vfloor(VecD a) {
   return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
+inline VecD fmadd(VecD a, VecD b, VecD c) { return {_mm512_fmadd_pd(a.v, b.v, c.v)}; }
+inline VecD fnmadd(VecD a, VecD b, VecD c) { return {_mm512_fnmadd_pd(a.v, b.v, c.v)}; }
+inline VecD round_nearest(VecD a) {
+  return {_mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+}
+// Bits of a as int64 lanes and back; iand / ior above serve both widths.
+inline __m512i bits(VecD a) { return _mm512_castpd_si512(a.v); }
+inline VecD from_bits64(__m512i a) { return {_mm512_castsi512_pd(a)}; }
+inline __m512i iset1_64(std::int64_t x) { return _mm512_set1_epi64(x); }
+template <int kShift>
+inline __m512i ishl64(__m512i a) {
+  return _mm512_slli_epi64(a, kShift);
+}
+template <int kShift>
+inline __m512i isrl64(__m512i a) {
+  return _mm512_srli_epi64(a, kShift);
 }
 
 #elif defined(__AVX2__)
@@ -256,6 +274,7 @@ inline __m256d mask_or(__m256d a, __m256d b) { return _mm256_or_pd(a, b); }
 inline __m256d mask_not(__m256d a) {
   return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
 }
+inline bool any(__m256d a) { return _mm256_movemask_pd(a) != 0; }
 inline VecD vabs(VecD a) {
   return {_mm256_and_pd(a.v, _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff)))};
 }
@@ -263,6 +282,24 @@ inline VecD vneg(VecD a) { return {_mm256_xor_pd(a.v, _mm256_set1_pd(-0.0))}; }
 inline VecD vsqrt(VecD a) { return {_mm256_sqrt_pd(a.v)}; }
 inline VecD vfloor(VecD a) {
   return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)};
+}
+inline VecD fmadd(VecD a, VecD b, VecD c) { return {_mm256_fmadd_pd(a.v, b.v, c.v)}; }
+inline VecD fnmadd(VecD a, VecD b, VecD c) { return {_mm256_fnmadd_pd(a.v, b.v, c.v)}; }
+inline VecD round_nearest(VecD a) {
+  return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+}
+// No 64-bit int <-> double conversions before AVX-512DQ: vec_math_f64.h converts through
+// the exponent field and 2^52 instead, which needs only these.
+inline __m256i bits(VecD a) { return _mm256_castpd_si256(a.v); }
+inline VecD from_bits64(__m256i a) { return {_mm256_castsi256_pd(a)}; }
+inline __m256i iset1_64(std::int64_t x) { return _mm256_set1_epi64x(x); }
+template <int kShift>
+inline __m256i ishl64(__m256i a) {
+  return _mm256_slli_epi64(a, kShift);
+}
+template <int kShift>
+inline __m256i isrl64(__m256i a) {
+  return _mm256_srli_epi64(a, kShift);
 }
 
 #else
