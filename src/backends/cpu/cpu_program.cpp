@@ -55,7 +55,8 @@ template <class T>
 T* staging() {
   thread_local std::unique_ptr<T[]> buffer;
   if (!buffer) {
-    buffer = std::make_unique<T[]>(static_cast<std::size_t>(kMaxProgramInputs * kTile * kStageCols));
+    buffer =
+        std::make_unique<T[]>(static_cast<std::size_t>(kMaxProgramInputs * kTile * kStageCols));
   }
   return buffer.get();
 }
@@ -215,7 +216,7 @@ class ProgramRows {
         for (int k = 0; k < inputs_; ++k) {
           if (in_direct_[k]) {
             args[k] = in_ptr(k) + base[k + 1] + t * plan.strides[k + 1][tile_dim] +
-                      i0 * plan.strides[k + 1][nd - 1];
+                i0 * plan.strides[k + 1][nd - 1];
             steps[k] = in_step_[k];
           } else {
             args[k] = stage + (k * kTile + t) * kStageCols;

@@ -23,6 +23,13 @@ using Elem = typename V::T;
 
 // ---- map / zip --------------------------------------------------------------------------
 
+// How far ahead of its loads a vector program (and a streaming map or zip) prefetches its
+// inputs. The hardware
+// prefetchers alone left a four-op program at 0.84-0.88 (1 thread) and 0.75-0.84 (2 threads)
+// of STREAM add, paired; 2 KiB ahead gave 0.90-0.92 and 0.87-0.91 (4 KiB and 8 KiB: no
+// better than none), three interleaved rounds (bench/results/program_2026-12-07_session7_cpu.txt).
+inline constexpr std::int64_t kPrefetchBytes = 2048;
+
 // Note [Streaming stores]: a row kernel instantiated with kStream writes its full vectors with
 // non-temporal stores, which skip the read-for-ownership of each output line (a plain store
 // reads the line first: an add moves 4n bytes instead of 3n) and keep a large output from
@@ -74,6 +81,9 @@ bool map_vec(F f, const Elem<V>* in, std::int64_t step, Elem<V>* out, std::int64
       }
     }
     for (; i + kL <= n; i += kL) {
+      if constexpr (kStream) {  // large outputs only: short rows gain nothing from it
+        __builtin_prefetch(in + i + kPrefetchBytes / static_cast<std::int64_t>(sizeof(*in)));
+      }
       put<kStream>(f(V::load(in + i)), out + i);
     }
     if (i < n) {
@@ -108,6 +118,11 @@ bool zip_vec(F f, const Elem<V>* a, std::int64_t a_step, const Elem<V>* b, std::
     }
   }
   for (; i + kL <= n; i += kL) {
+    if constexpr (kStream) {
+      constexpr std::int64_t kAhead = kPrefetchBytes / static_cast<std::int64_t>(sizeof(*a));
+      __builtin_prefetch(a + i * a_step + kAhead);
+      __builtin_prefetch(b + i * b_step + kAhead);
+    }
     put<kStream>(f(load_step<V>(a, a_step, i), load_step<V>(b, b_step, i)), out + i);
   }
   if (i < n) {
@@ -253,12 +268,6 @@ template <class V, bool kStream = false>
     }
   });
 }
-
-// How far ahead of its loads a vector program prefetches its inputs. The hardware
-// prefetchers alone left a four-op program at 0.84-0.88 (1 thread) and 0.75-0.84 (2 threads)
-// of STREAM add, paired; 2 KiB ahead gave 0.90-0.92 and 0.87-0.91 (4 KiB and 8 KiB: no
-// better than none), three interleaved rounds (bench/results/program_2026-12-07_session7_cpu.txt).
-inline constexpr std::int64_t kPrefetchBytes = 2048;
 
 // Vectors per node dispatch: a block of kProgramBlock vectors goes through each node before
 // the next node, so one switch serves several vectors and their loads overlap.
