@@ -23,11 +23,10 @@ namespace minitorch::cpu {
 namespace {
 
 // Whether an output of plan's size at dst is written with streaming stores (Note [Streaming
-// stores] in simd_kernels.h): large enough, element-aligned, and AVX2 at hand.
+// stores] in simd_kernels.h): use_streaming_stores, element-aligned, and AVX2 at hand.
 template <class T>
 bool streams(const LoopPlan& plan, const T* dst) {
-  return simd_level() != SimdLevel::Scalar &&
-      plan.numel * std::int64_t{sizeof(T)} >= stream_store_bytes() &&
+  return simd_level() != SimdLevel::Scalar && use_streaming_stores(plan, std::int64_t{sizeof(T)}) &&
       reinterpret_cast<std::uintptr_t>(dst) % sizeof(T) == 0;
 }
 

@@ -157,8 +157,7 @@ class ProgramRows {
       single_op_ = OpCode::Const;  // its SIMD form (in the chunked path) gives the bits
     }
     // Note [Streaming stores]: a large output written in place by a vector kernel.
-    const bool stream = all_direct &&
-        plan.numel * std::int64_t{sizeof(T)} >= stream_store_bytes() &&
+    const bool stream = all_direct && use_streaming_stores(plan, std::int64_t{sizeof(T)}) &&
         reinterpret_cast<std::uintptr_t>(out_base_) % sizeof(T) == 0;
     if (single_op_ != OpCode::Const) {
       single_kernel_ =

@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "backends/cpu/kernels.h"
 #include "backends/cpu/parallel.h"
 
 namespace minitorch::cpu {
@@ -122,6 +123,24 @@ std::int64_t tile_units(const LoopPlan& plan, int tile_dim) {
     }
   }
   return outer * ((plan.shape[tile_dim] + kTile - 1) / kTile);
+}
+
+bool use_streaming_stores(const LoopPlan& plan, std::int64_t element_bytes) {
+  const std::int64_t threshold = stream_store_bytes();
+  const std::int64_t bytes = plan.numel * element_bytes;
+  if (bytes < threshold) {
+    return false;
+  }
+  for (int k = 1; k < plan.operands; ++k) {
+    bool full = true;
+    for (int d = 0; d < plan.ndim; ++d) {
+      full = full && plan.strides[k][d] != 0;
+    }
+    if (full) {
+      return true;
+    }
+  }
+  return bytes / kWriteOnlyStreamFactor >= threshold;
 }
 
 std::int64_t loop_grain(std::int64_t numel, std::int64_t min_grain) {

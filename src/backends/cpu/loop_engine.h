@@ -236,6 +236,15 @@ void walk_tiles(const LoopPlan& plan, int tile_dim, std::int64_t begin, std::int
   });
 }
 
+/// Whether the loop over plan writes its output (element_bytes each) with streaming stores
+/// (Note [Streaming stores] in simd_kernels.h): an output of stream_store_bytes() or more that
+/// reads some input element for element (a copy, `a + b`), or a write-only output (every input
+/// broadcast, fill) of kWriteOnlyStreamFactor times that. Plain stores win on the latter while
+/// the output fits the last-level cache: a [N,1]+[1,N] add rewriting 4 MiB or 16 MiB kept it
+/// there (1.6-2.3x faster than streaming), at 64 MiB streaming won 2x.
+bool use_streaming_stores(const LoopPlan& plan, std::int64_t element_bytes);
+inline constexpr std::int64_t kWriteOnlyStreamFactor = 8;
+
 /// Elements per parallel chunk: at least min_grain, and about 4 chunks per thread.
 std::int64_t loop_grain(std::int64_t numel, std::int64_t min_grain);
 
