@@ -166,7 +166,7 @@ class ProgramRows {
     program_ =
         all_direct && single_op_ == OpCode::Const ? kernels.program_kernel(p, stream) : nullptr;
     // Note [Staged tiles]: the kernels for rows whose transposed inputs were staged.
-    if (out_direct_ && all_typed && simd_level() != SimdLevel::Scalar &&
+    if (!all_direct && out_direct_ && all_typed && simd_level() != SimdLevel::Scalar &&
         (sizeof(T) == 4 || sizeof(T) == 8)) {
       const OpCode op = p.single_op();
       staged_single_ = op != OpCode::Const ? kernels.op_kernel(op, false) : nullptr;
