@@ -127,6 +127,37 @@ TEST_P(ThreadPool, OpsReportTheirThreadsAndRunManySmallJobsQuickly) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, ThreadPool, ::testing::Values(1, 2, 3, 4));
 
+// Note [Waking helpers]: a job estimated under kMinWakeWorkNs runs on the caller while the
+// helpers sleep; a job far above it still goes to the helpers.
+TEST(WakingHelpers, SmallJobsLeaveSleepingHelpersAsleep) {
+  set_num_threads(2);
+  cpu::parallel_for(0, 2, 1, [](std::int64_t, std::int64_t) {});  // starts the pool
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // helpers stop spinning
+  const std::thread::id caller = std::this_thread::get_id();
+  std::atomic<int> elsewhere{0};
+  cpu::parallel_for(
+      0, 8, 1,
+      [&](std::int64_t, std::int64_t) {
+        if (std::this_thread::get_id() != caller) {
+          elsewhere.fetch_add(1);
+        }
+      },
+      1000.0);
+  EXPECT_EQ(elsewhere.load(), 0);
+  // Far above the wake-up cost: the job is published to the helpers (each chunk waits a
+  // little, so that a helper woken in time takes one; whether it does is up to the OS).
+  std::atomic<int> chunks{0};
+  cpu::parallel_for(
+      0, 8, 1,
+      [&](std::int64_t, std::int64_t) {
+        chunks.fetch_add(1);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      },
+      1e12);
+  EXPECT_EQ(chunks.load(), 8);
+  set_num_threads(0);
+}
+
 TEST(ThreadCount, DefaultsToTheUsableCpusOrTheEnvironment) {
   set_num_threads(0);
   if (!config::num_threads()) {

@@ -30,19 +30,24 @@ void split_elementwise(const LoopPlan& plan, std::int64_t min_grain, bool simd, 
                        Range range) {
   int tile_dim = 0;
   LoopPath path = choose_path(plan, &tile_dim);
+  // Note [Waking helpers]: the job's single-thread time, for parallel_for.
+  const double work_ns = static_cast<double>(plan.numel) *
+      (min_grain >= kCheapGrain ? kNsPerCheapElement : kNsPerCostlyElement);
   if (path == LoopPath::TransposeBlocked) {
     std::int64_t units = tile_units(plan, tile_dim);
     std::int64_t per_unit = plan.numel / units;
     std::int64_t grain = (loop_grain(plan.numel, min_grain) + per_unit - 1) / per_unit;
     report(path, simd, units, grain);
-    parallel_for(0, units, grain,
-                 [&](std::int64_t begin, std::int64_t end) { tiles(tile_dim, begin, end); });
+    parallel_for(
+        0, units, grain, [&](std::int64_t begin, std::int64_t end) { tiles(tile_dim, begin, end); },
+        work_ns);
     return;
   }
   std::int64_t grain = loop_grain(plan.numel, min_grain);
   report(path, simd, plan.numel, grain);
-  parallel_for(0, plan.numel, grain,
-               [&](std::int64_t begin, std::int64_t end) { range(path, begin, end); });
+  parallel_for(
+      0, plan.numel, grain, [&](std::int64_t begin, std::int64_t end) { range(path, begin, end); },
+      work_ns);
 }
 
 // Runs an elementwise loop over plan: vector_row(offsets, n) for paths whose inner strides

@@ -99,7 +99,7 @@ void matmul_strided(MatView<const T> a, MatView<const T> b, MatView<T> c, bool t
     return;
   }
   const std::int64_t grain = std::max<std::int64_t>(1, kThreadedMinFma / row_fma);
-  parallel_for(0, c.rows, grain, rows);
+  parallel_for(0, c.rows, grain, rows, static_cast<double>(c.rows * row_fma) * kNsPerFma);
 }
 
 template <class T>
@@ -242,14 +242,18 @@ void matmul_batched(const TensorData& a, const TensorData& b, TensorData& out,
     const std::int64_t grain =
         std::max<std::int64_t>(1, kThreadedMinFma / std::max<std::int64_t>(1, fma));
     std::string_view first_path;  // written by batch 0's task only, read after the join
-    parallel_for(0, batches, grain, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t batch = begin; batch < end; ++batch) {
-        std::string_view path = matrix(batch, serial);
-        if (batch == 0) {
-          first_path = path;
-        }
-      }
-    });
+    const double work_ns = static_cast<double>(batches * fma) * kNsPerFma;
+    parallel_for(
+        0, batches, grain,
+        [&](std::int64_t begin, std::int64_t end) {
+          for (std::int64_t batch = begin; batch < end; ++batch) {
+            std::string_view path = matrix(batch, serial);
+            if (batch == 0) {
+              first_path = path;
+            }
+          }
+        },
+        work_ns);
     report.path = first_path;
     report.threads = num_threads();
   } else {

@@ -63,7 +63,7 @@ void matmul_direct(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
     }
   };
   if (threaded && tasks > 1) {
-    parallel_for(0, tasks, 1, body);
+    parallel_for(0, tasks, 1, body, static_cast<double>(m * n * k) * kNsPerFma);
   } else {
     body(0, tasks);
   }

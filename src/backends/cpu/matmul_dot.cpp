@@ -43,7 +43,7 @@ void matmul_dot(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<con
   };
   const std::int64_t tasks = row_blocks * col_groups;
   if (threaded && tasks > 1) {
-    parallel_for(0, tasks, 1, body);
+    parallel_for(0, tasks, 1, body, static_cast<double>(m * n * k) * kNsPerFma);
   } else {
     body(0, tasks);
   }

@@ -305,7 +305,7 @@ void matmul_packed(const MatmulKernels<T>& kernels, MatView<const T> a, MatView<
   };
   const std::int64_t tasks = segments * tm * tn;
   if (threaded && tasks > 1) {
-    parallel_for(0, tasks, 1, part);
+    parallel_for(0, tasks, 1, part, static_cast<double>(m * n * k) * kNsPerFma);
   } else {
     part(0, tasks);
   }

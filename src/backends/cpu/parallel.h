@@ -14,6 +14,19 @@ namespace minitorch::cpu {
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
                   const std::function<void(std::int64_t, std::int64_t)>& fn);
 
+/// parallel_for for a job of about work_ns nanoseconds on one thread (Note [Waking helpers]):
+/// when the helpers are asleep and the job is small (kMinWakeWorkNs in parallel.cpp), it runs
+/// on the caller. Where the chunks run never changes the result.
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
+                  const std::function<void(std::int64_t, std::int64_t)>& fn, double work_ns);
+
+/// Nanoseconds of one thread's work per multiply-add in a matmul and per element of a cheap
+/// or costly elementwise op: the scale of the work_ns estimates (napkin figures for one core of
+/// this class of machine; only their order of magnitude matters).
+inline constexpr double kNsPerFma = 0.02;
+inline constexpr double kNsPerCheapElement = 0.5;
+inline constexpr double kNsPerCostlyElement = 1.0;
+
 /// Threads parallel_for may use (including the caller).
 int num_threads();
 
