@@ -169,8 +169,9 @@ void reduce_rows_leaf(const typename V::T* in, std::int64_t row_stride, std::int
   }
 }
 
-// acc[j] = fold of rows [0, rows) of column j, for j < cols <= kReduceCols: runs of
-// kReduceRowLeaf rows in order, halves combined pairwise. Lanes walk the columns.
+// acc[j] = fold of rows [0, rows) of column j, for j < cols <= kReduceCols<T>: runs of
+// kReduceRowLeaf rows in order, halves combined pairwise. Lanes walk the columns. Each tree
+// level holds one row of partials (at most 4 KiB), so the partials stay in cache.
 template <class V, class R>
 void reduce_rows_pairwise(const typename V::T* in, std::int64_t row_stride, std::int64_t rows,
                           typename V::T* acc, std::int64_t cols) {
@@ -182,7 +183,7 @@ void reduce_rows_pairwise(const typename V::T* in, std::int64_t row_stride, std:
   }
   std::int64_t half = rows / 2;
   reduce_rows_pairwise<V, R>(in, row_stride, half, acc, cols);
-  alignas(64) T other[static_cast<std::size_t>(kReduceCols)];
+  alignas(64) T other[static_cast<std::size_t>(kReduceCols<T>)];
   reduce_rows_pairwise<V, R>(in + half * row_stride, row_stride, rows - half, other, cols);
   for (std::int64_t c = 0; c < cols; c += kL) {
     std::int64_t width = cols - c < kL ? cols - c : kL;
