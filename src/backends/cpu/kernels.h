@@ -32,8 +32,12 @@ template <class T>
 inline constexpr std::int64_t kReduceLeaf = kReduceLanes<T> * 8;
 inline constexpr std::int64_t kReduceBlock = 1 << 14;
 inline constexpr std::int64_t kReduceRowLeaf = 8;
-/// Most columns reduce_rows handles in one call.
-inline constexpr std::int64_t kReduceCols = 64;
+/// Most columns reduce_rows handles in one call: one 4 KiB page of each row, so that a pass
+/// down the rows reads each page it touches whole (hardware prefetchers stop at page ends)
+/// while the tree's partials, one such row per level, stay in cache. Any width gives the same
+/// bits: each column's fold is the same whoever computes its neighbours.
+template <class T>
+inline constexpr std::int64_t kReduceCols = 4096 / static_cast<std::int64_t>(sizeof(T));
 
 template <class T>
 struct Kernels {
@@ -53,7 +57,7 @@ struct Kernels {
   ProgramKernel (*program_kernel)(const Program& p, bool stream);
   /// Fold of in[0..n) for n <= kReduceBlock, in the order of Note [Reduction order].
   T (*reduce_block)(ReduceOp op, const T* in, std::int64_t n);
-  /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols.
+  /// out[j] = fold over i < rows of in[i * row_stride + j], for j < cols <= kReduceCols<T>.
   void (*reduce_rows)(ReduceOp op, const T* in, std::int64_t row_stride, std::int64_t rows, T* out,
                       std::int64_t cols);
 };

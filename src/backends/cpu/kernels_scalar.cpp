@@ -58,7 +58,7 @@ void reduce_rows_pairwise(Fn fn, const T* in, std::int64_t row_stride, std::int6
   }
   std::int64_t half = rows / 2;
   reduce_rows_pairwise(fn, in, row_stride, half, acc, cols);
-  T other[static_cast<std::size_t>(kReduceCols)];
+  T other[static_cast<std::size_t>(kReduceCols<T>)];
   reduce_rows_pairwise(fn, in + half * row_stride, row_stride, rows - half, other, cols);
   for (std::int64_t c = 0; c < cols; ++c) {
     acc[c] = fn(acc[c], other[c]);

@@ -1,9 +1,10 @@
 // Reductions over one dim, in the order of Note [Reduction order]. Threads take whole outputs
-// (reduce-inner: rows; reduce-outer: blocks of kReduceCols columns), or, when there are fewer
-// outputs than threads, the kReduceBlock blocks of one long row. Either way every output is
+// (reduce-inner: rows; reduce-outer: blocks of up to kReduceCols<T> columns), or, when there are
+// fewer outputs than threads, the kReduceBlock blocks of one long row. Either way every output is
 // computed by the same sequence of operations, whatever the thread count.
 #include "backends/cpu/reduce_pairwise.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "backends/backend.h"
@@ -16,6 +17,8 @@ namespace {
 
 constexpr std::int64_t kReduceGrain = 32768;  // input elements per chunk
 constexpr std::int64_t kStackPartials = 256;
+// Narrowest reduce-outer column block: 256 bytes of float32, a multiple of every level's lanes.
+constexpr std::int64_t kMinColBlock = 64;
 
 template <class T>
 T identity_of(ReduceOp op) {
@@ -116,19 +119,26 @@ void reduce_pairwise(ReduceOp op, const TensorData& in, int dim, TensorData& out
   }
 
   if (in_step == 1) {
-    // reduce-outer: lanes walk kReduceCols columns of the inner output dim at a time.
+    // reduce-outer: lanes walk a block of columns of the inner output dim down all rows.
+    // Blocks are as wide as kReduceCols<T> (a page of each row per pass) but narrow enough
+    // that every thread gets one; the width changes no bits (See kReduceCols).
     const std::int64_t cols = plan.inner();
-    const std::int64_t col_blocks = (cols + kReduceCols - 1) / kReduceCols;
-    const std::int64_t units = outputs / cols * col_blocks;
-    const std::int64_t unit_work = rows * std::min(cols, kReduceCols);
+    const std::int64_t batches = outputs / cols;
+    const std::int64_t per_batch = (num_threads() + batches - 1) / batches;
+    std::int64_t width = (cols + per_batch - 1) / per_batch;
+    width = (width + kMinColBlock - 1) / kMinColBlock * kMinColBlock;
+    width = std::clamp(width, kMinColBlock, kReduceCols<T>);
+    const std::int64_t col_blocks = (cols + width - 1) / width;
+    const std::int64_t units = batches * col_blocks;
+    const std::int64_t unit_work = rows * std::min(cols, width);
     std::int64_t grain = std::max<std::int64_t>(1, loop_grain(work, kReduceGrain) / unit_work);
     report("reduce-outer", true, units, grain);
     parallel_for(0, units, grain, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t unit = begin; unit < end; ++unit) {
-        std::int64_t first = unit / col_blocks * cols + unit % col_blocks * kReduceCols;
-        std::int64_t width = std::min(kReduceCols, cols - unit % col_blocks * kReduceCols);
-        walk_rows(plan, first, first + width, [&](const std::int64_t* o, std::int64_t n) {
-          alignas(64) T acc[static_cast<std::size_t>(kReduceCols)];
+        std::int64_t first = unit / col_blocks * cols + unit % col_blocks * width;
+        std::int64_t n_cols = std::min(width, cols - unit % col_blocks * width);
+        walk_rows(plan, first, first + n_cols, [&](const std::int64_t* o, std::int64_t n) {
+          alignas(64) T acc[static_cast<std::size_t>(kReduceCols<T>)];
           kernels.reduce_rows(op, src + o[0], row_stride, rows, acc, n);
           for (std::int64_t i = 0; i < n; ++i) {
             dst[o[1] + i * out_step] = acc[i];

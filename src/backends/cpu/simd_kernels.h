@@ -2,8 +2,8 @@
 // (kernels_avx2.cpp, kernels_avx512.cpp). One call runs on one thread: lanes walk the row,
 // tails use masked loads and stores. Arithmetic, comparisons, sqrt and floor are single IEEE
 // operations, bitwise equal to the reference; exp/log/tanh/sigmoid are within their descriptors'
-// ulps32 / ulps64 (vec_math.h, vec_math_f64.h); pow calls libm per lane. Reductions follow Note
-// [Reduction order] exactly. Include only from SIMD files.
+// ulps32 / ulps64 (vec_math.h, vec_math_f64.h); pow calls libm per lane. The reductions are in
+// simd_reduce.h. Include only from SIMD files.
 #pragma once
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 
 #include "backends/cpu/kernels.h"
 #include "backends/cpu/node_scalar.h"
+#include "backends/cpu/simd_reduce.h"
 #include "backends/cpu/simd_vec.h"
 #include "backends/cpu/vec_math.h"
 #include "backends/cpu/vec_math_f64.h"
@@ -384,166 +385,6 @@ typename Kernels<Elem<V>>::OpKernel op_kernel_for(OpCode op, bool stream) {
   static constexpr auto streaming =
       op_kernels<VectorRow<V, true>>(std::make_index_sequence<kOpCount>{});
   return (stream ? streaming : plain)[static_cast<std::size_t>(op)];
-}
-
-// ---- reductions (Note [Reduction order]) ----------------------------------------------------
-
-struct SumV {
-  template <class V>
-  static V combine(V acc, V x) {
-    return acc + x;
-  }
-  template <class T>
-  static T combine1(T acc, T x) {
-    return acc + x;
-  }
-  template <class T>
-  static T identity() {
-    return T(0);
-  }
-};
-struct ProdV {
-  template <class V>
-  static V combine(V acc, V x) {
-    return acc * x;
-  }
-  template <class T>
-  static T combine1(T acc, T x) {
-    return acc * x;
-  }
-  template <class T>
-  static T identity() {
-    return T(1);
-  }
-};
-// NaN wins (scalar::MaxReduce): keep a NaN acc, else take x when x > acc or x is NaN.
-struct MaxV {
-  template <class V>
-  static V combine(V acc, V x) {
-    auto take = mask_and(cmp<_CMP_ORD_Q>(acc, acc),
-                         mask_or(cmp<_CMP_GT_OQ>(x, acc), cmp<_CMP_UNORD_Q>(x, x)));
-    return select(take, x, acc);
-  }
-  template <class T>
-  static T combine1(T acc, T x) {
-    if (acc != acc) {
-      return acc;
-    }
-    return (x > acc || x != x) ? x : acc;
-  }
-  template <class T>
-  static T identity() {
-    return T(-__builtin_inf());
-  }
-};
-
-template <class V, class R>
-Elem<V> reduce_leaf(const Elem<V>* x, std::int64_t n) {
-  using T = Elem<V>;
-  constexpr std::int64_t kK = kReduceLanes<T>;
-  constexpr std::int64_t kL = V::kLanes;
-  constexpr std::int64_t kVecs = kK / kL;
-  const T identity = R::template identity<T>();
-  V acc[static_cast<std::size_t>(kVecs)];
-  for (std::int64_t v = 0; v < kVecs; ++v) {
-    acc[v] = V::set1(identity);
-  }
-  std::int64_t i = 0;
-  for (; i + kK <= n; i += kK) {
-    for (std::int64_t v = 0; v < kVecs; ++v) {
-      acc[v] = R::combine(acc[v], V::load(x + i + v * kL));
-    }
-  }
-  for (std::int64_t v = 0; v < kVecs && i + v * kL < n; ++v) {
-    std::int64_t left = n - i - v * kL;
-    V tail =
-        left >= kL ? V::load(x + i + v * kL) : V::load_partial_or(x + i + v * kL, left, identity);
-    acc[v] = R::combine(acc[v], tail);
-  }
-  alignas(64) T lanes[static_cast<std::size_t>(kK)];
-  for (std::int64_t v = 0; v < kVecs; ++v) {
-    acc[v].store(lanes + v * kL);
-  }
-  for (std::int64_t half = kK / 2; half >= 1; half /= 2) {
-    for (std::int64_t j = 0; j < half; ++j) {
-      lanes[j] = R::combine1(lanes[j], lanes[j + half]);
-    }
-  }
-  return lanes[0];
-}
-
-template <class V, class R>
-Elem<V> reduce_pairwise(const Elem<V>* x, std::int64_t n) {
-  using T = Elem<V>;
-  if (n <= kReduceLeaf<T>) {
-    return reduce_leaf<V, R>(x, n);
-  }
-  std::int64_t half = n / 2 / kReduceLanes<T> * kReduceLanes<T>;
-  return R::combine1(reduce_pairwise<V, R>(x, half), reduce_pairwise<V, R>(x + half, n - half));
-}
-
-template <class V>
-Elem<V> reduce_block_kernel(ReduceOp op, const Elem<V>* x, std::int64_t n) {
-  switch (op) {
-    case ReduceOp::Sum:
-      return reduce_pairwise<V, SumV>(x, n);
-    case ReduceOp::Max:
-      return reduce_pairwise<V, MaxV>(x, n);
-    case ReduceOp::Prod:
-      return reduce_pairwise<V, ProdV>(x, n);
-  }
-  return Elem<V>(0);
-}
-
-// acc[j] = fold of rows [0, rows) of column j: runs of kReduceRowLeaf rows in order, halves
-// combined pairwise. Lanes walk the columns.
-template <class V, class R>
-void reduce_rows_pairwise(const Elem<V>* in, std::int64_t row_stride, std::int64_t rows,
-                          Elem<V>* acc, std::int64_t cols) {
-  using T = Elem<V>;
-  constexpr std::int64_t kL = V::kLanes;
-  if (rows <= kReduceRowLeaf) {
-    for (std::int64_t c = 0; c < cols; c += kL) {
-      std::int64_t width = cols - c < kL ? cols - c : kL;
-      V a = V::set1(R::template identity<T>());
-      for (std::int64_t r = 0; r < rows; ++r) {
-        const T* p = in + r * row_stride + c;
-        a = R::combine(a, width == kL ? V::load(p) : V::load_partial(p, width));
-      }
-      if (width == kL) {
-        a.store(acc + c);
-      } else {
-        a.store_partial(acc + c, width);
-      }
-    }
-    return;
-  }
-  std::int64_t half = rows / 2;
-  reduce_rows_pairwise<V, R>(in, row_stride, half, acc, cols);
-  alignas(64) T other[static_cast<std::size_t>(kReduceCols)];
-  reduce_rows_pairwise<V, R>(in + half * row_stride, row_stride, rows - half, other, cols);
-  for (std::int64_t c = 0; c < cols; c += kL) {
-    std::int64_t width = cols - c < kL ? cols - c : kL;
-    if (width == kL) {
-      R::combine(V::load(acc + c), V::load(other + c)).store(acc + c);
-    } else {
-      R::combine(V::load_partial(acc + c, width), V::load_partial(other + c, width))
-          .store_partial(acc + c, width);
-    }
-  }
-}
-
-template <class V>
-void reduce_rows_kernel(ReduceOp op, const Elem<V>* in, std::int64_t row_stride, std::int64_t rows,
-                        Elem<V>* out, std::int64_t cols) {
-  switch (op) {
-    case ReduceOp::Sum:
-      return reduce_rows_pairwise<V, SumV>(in, row_stride, rows, out, cols);
-    case ReduceOp::Max:
-      return reduce_rows_pairwise<V, MaxV>(in, row_stride, rows, out, cols);
-    case ReduceOp::Prod:
-      return reduce_rows_pairwise<V, ProdV>(in, row_stride, rows, out, cols);
-  }
 }
 
 template <class V>
