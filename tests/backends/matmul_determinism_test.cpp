@@ -10,6 +10,7 @@
 
 #include "backends/backend.h"
 #include "backends/cpu/matmul.h"
+#include "backends/cpu/parallel.h"
 #include "backends/reference/reference_backend.h"
 #include "minitorch/autograd.h"
 #include "minitorch/backend_registry.h"
@@ -31,7 +32,15 @@ TensorData random_data(const Shape& shape, DType dtype, std::uint64_t seed) {
   return t;
 }
 
-TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
+// Small products run on the caller while the helpers sleep (Note [Waking helpers]); these
+// tests want every product on the pool, as before that policy.
+class MatmulDeterminism : public ::testing::Test {
+ protected:
+  void SetUp() override { cpu::set_wake_policy_for_testing(false); }
+  void TearDown() override { cpu::set_wake_policy_for_testing(true); }
+};
+
+TEST_F(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
   struct Shapes {
     Shape a;
     Shape b;
@@ -83,7 +92,7 @@ TEST(MatmulDeterminism, PoolMatchesCallingThreadBitForBit) {
 
 // The lecture's fused loop, threaded over output rows (its prange), gives the bits it gives
 // on the calling thread: every output keeps its k order.
-TEST(MatmulDeterminism, StridedLoopOnThePoolMatchesCallingThread) {
+TEST_F(MatmulDeterminism, StridedLoopOnThePoolMatchesCallingThread) {
   for (DType dtype : {kFloat32, kFloat64}) {
     TensorData a = random_data({97, 130}, dtype, 21).transpose(0, 1);  // [130, 97], F-ordered
     TensorData b = random_data({97, 61}, dtype, 22);
@@ -99,7 +108,7 @@ TEST(MatmulDeterminism, StridedLoopOnThePoolMatchesCallingThread) {
 
 // Edge tiles run shorter kernel instances (docs/matmul.md, Micro-kernel): a row computed
 // alone (m = 1) must have the bits it has inside a full tile, for direct and dot, every ISA.
-TEST(MatmulDeterminism, TileHeightDoesNotChangeBits) {
+TEST_F(MatmulDeterminism, TileHeightDoesNotChangeBits) {
   struct Variant {
     const char* isa;
     cpu::MatmulPath path;

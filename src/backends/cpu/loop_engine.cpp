@@ -154,6 +154,9 @@ std::int64_t loop_grain(std::int64_t numel, std::int64_t min_grain) {
 
 void set_min_grain_for_testing(std::int64_t n) {
   g_min_grain_override.store(n, std::memory_order_relaxed);
+  // Tiny grains are there to split small cases over threads: the wake policy would run them
+  // on the caller (Note [Waking helpers]).
+  set_wake_policy_for_testing(n <= 0);
 }
 
 }  // namespace minitorch::cpu

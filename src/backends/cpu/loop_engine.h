@@ -249,7 +249,7 @@ inline constexpr std::int64_t kWriteOnlyStreamFactor = 8;
 std::int64_t loop_grain(std::int64_t numel, std::int64_t min_grain);
 
 /// Tests: scales every minimum grain down to n (>= 1) so that small cases run on several
-/// threads; 0 restores the defaults.
+/// threads, with the wake policy off (parallel.h); 0 restores the defaults.
 void set_min_grain_for_testing(std::int64_t n);
 
 }  // namespace minitorch::cpu

@@ -38,6 +38,7 @@ constexpr std::chrono::microseconds kSpinTime{30};
 // pays for a wake-up of that order even if the helper arrives late; the estimates
 // (parallel.h) need only be right within a factor of a few.
 constexpr double kMinWakeWorkNs = 200e3;
+std::atomic<bool> g_wake_policy{true};  // off in tests that want small jobs split
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -270,7 +271,8 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
     s.pool = std::make_unique<ThreadPool>(threads);
   }
   // Note [Waking helpers]: a job too small to pay for waking sleeping helpers runs here.
-  if (work_ns >= 0 && work_ns < kMinWakeWorkNs && s.pool->helpers_asleep()) {
+  if (work_ns >= 0 && work_ns < kMinWakeWorkNs && g_wake_policy.load(std::memory_order_relaxed) &&
+      s.pool->helpers_asleep()) {
     run_inline(begin, end, grain, fn);
     return;
   }
@@ -279,6 +281,8 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
 }
 
 int num_threads() { return state().configured(); }
+
+void set_wake_policy_for_testing(bool on) { g_wake_policy.store(on, std::memory_order_relaxed); }
 
 int threads_for(std::int64_t begin, std::int64_t end, std::int64_t grain) {
   grain = std::max<std::int64_t>(grain, 1);

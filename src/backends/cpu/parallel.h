@@ -20,6 +20,10 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain,
                   const std::function<void(std::int64_t, std::int64_t)>& fn, double work_ns);
 
+/// Tests: false makes every job go to the helpers as before the policy (so that small test
+/// cases still run on several threads); true restores it.
+void set_wake_policy_for_testing(bool on);
+
 /// Nanoseconds of one thread's work per multiply-add in a matmul and per element of a cheap
 /// or costly elementwise op: the scale of the work_ns estimates (napkin figures for one core of
 /// this class of machine; only their order of magnitude matters).
