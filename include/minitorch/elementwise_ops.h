@@ -96,8 +96,7 @@ struct Neg {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return -x;
@@ -114,8 +113,7 @@ struct Exp {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
-  static constexpr int ulps32 = 1;
-  static constexpr int ulps64 = 1;
+  static constexpr int ulps32 = 1, ulps64 = 1;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::exp(x);
@@ -132,8 +130,7 @@ struct Log {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.05, 10};
-  static constexpr int ulps32 = 1;
-  static constexpr int ulps64 = 1;
+  static constexpr int ulps32 = 1, ulps64 = 1;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::log(x);
@@ -151,8 +148,7 @@ struct Sigmoid {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
-  static constexpr int ulps32 = 2;
-  static constexpr int ulps64 = 2;
+  static constexpr int ulps32 = 2, ulps64 = 2;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if (x >= T(0)) {
@@ -174,8 +170,7 @@ struct Relu {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return x <= T(0) ? T(0) : x;
@@ -192,8 +187,7 @@ struct Tanh {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-5, 5};
-  static constexpr int ulps32 = 2;
-  static constexpr int ulps64 = 2;
+  static constexpr int ulps32 = 2, ulps64 = 2;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::tanh(x);
@@ -210,8 +204,7 @@ struct Inv {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.1, 4};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return T(1) / x;
@@ -228,8 +221,7 @@ struct Abs {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
@@ -250,8 +242,7 @@ struct Sqrt {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.05, 10};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::sqrt(x);
@@ -268,8 +259,7 @@ struct Sin {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-6, 6};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::sin(x);
@@ -286,8 +276,7 @@ struct Cos {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-6, 6};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::cos(x);
@@ -305,8 +294,7 @@ struct Log1p {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-0.9, 10};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::log1p(x);
@@ -324,8 +312,7 @@ struct Expm1 {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-10, 10};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     return std::expm1(x);
@@ -344,8 +331,7 @@ struct Sign {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-4, 4, {0, NAN}, 1e-3};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if (x > T(0)) {
@@ -370,8 +356,7 @@ struct Floor {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{-0.9, 0.9, {0, NAN}, 0.1};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
@@ -394,8 +379,7 @@ struct Add {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a + b;
@@ -412,8 +396,7 @@ struct Sub {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a - b;
@@ -430,8 +413,7 @@ struct Mul {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a * b;
@@ -448,8 +430,7 @@ struct Div {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.25, 4};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return a / b;
@@ -466,8 +447,7 @@ struct Pow {
   static constexpr OpKind kind = OpKind::Floating;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{0.25, 2.5};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     return std::pow(a, b);
@@ -486,8 +466,7 @@ struct Minimum {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     if (a != a) {
@@ -511,8 +490,7 @@ struct Maximum {
   static constexpr OpKind kind = OpKind::Arithmetic;
   static constexpr bool differentiable = true;
   static constexpr Domain domain{};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T a, T b) const {
     if (a != a) {
@@ -537,8 +515,7 @@ struct Maximum {
     static constexpr OpKind kind = OpKind::Comparison; \
     static constexpr bool differentiable = false; \
     static constexpr Domain domain{-2, 2}; \
-    static constexpr int ulps32 = 0; \
-    static constexpr int ulps64 = 0; \
+    static constexpr int ulps32 = 0, ulps64 = 0; \
     template <class T> \
     MT_HOST_DEVICE T operator()(T a, T b) const { \
       return (expr) ? T(1) : T(0); \
@@ -566,8 +543,7 @@ struct Where {
   static constexpr bool differentiable = true;
   static constexpr int nondifferentiable_arg = 0;
   static constexpr Domain domain{-2, 2};
-  static constexpr int ulps32 = 0;
-  static constexpr int ulps64 = 0;
+  static constexpr int ulps32 = 0, ulps64 = 0;
   template <class T>
   MT_HOST_DEVICE T operator()(T cond, T a, T b) const {
     return cond != T(0) ? a : b;
