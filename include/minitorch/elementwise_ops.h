@@ -12,8 +12,7 @@
 //             Comparison: computes in the promoted dtype, the result is 0/1 (bool tensors);
 //   operator()(T...)  the scalar meaning, host and device, for T = float, double and (for
 //             non-Floating kinds) std::int64_t; every backend evaluates exactly this, except
-//             the optional SIMD forms in src/backends/cpu/simd_kernels.h (within ulps32 and
-//             ulps64);
+//             the optional SIMD forms in src/backends/cpu/simd_kernels.h (within ulps32/64);
 //   grad(x, y, g, i)  the gradient of input i, written over the tracer Expr (program.h):
 //             x the inputs, y the output, g the output's gradient. Absent (differentiable =
 //             false) for comparisons, whose outputs never require grad;
