@@ -356,6 +356,7 @@ bool parse_train_args(const std::vector<std::string>& args,
   p.flag("--bench", &o.bench);
   p.integer("--repeats", &o.repeats, 1, kMaxRepeats);
   p.flag("--deterministic", &o.deterministic);
+  p.choice("--cuda-graphs", &o.cuda_graphs, {"on", "off"});
   // Each part is one backward pass; more than 1024 per batch is never useful.
   p.integer("--micro-batches", &o.micro_batches, 1, 1024);
   if (!p.parse(args)) {
@@ -382,7 +383,7 @@ bool parse_train_args(const std::vector<std::string>& args,
     // lr 0.01 leaves the network at chance for the first epochs (--init course --lr 0.01
     // gives the course's run).
     for (const char* flag : {"--dataset", "--points", "--hidden", "--loss", "--bench",
-                             "--deterministic", "--micro-batches", "--repeats"}) {
+                             "--deterministic", "--micro-batches", "--repeats", "--cuda-graphs"}) {
       if (p.given(flag)) {
         p.fail(flag, "applies to --task points only, not --task " + o.task);
       }

@@ -51,6 +51,8 @@ constexpr const char* kUsage =
     "where it runs:\n"
     "  --backend NAME      reference, cpu or cuda, as built (default cpu when present)\n"
     "  --threads N         CPU threads, 1..1024 (default: the library's, i.e. the usable CPUs)\n"
+    "  --cuda-graphs on|off  with --backend cuda and sgd: capture one full-size step as a\n"
+    "                      CUDA graph and replay it for the others (default on)\n"
     "distributed (docs/distributed.md): `mpirun -n P minitorch train ...` trains data-parallel,\n"
     "  each rank on its share of every batch, gradients summed over MPI during backward;\n"
     "  rank 0 logs, draws and saves\n"

@@ -89,7 +89,17 @@ class Trainer {
   std::int64_t comm_wait_ns_ = 0;
   std::int64_t comm_bytes_ = 0;
 
+  // Note [Graph replay] (train_run.cpp): the steady-state step as one CUDA graph.
+  bool use_graphs_ = false;
+  std::int64_t eager_steps_ = 0;
+  std::unique_ptr<CudaGraph> graph_;
+  Tensor static_x_;
+  Tensor static_y_;
+  Tensor static_loss_;
+
   Tensor summed_loss(const Tensor& out, const Tensor& y) const;
+  Tensor step(const Tensor& x, const Tensor& y);
+  double run_epoch_graphed();
   double run_epoch_data_parallel();
   double run_epoch_deterministic();
 };

@@ -5,6 +5,7 @@
 #include "minitorch/backend_registry.h"
 #include "minitorch/config.h"
 #include "minitorch/convolution.h"
+#include "minitorch/cuda_graph.h"
 #include "minitorch/data/data.h"
 #include "minitorch/device.h"
 #include "minitorch/dtype.h"
