@@ -81,6 +81,9 @@ int train(const std::vector<std::string>& args) {
   double start = now_seconds();
   Device device = select_backend(options);
   dist::ProcessGroup* group = train_group(options);
+  if (group != nullptr && group->device().is_cuda()) {
+    device = group->device();  // under nccl, each rank trains on its own GPU
+  }
   // Every rank trains; rank 0 alone logs, draws, saves and prints the summary.
   const bool lead = group == nullptr || group->rank() == 0;
   if (!lead) {

@@ -12,12 +12,14 @@
 namespace minitorch {
 
 /// Allocates and frees device memory. The CPU allocator is built in; a backend for
-/// another device registers its own with register_allocator.
+/// another device registers its own with register_allocator, one for every device of a type
+/// (device tells it which: cuda:1's memory must come from GPU 1).
 class Allocator {
  public:
   virtual ~Allocator() = default;
-  virtual void* allocate(std::int64_t nbytes) = 0;
-  virtual void deallocate(void* ptr, std::int64_t nbytes) = 0;
+  virtual void* allocate(std::int64_t nbytes, Device device) = 0;
+  /// ptr came from allocate(nbytes, device) with the same nbytes and device.
+  virtual void deallocate(void* ptr, std::int64_t nbytes, Device device) = 0;
 };
 
 /// Makes `allocator` the one used for storages on devices of `type`.

@@ -246,8 +246,9 @@ nb::tuple dlpack_device(const Tensor& t) {
                              : nb::make_tuple(static_cast<int>(dlpack::kCUDA), t.device().index());
 }
 
-// Our CUDA kernels run on the legacy default stream, with which every blocking stream
-// synchronises, so the consumer's stream needs no extra event.
+// Our CUDA kernels run on one blocking stream per GPU (Note [CUDA streams]), which is ordered
+// with the legacy default stream both ways, so a consumer on the legacy stream (PyTorch's
+// default) needs no extra event; one on a stream of its own synchronises first.
 // The consumer's keywords (the array API's __dlpack__): copy=True exports a fresh copy;
 // dl_device must be the tensor's own device; stream and max_version need nothing from us
 // (the capsule is the unversioned form, which every consumer accepts).
@@ -318,7 +319,7 @@ Tensor from_dlpack(nb::handle source) {
       nb::tuple device = nb::cast<nb::tuple>(source.attr("__dlpack_device__")());
       on_cuda = nb::cast<int>(device[0]) == dlpack::kCUDA;
     }
-    // Stream 1 names CUDA's legacy default stream, the one our kernels use.
+    // Stream 1 names CUDA's legacy default stream, with which our blocking streams are ordered.
     capsule =
         on_cuda ? source.attr("__dlpack__")(nb::arg("stream") = 1) : source.attr("__dlpack__")();
   } else {

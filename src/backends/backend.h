@@ -36,7 +36,8 @@ class Backend {
   /// Every element of out = value (rounded to out's dtype).
   virtual void fill(double value, TensorData& out) = 0;
   /// out[i] = in[i], converting dtype if they differ; in has out's shape. in and out may
-  /// be on different devices when one of them is the CPU and the other is this backend's.
+  /// be on different devices when one of them is the CPU and the other is this backend's, or
+  /// both are this backend's (cuda:0 -> cuda:1).
   virtual void copy(const TensorData& in, TensorData& out) = 0;
 
   // Note [Index primitives]: gather and scatter_add move elements by an int64 index tensor

@@ -209,7 +209,7 @@ bool give_to_cache(void* ptr, std::int64_t size) {
 
 class CpuAllocator final : public Allocator {
  public:
-  void* allocate(std::int64_t nbytes) override {
+  void* allocate(std::int64_t nbytes, Device /*device*/) override {
     const std::int64_t size = block_size(nbytes);
     if (kCacheEnabled && !t_cache_destroyed) {
       if (void* block = take_cached(size)) {
@@ -224,7 +224,7 @@ class CpuAllocator final : public Allocator {
     return ptr;
   }
 
-  void deallocate(void* ptr, std::int64_t nbytes) override {
+  void deallocate(void* ptr, std::int64_t nbytes, Device /*device*/) override {
     if (kCacheEnabled && !t_cache_destroyed && give_to_cache(ptr, block_size(nbytes))) {
       return;
     }

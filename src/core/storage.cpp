@@ -24,10 +24,10 @@ std::array<Allocator*, 2>& allocators() {
 class ExternalMemory final : public Allocator {
  public:
   explicit ExternalMemory(std::function<void()> release) : release_(std::move(release)) {}
-  void* allocate(std::int64_t /*nbytes*/) override {
+  void* allocate(std::int64_t /*nbytes*/, Device /*device*/) override {
     throw InternalError("ExternalMemory::allocate: wrapped storage never allocates");
   }
-  void deallocate(void* /*ptr*/, std::int64_t /*nbytes*/) override {
+  void deallocate(void* /*ptr*/, std::int64_t /*nbytes*/, Device /*device*/) override {
     std::function<void()> release = std::move(release_);
     delete this;
     if (release) {
@@ -60,11 +60,11 @@ std::shared_ptr<Storage> Storage::allocate(std::int64_t nbytes, Device device) {
     throw OutOfMemoryError("allocate: out of memory on " + device.to_string() + " (requested " +
                            std::to_string(nbytes) + " bytes, more than any device has)");
   }
-  void* data = allocator->allocate(nbytes);
+  void* data = allocator->allocate(nbytes, device);
   try {
     return std::make_shared<Storage>(Key(), data, nbytes, device, allocator);
   } catch (...) {
-    allocator->deallocate(data, nbytes);
+    allocator->deallocate(data, nbytes, device);
     throw;
   }
 }
@@ -78,11 +78,11 @@ std::shared_ptr<Storage> Storage::wrap(void* data, std::int64_t nbytes, Device d
   try {
     return std::make_shared<Storage>(Key(), data, nbytes, device, owner);
   } catch (...) {
-    owner->deallocate(data, nbytes);
+    owner->deallocate(data, nbytes, device);
     throw;
   }
 }
 
-Storage::~Storage() { allocator_->deallocate(data_, nbytes_); }
+Storage::~Storage() { allocator_->deallocate(data_, nbytes_, device_); }
 
 }  // namespace minitorch

@@ -27,6 +27,7 @@
 #include <thread>
 #include <utility>
 
+#include "backends/cuda/cuda_stream.h"
 #include "dist/groups.h"
 #include "dist/nccl_launch.h"
 #include "minitorch/factories.h"
@@ -35,15 +36,16 @@ namespace minitorch::dist::detail {
 namespace {
 
 // Note [NCCL stream order]
-// The CUDA backend queues every kernel and copy on the legacy default stream (cuda.md), and
-// its caching allocator reuses a freed block at once because of that single stream. NCCL runs
-// on a stream of the group's own (non-blocking, so it does not serialise with the default
-// stream implicitly). Before each collective an event recorded on the legacy stream makes the
+// The CUDA backend queues every kernel and copy for a GPU on that GPU's stream
+// (cuda::current_stream, Note [CUDA streams]), and its caching allocator reuses a freed block
+// at once because later work on that stream comes after any reader of it. NCCL runs on a
+// stream of the group's own (non-blocking, so it does not serialise with any other stream
+// implicitly). Before each collective an event recorded on the backend's stream makes the
 // NCCL stream wait for every kernel queued so far (the producer of the input, and any earlier
 // reader of an output block the allocator just handed out). After it, an event recorded on
-// the NCCL stream is made a dependency of the legacy stream, so later kernels, and a later
+// the NCCL stream is made a dependency of the backend's stream, so later kernels, and a later
 // reuse of the memory, come after NCCL is done with it. The blocking collectives first wait for
-// that event on the host (so that after a timeout the legacy stream is not left waiting on a
+// that event on the host (so that after a timeout the backend's stream is not left waiting on a
 // collective that may never end). all_reduce_async adds the dependency only in wait() (or when its
 // Work is dropped), so that backward kernels overlap the reduction; hence "t must stay
 // untouched until wait()".
@@ -111,6 +113,8 @@ class Comm {
   int rank() const { return rank_; }
   int world() const { return world_; }
   int device() const { return device_; }
+  // The backend's stream for this group's GPU (Note [NCCL stream order]).
+  cudaStream_t backend_stream() const { return cuda::current_stream(device_); }
   std::mutex& mutex() { return mutex_; }
 
   // Creates the stream and events and joins the communicator (bounded by the timeout).
@@ -150,7 +154,7 @@ class Comm {
 
   // See Note [NCCL stream order]: the NCCL stream waits for the backend's stream.
   void order_after_backend(const char* op) {
-    check_cuda(cudaEventRecord(ready_, cudaStreamLegacy), op, "cudaEventRecord");
+    check_cuda(cudaEventRecord(ready_, backend_stream()), op, "cudaEventRecord");
     check_cuda(cudaStreamWaitEvent(stream_, ready_, 0), op, "cudaStreamWaitEvent");
   }
 
@@ -160,7 +164,7 @@ class Comm {
   }
   // See Note [NCCL stream order]: the backend's stream waits for event.
   void order_backend_after(cudaEvent_t event, const char* op) {
-    check_cuda(cudaStreamWaitEvent(cudaStreamLegacy, event, 0), op, "cudaStreamWaitEvent");
+    check_cuda(cudaStreamWaitEvent(backend_stream(), event, 0), op, "cudaStreamWaitEvent");
   }
 
   cudaStream_t stream() const { return stream_; }
@@ -364,7 +368,7 @@ class NcclWork final : public Work {
     if (event_ != nullptr) {
       if (comm_->comm() != nullptr) {
         cudaSetDevice(comm_->device());
-        cudaStreamWaitEvent(cudaStreamLegacy, event_, 0);
+        cudaStreamWaitEvent(comm_->backend_stream(), event_, 0);
       }
       cudaEventDestroy(event_);
     }
@@ -398,6 +402,7 @@ class NcclGroup final : public ProcessGroup {
   int rank() const override { return comm_->rank(); }
   int world_size() const override { return comm_->world(); }
   std::string_view backend() const override { return "nccl"; }
+  Device device() const override { return Device::cuda(comm_->device()); }
 
   void all_reduce(Tensor& t) override {
     const char* op = "all_reduce";
@@ -447,7 +452,7 @@ class NcclGroup final : public ProcessGroup {
   Tensor all_gather(const Tensor& t) override {
     const char* op = "all_gather";
     std::lock_guard<std::mutex> lock(comm_->mutex());
-    check_collective_tensor(t, Device::cuda(), op);
+    check_collective_tensor(t, device(), op);
     comm_->check_usable(op);
     comm_->use_device(op);
     Shape out_shape{comm_->world()};
@@ -456,7 +461,7 @@ class NcclGroup final : public ProcessGroup {
     }
     // Allocated before the ordering event, so that the NCCL stream also waits for any kernel
     // still reading the block the allocator hands out.
-    Tensor out = empty(out_shape, {.dtype = t.dtype(), .device = Device::cuda()});
+    Tensor out = empty(out_shape, {.dtype = t.dtype(), .device = device()});
     Clock::time_point deadline = begin(t, op);
     if (t.numel() > 0) {
       comm_->check_nccl(ncclAllGather(t.data().data_ptr(), out.data().data_ptr(),
@@ -474,7 +479,7 @@ class NcclGroup final : public ProcessGroup {
     comm_->check_usable(op);
     comm_->use_device(op);
     if (!barrier_buffer_.defined()) {
-      barrier_buffer_ = zeros({1}, {.dtype = kFloat32, .device = Device::cuda()});
+      barrier_buffer_ = zeros({1}, {.dtype = kFloat32, .device = device()});
     }
     Clock::time_point deadline = begin(barrier_buffer_, op);
     enqueue_all_reduce(barrier_buffer_, op, deadline);
@@ -485,10 +490,9 @@ class NcclGroup final : public ProcessGroup {
   // Checks t (before any communication), selects the GPU and orders the NCCL stream after
   // the backend's; returns the deadline of this collective.
   Clock::time_point begin(const Tensor& t, const char* op) {
-    check_collective_tensor(t, Device::cuda(), op);
+    check_collective_tensor(t, device(), op);
     comm_->check_usable(op);
     comm_->use_device(op);
-    check_memory_device(t, op);
     comm_->order_after_backend(op);
     return Clock::now() + comm_->timeout();
   }
@@ -510,25 +514,6 @@ class NcclGroup final : public ProcessGroup {
     // Only after the host saw it finish: after a timeout the backend's stream must not be
     // left waiting on a collective that may never end.
     comm_->order_backend_after(comm_->done_event(), op);
-  }
-
-  // The library calls every GPU "cuda:0"; the memory is on whichever GPU was current when it
-  // was allocated. A tensor made before the group moved this process to GPU d > 0 (or on a
-  // thread that never selected it) is on GPU 0, which NCCL cannot use.
-  void check_memory_device(const Tensor& t, const char* op) {
-    if (comm_->device() == 0 || t.numel() == 0) {
-      return;
-    }
-    cudaPointerAttributes attributes{};
-    comm_->check_cuda(cudaPointerGetAttributes(&attributes, t.data().data_ptr()), op,
-                      "cudaPointerGetAttributes");
-    if (attributes.device != comm_->device()) {
-      throw DeviceError(std::string(op) + ": the tensor (shape " + to_string(t.shape()) +
-                        ") is in the memory of GPU " + std::to_string(attributes.device) +
-                        ", this rank's group uses GPU " + std::to_string(comm_->device()) +
-                        " (make CUDA tensors after init_process_group, on the same thread, or "
-                        "give each rank one GPU with CUDA_VISIBLE_DEVICES)");
-    }
   }
 
   std::shared_ptr<Comm> comm_;

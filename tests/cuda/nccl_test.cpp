@@ -113,6 +113,9 @@ TEST(NcclGroup, IsRankZeroOfAWorldOfOne) {
   EXPECT_EQ(group.rank(), 0);
   EXPECT_EQ(group.world_size(), 1);
   EXPECT_TRUE(is_available("nccl"));
+  // Local rank 0 of a world of one: the first GPU, where all_gather's result lands too.
+  EXPECT_EQ(group.device(), Device::cuda(0));
+  EXPECT_EQ(group.all_gather(gpu_values(Shape{3}, kFloat32)).device(), Device::cuda(0));
 }
 
 TEST(NcclGroup, BarrierReturns) {

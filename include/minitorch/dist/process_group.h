@@ -51,6 +51,9 @@ class ProcessGroup {
   virtual int world_size() const = 0;
   /// "single", "mpi" or "nccl".
   virtual std::string_view backend() const = 0;
+  /// The device the collectives take tensors on: cpu for single and mpi, this rank's GPU
+  /// (cuda:<local rank % GPUs>) for nccl. Make the tensors there.
+  virtual Device device() const { return Device::cpu(); }
 
   // Every collective takes a contiguous tensor on the group's device (CPU for single and
   // MPI, CUDA for NCCL) with the same element count and dtype on every rank (all_gather:

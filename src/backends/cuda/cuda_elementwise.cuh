@@ -333,7 +333,7 @@ inline int transposed_dim(const Merged& m, int k) {
 
 template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
 void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m, int p,
-                  const OpContext& context) {
+                  cudaStream_t stream, const OpContext& context) {
   TiledGeometry g{};
   g.size_q = m.sizes[0];
   g.size_p = m.sizes[p];
@@ -359,13 +359,13 @@ void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged&
       "cuda_tiled", "cuda",
       static_cast<int>(std::min<std::int64_t>(blocks * kTile * kTileRows, 1 << 30))};
   elementwise_tiled<NIN, kT0, kT1>
-      <<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows)>>>(fn, out, in0, in1, g);
+      <<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows), 0, stream>>>(fn, out, in0, in1, g);
   check_launch("elementwise_tiled", context);
 }
 
 template <int NIN, int V, class I, class Geometry, class Out, class In0, class In1, class Fn>
 void launch_strided(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m,
-                    const OpContext& context, const char* path) {
+                    cudaStream_t stream, const OpContext& context, const char* path) {
   Geometry g{};
   g.ndim = m.ndim;
   std::int64_t items = 1;
@@ -388,8 +388,8 @@ void launch_strided(Fn fn, Out* out, const In0* in0, const In1* in1, const Merge
   }
   unsigned grid = grid_for(items);
   primitive_report() = PrimitiveReport{path, "cuda", static_cast<int>(grid) * kThreads};
-  elementwise_strided<NIN, V><<<grid, kThreads>>>(fn, out, in0, in1, static_cast<I>(items), g,
-                                                  m.strides[1][0] == 1, m.strides[2][0] == 1);
+  elementwise_strided<NIN, V><<<grid, kThreads, 0, stream>>>(
+      fn, out, in0, in1, static_cast<I>(items), g, m.strides[1][0] == 1, m.strides[2][0] == 1);
   check_launch("elementwise_strided", context);
 }
 
@@ -406,6 +406,7 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
   Out* out_ptr = static_cast<Out*>(out.data_ptr());
   const In0* in0_ptr = in0 ? static_cast<const In0*>(in0->data_ptr()) : nullptr;
   const In1* in1_ptr = in1 ? static_cast<const In1*>(in1->data_ptr()) : nullptr;
+  cudaStream_t stream = stream_of(out);
 
   // Tiled path for a transposed operand against a unit-stride output.
   if (m.ndim >= 2 && m.strides[0][0] == 1 && m.sizes[0] >= 16) {
@@ -417,15 +418,15 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
       bool t1 = NIN >= 2 && p1 == p;
       if constexpr (NIN == 2) {
         if (t0 && t1) {
-          launch_tiled<NIN, true, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+          launch_tiled<NIN, true, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
         } else if (t0) {
-          launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+          launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
         } else {
-          launch_tiled<NIN, false, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+          launch_tiled<NIN, false, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
         }
         return;
       } else if constexpr (NIN == 1) {
-        launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, context);
+        launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
         return;
       }
     }
@@ -441,8 +442,8 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
     fits32 = max_offset < (std::int64_t{1} << 30);
   }
   if (!fits32) {
-    launch_strided<NIN, 1, std::int64_t, Geometry64>(fn, out_ptr, in0_ptr, in1_ptr, m, context,
-                                                     "cuda_strided64");
+    launch_strided<NIN, 1, std::int64_t, Geometry64>(fn, out_ptr, in0_ptr, in1_ptr, m, stream,
+                                                     context, "cuda_strided64");
     return;
   }
   // Vectors of V along the innermost dim when it is unit-stride or broadcast everywhere and
@@ -465,10 +466,11 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
   }
   if (vec) {
     launch_strided<NIN, V, std::uint32_t, Geometry32>(
-        fn, out_ptr, in0_ptr, in1_ptr, m, context, m.ndim == 1 ? "cuda_vec" : "cuda_vec_strided");
+        fn, out_ptr, in0_ptr, in1_ptr, m, stream, context,
+        m.ndim == 1 ? "cuda_vec" : "cuda_vec_strided");
   } else {
-    launch_strided<NIN, 1, std::uint32_t, Geometry32>(fn, out_ptr, in0_ptr, in1_ptr, m, context,
-                                                      "cuda_strided32");
+    launch_strided<NIN, 1, std::uint32_t, Geometry32>(fn, out_ptr, in0_ptr, in1_ptr, m, stream,
+                                                      context, "cuda_strided32");
   }
 }
 

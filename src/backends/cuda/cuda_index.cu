@@ -73,9 +73,10 @@ __global__ void scatter_add_kernel(IndexGeometry g, std::int64_t columns, std::i
   }
 }
 
-unsigned blocks_for(std::int64_t work) {
+unsigned blocks_for(std::int64_t work, const TensorData& out) {
   std::int64_t blocks = (work + kIndexThreads - 1) / kIndexThreads;
-  return static_cast<unsigned>(std::clamp<std::int64_t>(blocks, 1, 32LL * sm_count()));
+  return static_cast<unsigned>(
+      std::clamp<std::int64_t>(blocks, 1, 32LL * sm_count(out.device().index())));
 }
 
 template <class T>
@@ -89,7 +90,7 @@ void gather_typed(const TensorData& in, int dim, const TensorData& index, Tensor
     g.strides[1][d] = index.strides()[d];
     g.strides[2][d] = d == dim ? 0 : in.strides()[d];
   }
-  gather_kernel<T><<<blocks_for(out.numel()), kIndexThreads>>>(
+  gather_kernel<T><<<blocks_for(out.numel(), out), kIndexThreads, 0, stream_of(out)>>>(
       g, out.numel(), in.strides()[dim], static_cast<T*>(out.data_ptr()),
       static_cast<const std::int64_t*>(index.data_ptr()), static_cast<const T*>(in.data_ptr()));
   check_launch("gather_kernel", context);
@@ -111,7 +112,7 @@ void scatter_add_typed(const TensorData& src, int dim, const TensorData& index, 
     columns *= src.shape()[d];
     ++g.ndim;
   }
-  scatter_add_kernel<T><<<blocks_for(columns), kIndexThreads>>>(
+  scatter_add_kernel<T><<<blocks_for(columns, out), kIndexThreads, 0, stream_of(out)>>>(
       g, columns, src.shape()[dim], src.strides()[dim], index.strides()[dim], out.strides()[dim],
       static_cast<const T*>(src.data_ptr()), static_cast<const std::int64_t*>(index.data_ptr()),
       static_cast<T*>(out.data_ptr()));

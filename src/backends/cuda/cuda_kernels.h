@@ -1,11 +1,13 @@
 // Launchers of the CUDA kernels, called by the CudaBackend (cuda_backend.cpp). Operands are
-// device TensorData already checked and broadcast by the ops layer (see backend.h); each
-// launcher queues its kernels on the legacy default stream and returns without syncing.
+// device TensorData already checked and broadcast by the ops layer (see backend.h), all on one
+// device, which the backend has made current (DeviceGuard); each launcher queues its kernels
+// on that device's stream (stream_of(out), Note [CUDA streams]) and returns without syncing.
 #pragma once
 
 #include <span>
 
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/cuda_stream.h"
 #include "minitorch/program.h"
 #include "minitorch/scalar_ops.h"
 #include "minitorch/tensor_data.h"
@@ -23,8 +25,8 @@ void launch_reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out,
 void launch_matmul(const TensorData& a, const TensorData& b, TensorData& out,
                    const OpContext& context);
 
-/// Multiprocessors of device 0 (cached).
-int sm_count();
+/// Multiprocessors of device (cached for every device at the first call).
+int sm_count(int device);
 
 /// Backend::gather and Backend::scatter_add (cuda_index.cu; Note [Index primitives]).
 void launch_gather(const TensorData& in, int dim, const TensorData& index, TensorData& out,

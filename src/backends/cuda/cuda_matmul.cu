@@ -379,6 +379,7 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
   const T* b_ptr = static_cast<const T*>(b.data_ptr());
   T* c_ptr = static_cast<T*>(out.data_ptr());
   const auto batch_grid = static_cast<unsigned>(std::min<std::int64_t>(batch.count, 65535));
+  cudaStream_t stream = stream_of(out);
 
   bool a_row = ak == 1 && K % 4 == 0 && rows_aligned(a_ptr, am, M, batch, batch.a);
   bool a_col = !a_row && am == 1 && M % 4 == 0 && rows_aligned(a_ptr, ak, K, batch, batch.a);
@@ -396,8 +397,9 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
     // measuring knob for bench/cuda.
     const bool grouped = config::cuda_matmul_order() == config::CudaMatmulOrder::Grouped;
     auto launch = [&](auto kernel, std::int64_t lda, std::int64_t ldb) {
-      kernel<<<grid, kTiledThreads>>>(a_ptr, b_ptr, c_ptr, static_cast<int>(M), static_cast<int>(N),
-                                      static_cast<int>(K), lda, ldb, cm, batch, grouped);
+      kernel<<<grid, kTiledThreads, 0, stream>>>(a_ptr, b_ptr, c_ptr, static_cast<int>(M),
+                                                 static_cast<int>(N), static_cast<int>(K), lda, ldb,
+                                                 cm, batch, grouped);
     };
     if (a_row && b_row) {
       launch(matmul_tiled<T, true, true>, am, bk);
@@ -416,8 +418,9 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
   primitive_report() = PrimitiveReport{"cuda_matmul_small", "cuda",
                                        static_cast<int>(std::min<std::int64_t>(
                                            std::int64_t{grid.x} * grid.y * grid.z * 256, 1 << 30))};
-  matmul_small<T><<<grid, 256>>>(a_ptr, b_ptr, c_ptr, static_cast<int>(M), static_cast<int>(N),
-                                 static_cast<int>(K), SmallStrides{am, ak, bk, bn, cm, cn}, batch);
+  matmul_small<T><<<grid, 256, 0, stream>>>(a_ptr, b_ptr, c_ptr, static_cast<int>(M),
+                                            static_cast<int>(N), static_cast<int>(K),
+                                            SmallStrides{am, ak, bk, bn, cm, cn}, batch);
   check_launch("matmul_small", context);
 }
 

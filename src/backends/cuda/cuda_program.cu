@@ -135,11 +135,11 @@ void launch_interpreter(const Program& program, std::span<const TensorData> inpu
                         const OpContext& context) {
   ProgramGeometry g = geometry_of(inputs, out);
   const std::int64_t n = out.numel();
-  const auto grid =
-      static_cast<unsigned>(std::clamp<std::int64_t>(ceil_div(n, kThreads), 1, sm_count() * 16));
+  const auto grid = static_cast<unsigned>(
+      std::clamp<std::int64_t>(ceil_div(n, kThreads), 1, sm_count(out.device().index()) * 16));
   primitive_report() = PrimitiveReport{g.flat ? "cuda_program_flat" : "cuda_program", "cuda",
                                        static_cast<int>(grid) * kThreads};
-  program_kernel<T><<<grid, kThreads>>>(program, g, n);
+  program_kernel<T><<<grid, kThreads, 0, stream_of(out)>>>(program, g, n);
   check_launch("program_kernel", context);
 }
 

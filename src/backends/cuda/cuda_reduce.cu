@@ -252,13 +252,13 @@ Group merge_group(const TensorData& in, const TensorData& out, int begin, int en
   return g;
 }
 
-// Scratch device memory for partial results, returned to the cache when done (stream order
-// makes that safe).
+// Scratch device memory for partial results on device, returned to the cache when done: the
+// block is kept for device's stream, which runs the reduction, so stream order makes that safe.
 class Workspace {
  public:
-  explicit Workspace(std::int64_t nbytes)
-      : nbytes_(nbytes), ptr_(caching_allocator().allocate(nbytes)) {}
-  ~Workspace() { caching_allocator().deallocate(ptr_, nbytes_); }
+  Workspace(std::int64_t nbytes, Device device)
+      : nbytes_(nbytes), device_(device), ptr_(caching_allocator().allocate(nbytes, device)) {}
+  ~Workspace() { caching_allocator().deallocate(ptr_, nbytes_, device_); }
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
   template <class T>
@@ -268,6 +268,7 @@ class Workspace {
 
  private:
   std::int64_t nbytes_;
+  Device device_;
   void* ptr_;
 };
 
@@ -278,7 +279,8 @@ void report(const char* path, std::int64_t threads) {
 
 template <class T, class Fn>
 void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std::int64_t row_stride,
-          std::int64_t out_stride, const OpContext& context) {
+          std::int64_t out_stride, Device device, const OpContext& context) {
+  cudaStream_t stream = current_stream(device.index());
   constexpr int V = 16 / sizeof(T);
   bool vec = len % V == 0 && row_stride % V == 0 && aligned(in, 16);
   // Few long rows: split each into chunks so that the grid fills the GPU. The split depends
@@ -287,18 +289,18 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
   if (chunks > 1) {
     std::int64_t chunk = ceil_div(ceil_div(len, chunks), 4 * V * kBlock) * (4 * V * kBlock);
     chunks = ceil_div(len, chunk);
-    Workspace partial(nrows * chunks * static_cast<std::int64_t>(sizeof(T)));
+    Workspace partial(nrows * chunks * static_cast<std::int64_t>(sizeof(T)), device);
     report("cuda_reduce_split", chunks * nrows * kBlock);
     auto grid = static_cast<unsigned>(chunks * nrows);
     if (vec) {
-      reduce_rows_block<T, Fn, true>
-          <<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
+      reduce_rows_block<T, Fn, true><<<grid, kBlock, 0, stream>>>(
+          fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     } else {
-      reduce_rows_block<T, Fn, false>
-          <<<grid, kBlock>>>(fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
+      reduce_rows_block<T, Fn, false><<<grid, kBlock, 0, stream>>>(
+          fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     }
     check_launch("reduce_rows_block", context);
-    rows<T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, context);
+    rows<T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, device, context);
     return;
   }
   if (len <= 2048) {
@@ -306,10 +308,10 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
     report("cuda_reduce_warp_inner", grid * kBlock);
     if (vec) {
       reduce_rows_warp<T, Fn, true>
-          <<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride, out_stride);
+          <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     } else {
       reduce_rows_warp<T, Fn, false>
-          <<<grid, kBlock>>>(fn, in, out, nrows, len, row_stride, out_stride);
+          <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     }
     check_launch("reduce_rows_warp", context);
     return;
@@ -319,10 +321,10 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
   auto grid = static_cast<unsigned>(nrows);
   if (vec) {
     reduce_rows_block<T, Fn, true>
-        <<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride, len, 1);
+        <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   } else {
     reduce_rows_block<T, Fn, false>
-        <<<grid, kBlock>>>(fn, in, out, len, row_stride, out_stride, len, 1);
+        <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   }
   check_launch("reduce_rows_block", context);
 }
@@ -330,7 +332,8 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
 template <class T, class Fn>
 void cols(Fn fn, const T* in, T* out, std::int64_t outer, std::int64_t len, std::int64_t inner,
           std::int64_t in_outer, std::int64_t in_row, std::int64_t in_col, std::int64_t out_outer,
-          std::int64_t out_col, const OpContext& context) {
+          std::int64_t out_col, Device device, const OpContext& context) {
+  cudaStream_t stream = current_stream(device.index());
   std::int64_t blocks = outer * ceil_div(inner, kWarp);
   std::int64_t splits =
       std::clamp<std::int64_t>(ceil_div(1024, blocks), 1, std::max<std::int64_t>(1, len / 256));
@@ -339,21 +342,21 @@ void cols(Fn fn, const T* in, T* out, std::int64_t outer, std::int64_t len, std:
   dim3 block(kWarp, kColRows);
   if (splits > 1) {
     // Pass 1 writes partial[o, split, c]; pass 2 folds the splits in order.
-    Workspace partial(outer * splits * inner * static_cast<std::int64_t>(sizeof(T)));
+    Workspace partial(outer * splits * inner * static_cast<std::int64_t>(sizeof(T)), device);
     report("cuda_reduce_cols_split", blocks * splits * kWarp * kColRows);
     reduce_cols<T, Fn>
-        <<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)), block>>>(
+        <<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)), block, 0, stream>>>(
             fn, in, partial.as<T>(), inner, len, rows_per_split, in_outer, in_row, in_col,
             splits * inner, 1, inner);
     check_launch("reduce_cols", context);
-    reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block>>>(fn, partial.as<T>(), out, inner,
-                                                                 splits, splits, splits * inner,
-                                                                 inner, 1, out_outer, out_col, 0);
+    reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
+        fn, partial.as<T>(), out, inner, splits, splits, splits * inner, inner, 1, out_outer,
+        out_col, 0);
     check_launch("reduce_cols", context);
     return;
   }
   report("cuda_reduce_cols", blocks * kWarp * kColRows);
-  reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block>>>(
+  reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
       fn, in, out, inner, len, std::max<std::int64_t>(len, 1), in_outer, in_row, in_col, out_outer,
       out_col, 0);
   check_launch("reduce_cols", context);
@@ -373,8 +376,9 @@ void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpCont
   std::int64_t n_out = out.numel();
   auto grid = static_cast<unsigned>(ceil_div(n_out, kBlock));
   report("cuda_reduce_strided", n_out);
-  reduce_strided<T, Fn><<<grid, kBlock>>>(fn, static_cast<const T*>(in.data_ptr()),
-                                          static_cast<T*>(out.data_ptr()), n_out, g);
+  cudaStream_t stream = stream_of(out);
+  reduce_strided<T, Fn><<<grid, kBlock, 0, stream>>>(fn, static_cast<const T*>(in.data_ptr()),
+                                                     static_cast<T*>(out.data_ptr()), n_out, g);
   check_launch("reduce_strided", context);
 }
 
@@ -392,17 +396,19 @@ void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const O
   std::int64_t s_r = len <= 1 ? 1 : in.strides()[dim];
   if (outer.ok && inner.ok && len > 0) {
     if (inner.size == 1 && s_r == 1) {
-      rows<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride, context);
+      rows<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
+                  out.device(), context);
       return;
     }
     if (inner.size > 1 && inner.in_stride == 1) {
       cols<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, inner.size, outer.in_stride, s_r, 1,
-                  outer.out_stride, inner.out_stride, context);
+                  outer.out_stride, inner.out_stride, out.device(), context);
       return;
     }
     if (inner.size == 1 && outer.size > 1 && outer.in_stride == 1) {
       // A transposed input: the kept dim is the unit-stride one, so fold across columns.
-      cols<T, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride, context);
+      cols<T, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
+                  out.device(), context);
       return;
     }
   }

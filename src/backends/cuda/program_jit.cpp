@@ -314,11 +314,11 @@ bool launch_compiled_program(const Program& program, DType compute,
   }
   const std::int64_t items = (n + spec.vec - 1) / spec.vec;
   const auto grid = static_cast<unsigned>(std::clamp<std::int64_t>(
-      (items + kProgramThreads - 1) / kProgramThreads, 1, sm_count() * 16LL));
+      (items + kProgramThreads - 1) / kProgramThreads, 1, sm_count(out.device().index()) * 16LL));
   primitive_report() = PrimitiveReport{spec.flat ? "cuda_compiled_flat" : "cuda_compiled", "cuda",
                                        static_cast<int>(grid) * kProgramThreads};
   MT_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(kernel), dim3(grid),
-                                 dim3(kProgramThreads), args, 0, nullptr),
+                                 dim3(kProgramThreads), args, 0, stream_of(out)),
                 context);
   return true;
 }
