@@ -208,8 +208,8 @@ double Trainer::run_epoch_deterministic() {
 Tensor Trainer::step(const Tensor& x, const Tensor& y) {
   optimizer_->zero_grad();
   Tensor out = model_->forward(x);
-  Tensor loss = logits_ ? nn::binary_cross_entropy_with_logits(out, y)
-                        : nn::binary_cross_entropy(out, y);
+  Tensor loss =
+      logits_ ? nn::binary_cross_entropy_with_logits(out, y) : nn::binary_cross_entropy(out, y);
   loss.backward();
   optimizer_->step();
   return loss;

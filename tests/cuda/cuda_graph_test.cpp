@@ -83,15 +83,15 @@ TEST(CudaGraph, CapturedTrainingStepGivesTheEagerBits) {
   Generator gen(11);
   std::vector<Tensor> xs;
   std::vector<Tensor> ys;
-  for (int i = 0; i < 6; ++i) {
+  for (std::size_t i = 0; i < 6; ++i) {
     xs.push_back(rand({8, 2}, {}, &gen).to(kGpu));
-    ys.push_back((rand({8, 1}, {}, &gen) > 0.5).to(kFloat32).to(kGpu));
+    ys.push_back(rand({8, 1}, {}, &gen).gt(0.5).to(kFloat32).to(kGpu));
   }
   Tensor static_x = xs[0].clone();
   Tensor static_y = ys[0].clone();
   Tensor static_loss;
   CudaGraph graph;
-  for (int i = 0; i < 6; ++i) {
+  for (std::size_t i = 0; i < 6; ++i) {
     Tensor loss = step(eager, eager_sgd, xs[i], ys[i]);
     if (i == 0) {
       step(graphed, graphed_sgd, xs[i], ys[i]);  // warm-up: momentum buffers, cache

@@ -3,6 +3,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <string>
 
 #include "backends/cuda/cuda_check.h"
@@ -65,14 +66,26 @@ CachingAllocator::DeviceCache& CachingAllocator::cache_of(int device) {
   return caches_[static_cast<std::size_t>(device)];
 }
 
-CachingAllocator::StreamPool& CachingAllocator::pool_of(DeviceCache& cache, cudaStream_t stream) {
+CachingAllocator::StreamPool& CachingAllocator::pool_of(DeviceCache& cache, PoolKey key) {
   for (StreamPool& pool : cache.pools) {
-    if (pool.stream == stream) {
+    if (pool.key.stream == key.stream && pool.key.graph == key.graph) {
       return pool;
     }
   }
-  cache.pools.push_back(StreamPool{stream, {}});
+  cache.pools.push_back(StreamPool{key, {}});
   return cache.pools.back();
+}
+
+// A free block of size from key's pool, or nullptr. Caller holds cache.mutex.
+void* CachingAllocator::take(DeviceCache& cache, PoolKey key, std::int64_t size) {
+  std::vector<void*>& blocks = pool_of(cache, key).free_blocks[size];
+  if (blocks.empty()) {
+    return nullptr;
+  }
+  void* ptr = blocks.back();
+  blocks.pop_back();
+  (key.graph == 0 ? cache.cached_bytes : cache.graph_bytes) -= size;
+  return ptr;
 }
 
 void* CachingAllocator::allocate(std::int64_t nbytes, Device device) {
@@ -81,20 +94,28 @@ void* CachingAllocator::allocate(std::int64_t nbytes, Device device) {
   const std::int64_t size = round_size(nbytes);
   cudaStream_t stream = current_stream(index);
   DeviceCache& cache = cache_of(index);
+  PoolKey key{stream, 0};
   {
     std::lock_guard<std::mutex> lock(cache.mutex);
-    std::vector<void*>& blocks = pool_of(cache, stream).free_blocks[size];
-    if (!blocks.empty()) {
-      void* ptr = blocks.back();
-      blocks.pop_back();
-      cache.cached_bytes -= size;
-      cache.stream_of_block.emplace(ptr, stream);
+    if (cache.capture.graph != 0 && cache.capture.stream == stream) {
+      // Note [CUDA graphs]: the graph's own freed blocks first; any block it takes is its own.
+      key = cache.capture;
+      void* ptr = take(cache, key, size);
+      if (ptr == nullptr) {
+        ptr = take(cache, PoolKey{stream, 0}, size);
+      }
+      if (ptr != nullptr) {
+        cache.pool_of_block.emplace(ptr, key);
+        return ptr;
+      }
+    } else if (void* ptr = take(cache, key, size)) {
+      cache.pool_of_block.emplace(ptr, key);
       return ptr;
     }
   }
   void* ptr = allocate_fresh(size, nbytes, index);
   std::lock_guard<std::mutex> lock(cache.mutex);
-  cache.stream_of_block.emplace(ptr, stream);
+  cache.pool_of_block.emplace(ptr, key);
   return ptr;
 }
 
@@ -127,15 +148,67 @@ void CachingAllocator::deallocate(void* ptr, std::int64_t nbytes, Device device)
   const std::int64_t size = round_size(nbytes);
   DeviceCache& cache = cache_of(device.index());
   std::lock_guard<std::mutex> lock(cache.mutex);
-  auto it = cache.stream_of_block.find(ptr);
+  auto it = cache.pool_of_block.find(ptr);
   // Every block in use was recorded by allocate; the fallback keeps a broken invariant from
   // losing the block (its device's stream is the only one today).
-  cudaStream_t stream = it != cache.stream_of_block.end() ? it->second : nullptr;
-  if (it != cache.stream_of_block.end()) {
-    cache.stream_of_block.erase(it);
+  PoolKey key = it != cache.pool_of_block.end() ? it->second : PoolKey{};
+  if (it != cache.pool_of_block.end()) {
+    cache.pool_of_block.erase(it);
   }
-  pool_of(cache, stream).free_blocks[size].push_back(ptr);
-  cache.cached_bytes += size;
+  // Note [CUDA graphs]: a block freed while its stream is being captured may be written by
+  // the graph's later nodes, so it joins the graph.
+  if (key.graph == 0 && cache.capture.graph != 0 && key.stream == cache.capture.stream) {
+    key = cache.capture;
+  }
+  pool_of(cache, key).free_blocks[size].push_back(ptr);
+  (key.graph == 0 ? cache.cached_bytes : cache.graph_bytes) += size;
+}
+
+int CachingAllocator::begin_graph_pool(int device, cudaStream_t stream) {
+  DeviceCache& cache = cache_of(device);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.capture.graph != 0) {
+    throw DeviceError("CudaGraph::capture: a capture already runs on cuda:" +
+                      std::to_string(device) + " (captures do not nest)");
+  }
+  cache.capture = PoolKey{stream, ++next_graph_};
+  return cache.capture.graph;
+}
+
+void CachingAllocator::end_graph_pool(int device) {
+  DeviceCache& cache = cache_of(device);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  cache.capture = PoolKey{};
+}
+
+void CachingAllocator::release_graph_pool(int device, int pool) {
+  DeviceCache& cache = cache_of(device);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  auto graph_pool = std::find_if(cache.pools.begin(), cache.pools.end(),
+                                 [pool](const StreamPool& p) { return p.key.graph == pool; });
+  if (graph_pool != cache.pools.end()) {
+    StreamPool released = std::move(*graph_pool);
+    cache.pools.erase(graph_pool);
+    StreamPool& shared = pool_of(cache, PoolKey{released.key.stream, 0});
+    for (auto& [size, blocks] : released.free_blocks) {
+      std::vector<void*>& into = shared.free_blocks[size];
+      into.insert(into.end(), blocks.begin(), blocks.end());
+      const auto bytes = static_cast<std::int64_t>(blocks.size()) * size;
+      cache.graph_bytes -= bytes;
+      cache.cached_bytes += bytes;
+    }
+  }
+  for (auto& [ptr, key] : cache.pool_of_block) {
+    if (key.graph == pool) {
+      key.graph = 0;
+    }
+  }
+}
+
+std::int64_t CachingAllocator::graph_pool_bytes(int device) {
+  DeviceCache& cache = cache_of(device);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  return cache.graph_bytes;
 }
 
 void CachingAllocator::empty_cache(int device) {
@@ -145,6 +218,9 @@ void CachingAllocator::empty_cache(int device) {
   OpContext context;
   context.primitive = "empty_cache";
   for (StreamPool& pool : cache.pools) {
+    if (pool.key.graph != 0) {
+      continue;  // a live graph's replays write these
+    }
     for (auto& [size, blocks] : pool.free_blocks) {
       for (void* ptr : blocks) {
         MT_CUDA_CHECK(cudaFree(ptr), context);

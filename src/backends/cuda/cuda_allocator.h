@@ -9,6 +9,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,24 +40,49 @@ class CachingAllocator final : public Allocator {
 
   static std::int64_t round_size(std::int64_t nbytes);
 
+  // Graph pools (Note [CUDA graphs] in cuda_graph.cpp): while a capture runs on stream, every
+  // block allocated for it, or freed from it, belongs to the graph's pool; freed, it goes back
+  // to that pool only, never to the shared cache, until release_graph_pool.
+
+  /// Starts a graph pool for the capture about to run on device's stream; returns its id
+  /// (> 0). Throws DeviceError when a capture already runs on device.
+  int begin_graph_pool(int device, cudaStream_t stream);
+  /// Ends the capture's allocation phase: later allocations use the shared cache again, while
+  /// the pool keeps its blocks.
+  void end_graph_pool(int device);
+  /// The graph is gone: its free blocks join the shared cache, and blocks that tensors still
+  /// hold will when freed.
+  void release_graph_pool(int device, int pool);
+  /// Bytes held free in device's graph pools (not counted by cached_bytes).
+  std::int64_t graph_pool_bytes(int device);
+
  private:
-  // Free blocks of one stream, by rounded size.
-  struct StreamPool {
+  // Which free list a block belongs to: its stream's shared one (graph 0) or a graph's.
+  struct PoolKey {
     cudaStream_t stream = nullptr;
+    int graph = 0;
+  };
+  // Free blocks of one stream (or of one graph on it), by rounded size.
+  struct StreamPool {
+    PoolKey key;
     std::unordered_map<std::int64_t, std::vector<void*>> free_blocks;
   };
   struct DeviceCache {
     std::mutex mutex;
-    std::vector<StreamPool> pools;  // one per stream that has freed a block (today: one)
-    std::unordered_map<void*, cudaStream_t> stream_of_block;  // blocks in use
-    std::int64_t cached_bytes = 0;
+    std::vector<StreamPool> pools;  // one per stream, and one per graph captured on it
+    std::unordered_map<void*, PoolKey> pool_of_block;  // blocks in use
+    std::int64_t cached_bytes = 0;  // free in the shared pools
+    std::int64_t graph_bytes = 0;  // free in graph pools
+    PoolKey capture;  // graph != 0 while a capture allocates (Note [CUDA graphs])
   };
 
   DeviceCache& cache_of(int device);
-  static StreamPool& pool_of(DeviceCache& cache, cudaStream_t stream);
+  static StreamPool& pool_of(DeviceCache& cache, PoolKey key);
+  static void* take(DeviceCache& cache, PoolKey key, std::int64_t size);
   void* allocate_fresh(std::int64_t size, std::int64_t nbytes, int device);
 
   std::once_flag caches_made_;
+  std::atomic<int> next_graph_{0};  // graph pool ids, never reused
   std::unique_ptr<DeviceCache[]> caches_;  // one per device, made at the first allocation
 };
 

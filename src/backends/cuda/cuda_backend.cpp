@@ -4,6 +4,7 @@
 // only copies to the CPU wait for it. Checks of devices and error messages: cuda_check.h.
 #include <cuda_runtime_api.h>
 
+#include <string>
 #include <vector>
 
 #include "backends/backend.h"
@@ -12,6 +13,7 @@
 #include "backends/cuda/cuda_kernels.h"
 #include "backends/cuda/cuda_registration.h"
 #include "backends/cuda/cuda_stream.h"
+#include "minitorch/error.h"
 
 namespace minitorch {
 namespace {
@@ -103,6 +105,20 @@ class CudaBackend final : public Backend {
   }
 
  private:
+  // Note [CUDA graphs]: a copy with the CPU cannot go into a graph (a replay would read or
+  // write the host bytes long after this call, when they may be gone), so it is refused while
+  // the stream is being captured, before anything is queued.
+  static void refuse_capture(cudaStream_t stream, const char* direction, Device device,
+                             const OpContext& context) {
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    MT_CUDA_CHECK(cudaStreamIsCapturing(stream, &status), context);
+    if (status != cudaStreamCaptureStatusNone) {
+      throw DeviceError(std::string("copy: a copy ") + direction + " " + device.to_string() +
+                        " cannot be captured into a CUDA graph (the host bytes would be used at "
+                        "every replay)");
+    }
+  }
+
   // CPU -> GPU: one cudaMemcpyAsync when layouts and dtypes agree; else the CPU backend packs
   // `in` densely, it crosses as is, and a device copy converts and lays it out. From pageable
   // memory the copy returns once the bytes are staged, so `in` (or the packed temporary) may
@@ -113,6 +129,7 @@ class CudaBackend final : public Backend {
       return;
     }
     cudaStream_t stream = cuda::stream_of(out);
+    refuse_capture(stream, "from the CPU to", out.device(), context);
     auto cross = [&](void* device_ptr, const TensorData& host) {
       MT_CUDA_CHECK(
           cudaMemcpyAsync(device_ptr, host.data_ptr(), static_cast<std::size_t>(nbytes_of(host)),
@@ -145,6 +162,7 @@ class CudaBackend final : public Backend {
       report("cuda_empty");
       return;
     }
+    refuse_capture(cuda::stream_of(in), "to the CPU from", in.device(), context);
     TensorData packed = in;
     if (in.dtype() != out.dtype() || !in.is_contiguous()) {
       packed = TensorData::empty(in.shape(), out.dtype(), in.device());
