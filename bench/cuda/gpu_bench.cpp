@@ -255,6 +255,17 @@ void bench_latency(Targets& targets) {
       synced.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s0).count());
     }
   }
+  // The floor: the driver's own back-to-back launch of a 4 KiB memset, no library around it.
+  std::vector<double> floor_us;
+  for (int trial = 0; trial < 7; ++trial) {
+    check(cudaDeviceSynchronize(), "sync");
+    auto t0 = Clock::now();
+    for (int i = 0; i < ops; ++i) {
+      check(cudaMemsetAsync(a.data_ptr<float>(), 0, 4096), "cudaMemsetAsync");
+    }
+    check(cudaDeviceSynchronize(), "sync");
+    floor_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / ops);
+  }
   // The same op's device time alone.
   double kernel_us = time_ms([&] { mt::Tensor c = a + b; }, 10, 201) * 1e3;
   std::printf("\n== Latency of a 1K-element float32 zip (a + b) through the Tensor API\n");
@@ -265,6 +276,8 @@ void bench_latency(Targets& targets) {
   std::printf("  each op followed by cudaDeviceSynchronize: %7.2f us (includes the round trip)\n",
               median(synced));
   std::printf("  device time between events: %7.2f us\n", kernel_us);
+  std::printf("  floor, cudaMemsetAsync of 4 KiB back-to-back: %7.2f us per call\n",
+              median(floor_us));
   targets.add("1K-element op, back-to-back", median(per_op), 4.0, false, "us");
 }
 
