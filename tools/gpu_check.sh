@@ -69,7 +69,7 @@ export NCCL_NVLS_ENABLE="${NCCL_NVLS_ENABLE:-0}"
 
 start=$SECONDS
 # cuda_test: the backend and the CUDA op table; the others are suites with CUDA cases.
-extra_tests=(cuda_program_jit_test cuda_index_test arg_ops_test)
+extra_tests=(cuda_program_jit_test cuda_stream_test cuda_index_test arg_ops_test)
 targets=(cuda_test mt_gpu_bench minitorch_cli "${extra_tests[@]}")
 if cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \

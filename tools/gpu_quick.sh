@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short GPU check for a small device budget: builds only cuda_test, the NVRTC program
-# compiler's test and mt_gpu_bench (sm_90 SASS only), runs them, and writes logs to $OUT
-# (else bench/results/). tools/gpu_check.sh is the full check.
+# compiler's test, the stream/allocator test and mt_gpu_bench (sm_90 SASS only), runs them,
+# and writes logs to $OUT (else bench/results/). tools/gpu_check.sh is the full check.
 # usage: bash tools/gpu_quick.sh
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +18,7 @@ start=$SECONDS
 if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON -DMT_MPI=OFF \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON -DMT_CUDA_ARCHITECTURES=90-real \
   -DCMAKE_CUDA_ARCHITECTURES=90-real "${gtest_args[@]}" &&
-  cmake --build "$build" -j "$(nproc)" --target cuda_test cuda_program_jit_test mt_gpu_bench; } \
+  cmake --build "$build" -j "$(nproc)" --target cuda_test cuda_program_jit_test cuda_stream_test mt_gpu_bench; } \
   > "$out/gpu_quick_build.log" 2>&1; then
   tail -30 "$out/gpu_quick_build.log"
   echo "gpu_quick: build failed"
@@ -26,7 +26,7 @@ if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON -
 fi
 echo "== build: $((SECONDS - start)) s"
 status=0
-for t in cuda_program_jit_test cuda_test; do
+for t in cuda_program_jit_test cuda_stream_test cuda_test; do
   start=$SECONDS
   timeout 200 "$build/bin/$t" --gtest_color=no > "$out/gpu_quick_$t.txt" 2>&1 || status=1
   echo "== $t: $(grep -E '^\[  (PASSED|FAILED)  \]' "$out/gpu_quick_$t.txt" | head -3 | tr '\n' ' ') in $((SECONDS - start)) s"

@@ -75,6 +75,7 @@ std::string name(const Case& c) {
 TEST(MpiGroup, WorldAndBackend) {
   ProcessGroup& g = group();
   EXPECT_EQ(g.backend(), "mpi");
+  EXPECT_EQ(g.device(), Device::cpu());
   EXPECT_GE(g.world_size(), 2);
   EXPECT_GE(g.rank(), 0);
   EXPECT_LT(g.rank(), g.world_size());

@@ -16,6 +16,7 @@ TEST(SingleGroup, CollectivesAreTheIdentity) {
   ProcessGroup& group = default_group();
   EXPECT_EQ(group.rank(), 0);
   EXPECT_EQ(group.world_size(), 1);
+  EXPECT_EQ(group.device(), Device::cpu());
   Tensor t = tensor({1.0, 2.0, 3.0});
   group.all_reduce(t);
   EXPECT_EQ(t.to_vector(), (std::vector<double>{1.0, 2.0, 3.0}));
