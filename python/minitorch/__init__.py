@@ -225,8 +225,9 @@ def cuda_is_available():
         return False
 
 
-class cuda:  # noqa: N801 (torch.cuda.is_available())
+class cuda:  # noqa: N801 (torch.cuda.is_available(), torch.cuda.CUDAGraph)
     is_available = staticmethod(cuda_is_available)
+    CUDAGraph = _C.CUDAGraph
 
 
 from . import data, nn, optim  # noqa: E402

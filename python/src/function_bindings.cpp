@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "minitorch/autograd.h"
+#include "minitorch/cuda_graph.h"
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
 #include "minitorch/generator.h"
@@ -157,6 +158,21 @@ void bind_functions(nb::module_& m) {
   m.def("is_grad_enabled", &is_grad_enabled);
   m.def("set_grad_enabled", &set_grad_enabled);
   m.def("manual_seed", [](std::uint64_t seed) { manual_seed(seed); });
+  // minitorch/cuda_graph.h, as mt.cuda.CUDAGraph (torch.cuda.CUDAGraph): capture(step) calls
+  // the Python callable once, with the GIL, while the device's stream records its GPU work.
+  nb::class_<CudaGraph>(m, "CUDAGraph")
+      .def(
+          "__init__",
+          [](CudaGraph* self, nb::handle device) {
+            new (self) CudaGraph(to_device_or(device, Device::cuda(0)));
+          },
+          nb::arg("device") = nb::none())
+      .def(
+          "capture", [](CudaGraph& graph, nb::callable step) { graph.capture([&] { step(); }); },
+          nb::arg("step"))
+      .def("replay", &CudaGraph::replay, ReleaseGil())
+      .def_prop_ro("captured", &CudaGraph::captured)
+      .def_prop_ro("node_count", &CudaGraph::node_count);
   nb::class_<Generator>(m, "Generator")
       .def(nb::init<std::uint64_t>(), nb::arg("seed") = 0)
       .def("manual_seed", [](nb::handle self, std::uint64_t seed) {
