@@ -170,16 +170,19 @@ TEST_F(CudaMatmulTf32, FlagOffKeepsTheFloat32Kernels) {
   Generator gen(test_seed());
   Tensor a = random_cuda({300, 256}, gen);
   Tensor b = random_cuda({256, 300}, gen);
+  // The path is read before bits(), whose copy to the host is a primitive too.
   set_allow_tf32(false);
-  const auto before = bits(a.matmul(b));
+  Tensor out = a.matmul(b);
   EXPECT_EQ(std::string(primitive_report().path), "cuda_matmul_tiled");
+  const auto before = bits(out);
   set_allow_tf32(true);
-  const auto with_tf32 = bits(a.matmul(b));
+  out = a.matmul(b);
   EXPECT_EQ(std::string(primitive_report().path), "cuda_matmul_tf32");
-  EXPECT_NE(with_tf32, before) << "TF32 gave float32's bits: did it run?";
+  EXPECT_NE(bits(out), before) << "TF32 gave float32's bits: did it run?";
   set_allow_tf32(false);
-  EXPECT_EQ(bits(a.matmul(b)), before) << "turning TF32 off again";
+  out = a.matmul(b);
   EXPECT_EQ(std::string(primitive_report().path), "cuda_matmul_tiled");
+  EXPECT_EQ(bits(out), before) << "turning TF32 off again";
   // float64 and small float32 problems never take TF32, allowed or not.
   set_allow_tf32(true);
   Tensor a64 = a.to(kFloat64);
