@@ -34,4 +34,9 @@ for t in cuda_program_jit_test cuda_stream_test cuda_test; do
 done
 timeout 150 "$build/bin/mt_gpu_bench" > "$out/gpu_quick_bench.txt" 2>&1 || status=1
 grep -iE "program|composed|copy|latency" "$out/gpu_quick_bench.txt" | head -30
+# The TF32 rows compare with cuBLAS in TF32 mode, which NVIDIA_TF32_OVERRIDE=0 (kept above for
+# the FP32 rows) would turn off in cuBLAS alone: they run without it.
+env -u NVIDIA_TF32_OVERRIDE timeout 60 "$build/bin/mt_gpu_bench" --tf32 \
+  > "$out/gpu_quick_tf32.txt" 2>&1 || status=1
+grep -A4 "TF32 sgemm" "$out/gpu_quick_tf32.txt"
 exit $status

@@ -4,6 +4,8 @@
 //  2. sgemm and dgemm, 1024 to 8192, against cuBLAS in the same run (cuBLAS is a peer here and
 //     never a library dependency; CUBLAS_DEFAULT_MATH and CUBLAS_PEDANTIC_MATH are both FP32
 //     or FP64 arithmetic, no TF32 — NVIDIA_TF32_OVERRIDE must be unset or 0);
+//     2b. TF32: ours with set_allow_tf32(true) vs cublasSgemm in CUBLAS_TF32_TENSOR_OP_MATH,
+//     2048 to 8192 (skipped under NVIDIA_TF32_OVERRIDE=0; `--tf32` runs these rows alone);
 //  3. the latency of a 1K-element op through the Tensor API;
 //  4. seconds per epoch of an xor MLP (hidden 100) on the GPU and on the CPU backend.
 // Device work is timed with CUDA events after warm-up; every figure is a median.
@@ -235,6 +237,63 @@ void bench_gemm(Targets& targets, cublasHandle_t handle) {
   }
 }
 
+// ---- 2b. TF32 matmul vs cuBLAS TF32 ------------------------------------------------------------
+
+// Ours with set_allow_tf32(true) against cublasSgemm in CUBLAS_TF32_TENSOR_OP_MATH, the same
+// contract (inputs rounded to TF32, float32 sums). NVIDIA_TF32_OVERRIDE=0 turns TF32 off in
+// cuBLAS (not in our kernel, whose PTX asks for it), so the rows are skipped under it rather
+// than compare TF32 with plain FP32.
+void bench_gemm_tf32(cublasHandle_t handle) {
+  std::printf(
+      "\n== TF32 sgemm: minitorch with allow_tf32 vs cublasSgemm "
+      "(CUBLAS_TF32_TENSOR_OP_MATH), TFLOP/s = 2 n^3 / time\n");
+  const char* override_tf32 = std::getenv("NVIDIA_TF32_OVERRIDE");
+  if (override_tf32 != nullptr && std::string(override_tf32) == "0") {
+    std::printf("  skipped: NVIDIA_TF32_OVERRIDE=0 disables TF32 in cuBLAS; run without it\n");
+    return;
+  }
+  std::printf("  %6s %10s %10s %10s %10s %8s %12s %12s  %s\n", "n", "ours ms", "ours TF",
+              "cublas ms", "cublas TF", "ratio", "rel vs cuBLAS", "rel vs FP32", "path");
+  mt::TensorOptions on_gpu = {.dtype = mt::kFloat32, .device = mt::Device::cuda()};
+  mt::Generator gen(3);
+  for (std::int64_t n : {2048, 4096, 8192}) {
+    mt::Tensor a = mt::rand({n, n}, on_gpu, &gen) - 0.5;
+    mt::Tensor b = mt::rand({n, n}, on_gpu, &gen) - 0.5;
+    mt::Tensor c = mt::empty({n, n}, on_gpu);
+    const int reps = n == 2048 ? 15 : (n == 4096 ? 9 : 7);
+    mt::set_allow_tf32(true);
+    mt::Tensor ours;
+    const double ours_ms = time_ms([&] { ours = a.matmul(b); }, 2, reps);
+    const std::string path(mt::primitive_report().path);
+    mt::set_allow_tf32(false);
+    const mt::Tensor fp32 = a.matmul(b);
+    mt::reset_allow_tf32();
+    const float one = 1;
+    const float zero = 0;
+    const int m = static_cast<int>(n);
+    // Row-major C = A B is column-major C^T = B^T A^T.
+    auto run_cublas = [&] {
+      check(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one,
+                        static_cast<const float*>(raw(b)), m, static_cast<const float*>(raw(a)), m,
+                        &zero, static_cast<float*>(raw(c)), m),
+            "cublasSgemm");
+    };
+    check(cublasSetMathMode(handle, CUBLAS_TF32_TENSOR_OP_MATH), "cublasSetMathMode");
+    const double cublas_ms = time_ms(run_cublas, 2, reps);
+    check(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+    // Largest difference relative to the largest magnitude: to cuBLAS TF32 (same rounding of
+    // the inputs, another sum order) and to our float32 result (the price of TF32).
+    const double scale = fp32.abs().max().item();
+    const double rel_cublas = (ours - c).abs().max().item() / scale;
+    const double rel_fp32 = (ours - fp32).abs().max().item() / scale;
+    const double flops =
+        2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+    std::printf("  %6lld %10.3f %10.2f %10.3f %10.2f %8.3f %12.2e %12.2e  %s\n",
+                static_cast<long long>(n), ours_ms, flops / ours_ms / 1e9, cublas_ms,
+                flops / cublas_ms / 1e9, cublas_ms / ours_ms, rel_cublas, rel_fp32, path.c_str());
+  }
+}
+
 // ---- 3. latency ---------------------------------------------------------------------------------
 
 void bench_latency(Targets& targets) {
@@ -385,7 +444,9 @@ void bench_training(Targets& targets) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --quick: no matmuls; --tf32: the TF32 rows alone (run without NVIDIA_TF32_OVERRIDE).
   bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  bool tf32_only = argc > 1 && std::string(argv[1]) == "--tf32";
   int count = 0;
   if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
     std::fprintf(stderr, "gpu_bench: no CUDA device\n");
@@ -404,6 +465,14 @@ int main(int argc, char** argv) {
       static_cast<double>(prop.l2CacheSize) / (1 << 20), prop.major, prop.minor, driver, runtime);
   const char* tf32 = std::getenv("NVIDIA_TF32_OVERRIDE");
   std::printf("NVIDIA_TF32_OVERRIDE=%s\n", tf32 != nullptr ? tf32 : "(unset)");
+  if (tf32_only) {
+    cublasHandle_t handle;
+    check(cublasCreate(&handle), "cublasCreate");
+    check(cublasSetStream(handle, lib_stream()), "cublasSetStream");
+    bench_gemm_tf32(handle);
+    cublasDestroy(handle);
+    return 0;
+  }
   Targets targets;
   bench_latency(targets);
   bench_training(targets);
@@ -414,6 +483,7 @@ int main(int argc, char** argv) {
     check(cublasSetStream(handle, lib_stream()), "cublasSetStream");
     bench_gemm<float>(targets, handle);
     bench_gemm<double>(targets, handle);
+    bench_gemm_tf32(handle);
     cublasDestroy(handle);
   }
   std::printf("\n== Acceptance targets (issue 6)\n");

@@ -91,6 +91,9 @@ CudaMatmulOrder cuda_matmul_order();
 /// MINITORCH_CUDA_JIT: whether CUDA elementwise programs are compiled by NVRTC (default true;
 /// false: the interpreter kernel). See Note [CUDA program compiler].
 bool cuda_jit();
+/// MINITORCH_ALLOW_TF32: whether float32 CUDA matmuls may use TF32 tensor cores (default
+/// false). Read through minitorch::allow_tf32() (matmul_precision.h), which a program may set.
+bool allow_tf32();
 /// MINITORCH_TEST_SEED: the seed of the random test cases (default 20261121).
 std::uint64_t test_seed();
 /// MINITORCH_CUDA_CASES: random CUDA test cases per primitive and dtype (default 1000).

@@ -13,6 +13,7 @@
 #include "minitorch/factories.h"
 #include "minitorch/generator.h"
 #include "minitorch/layout.h"
+#include "minitorch/matmul_precision.h"
 #include "minitorch/nn/nn.h"
 #include "minitorch/optim/optim.h"
 #include "minitorch/profiler.h"

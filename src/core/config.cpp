@@ -127,6 +127,14 @@ constexpr std::array kSpecs{
          0,
          {},
          "1"},
+    Spec{{"MINITORCH_ALLOW_TF32", "cuda", "0 or 1", "0",
+          "float32 CUDA matmuls may round their inputs to TF32 for tensor cores (as PyTorch's "
+          "allow_tf32)"},
+         Kind::Flag,
+         0,
+         0,
+         {},
+         "0"},
     Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
           "where tools/fetch_data.sh puts the real datasets and their readers look"},
          Kind::Text},
@@ -396,6 +404,8 @@ std::optional<int> local_rank() { return small_integer<index_of("MINITORCH_LOCAL
 std::string nccl_id_file() { return text<index_of("MINITORCH_NCCL_ID_FILE")>(); }
 
 bool cuda_jit() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_JIT")>()); }
+
+bool allow_tf32() { return std::get<bool>(value_of<index_of("MINITORCH_ALLOW_TF32")>()); }
 
 CudaMatmulOrder cuda_matmul_order() {
   return static_cast<CudaMatmulOrder>(*integer<index_of("MINITORCH_CUDA_MATMUL_ORDER")>());

@@ -12,15 +12,20 @@
 //  - matmul_small: 64x64 tiles, 4x4 outputs per thread at a stride of 16 (coalesced stores),
 //    scalar loads with any strides: small, odd-sized or unaligned problems.
 // Batch dims (broadcast ones have stride 0) map to gridDim.z.
+// With allow_tf32() on, float32 problems the tiled kernel takes (and K >= 64) go to the TF32
+// tensor-core kernel instead (cuda_matmul_tf32.cu).
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <type_traits>
 
 #include "backends/backend.h"
 #include "backends/cuda/cuda_elementwise.cuh"
 #include "backends/cuda/cuda_kernels.h"
+#include "backends/cuda/cuda_matmul.cuh"
 #include "minitorch/config.h"
+#include "minitorch/matmul_precision.h"
 
 namespace minitorch::cuda {
 namespace {
@@ -33,29 +38,6 @@ constexpr int kTiledThreads = 256;
 
 constexpr int kSmall = 64;
 constexpr int kSmallK = 16;
-
-struct Batch {
-  int ndim = 0;  // innermost first
-  std::int64_t sizes[kMaxDims] = {};
-  std::int64_t a[kMaxDims] = {};
-  std::int64_t b[kMaxDims] = {};
-  std::int64_t c[kMaxDims] = {};
-  std::int64_t count = 1;
-};
-
-__device__ __forceinline__ void batch_offsets(const Batch& g, std::int64_t z, std::int64_t& a,
-                                              std::int64_t& b, std::int64_t& c) {
-  a = 0;
-  b = 0;
-  c = 0;
-  for (int d = 0; d < g.ndim; ++d) {
-    std::int64_t r = z % g.sizes[d];
-    z /= g.sizes[d];
-    a += r * g.a[d];
-    b += r * g.b[d];
-    c += r * g.c[d];
-  }
-}
 
 template <class T>
 __device__ __forceinline__ void load4(const T* p, T (&r)[4]) {
@@ -114,7 +96,7 @@ __device__ __forceinline__ void tile_origin(bool grouped, int& m0, int& n0) {
 template <class T, bool kARow, bool kBRow>
 __global__ void __launch_bounds__(kTiledThreads, sizeof(T) == 4 ? 2 : 1)
     matmul_tiled(const T* a, const T* b, T* c, int M, int N, int K, std::int64_t lda,
-                 std::int64_t ldb, std::int64_t ldc, Batch batch, bool grouped) {
+                 std::int64_t ldb, std::int64_t ldc, MatmulBatch batch, bool grouped) {
   __shared__ __align__(16) T As[2][kBK][kBM + kPad];
   __shared__ __align__(16) T Bs[2][kBK][kBN + kPad];
   const int t = static_cast<int>(threadIdx.x);
@@ -273,8 +255,8 @@ struct SmallStrides {
 };
 
 template <class T>
-__global__ void __launch_bounds__(256)
-    matmul_small(const T* a, const T* b, T* c, int M, int N, int K, SmallStrides s, Batch batch) {
+__global__ void __launch_bounds__(256) matmul_small(const T* a, const T* b, T* c, int M, int N,
+                                                    int K, SmallStrides s, MatmulBatch batch) {
   __shared__ T As[kSmallK][kSmall + 1];
   __shared__ T Bs[kSmallK][kSmall + 1];
   const int t = static_cast<int>(threadIdx.x);
@@ -340,8 +322,8 @@ __global__ void __launch_bounds__(256)
 }
 
 // Rows of 4 elements are 16-byte aligned everywhere: base, row stride, batch strides.
-bool rows_aligned(const void* p, std::int64_t row_stride, std::int64_t rows, const Batch& batch,
-                  const std::int64_t* batch_strides) {
+bool rows_aligned(const void* p, std::int64_t row_stride, std::int64_t rows,
+                  const MatmulBatch& batch, const std::int64_t* batch_strides) {
   bool ok = aligned(p, 16) && (rows == 1 || row_stride % 4 == 0);
   for (int d = 0; d < batch.ndim; ++d) {
     ok = ok && batch_strides[d] % 4 == 0;
@@ -356,7 +338,7 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
   const std::int64_t M = out.shape()[nd - 2];
   const std::int64_t N = out.shape()[nd - 1];
   const std::int64_t K = a.shape()[nd - 1];
-  Batch batch;
+  MatmulBatch batch;
   for (int d = nd - 3; d >= 0; --d) {
     if (out.shape()[d] == 1) {
       continue;
@@ -386,7 +368,19 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
   bool b_row = bn == 1 && N % 4 == 0 && rows_aligned(b_ptr, bk, K, batch, batch.b);
   bool b_col = !b_row && bk == 1 && K % 4 == 0 && rows_aligned(b_ptr, bn, N, batch, batch.b);
   bool fits_int = M < (1 << 30) && N < (1 << 30) && K < (1 << 30);
-  if ((a_row || a_col) && (b_row || b_col) && cn == 1 && M >= 64 && N >= 64 && fits_int) {
+  bool tiled = (a_row || a_col) && (b_row || b_col) && cn == 1 && M >= 64 && N >= 64 && fits_int;
+  // TF32 tensor cores where the program allows them (matmul_precision.h), for the problems
+  // the tiled kernel takes with K >= 64 too: smaller ones gain little from them.
+  if constexpr (std::is_same_v<T, float>) {
+    if (tiled && K >= 64 && allow_tf32()) {
+      launch_matmul_tf32(MatmulTf32Args{a_ptr, b_ptr, c_ptr, static_cast<int>(M),
+                                        static_cast<int>(N), static_cast<int>(K), a_row ? am : ak,
+                                        b_row ? bk : bn, cm, a_row, b_row, batch, stream},
+                         context);
+      return;
+    }
+  }
+  if (tiled) {
     dim3 grid(static_cast<unsigned>(ceil_div(N, kBN)), static_cast<unsigned>(ceil_div(M, kBM)),
               batch_grid);
     primitive_report() =
