@@ -20,6 +20,7 @@ namespace minitorch {
 /// allocated belongs to the graph until the graph is destroyed, so no tensor made outside it
 /// is overwritten by a replay.
 ///
+/// Run step once eagerly before capturing it (it compiles its programs and fills the cache).
 /// step must be replayable: GPU work on this graph's device only, no value read back on the
 /// host (item(), to(cpu), to_vector()), no copy from the CPU, the same shapes every time. The
 /// host code in step is not replayed: an optimiser's host-side state (Adam's step count) stays
