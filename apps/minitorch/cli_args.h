@@ -105,7 +105,7 @@ struct TrainOptions {
   bool bench = false;
   int repeats = 5;
   bool deterministic = false;  ///< data parallel in fixed micro-batches (docs/distributed.md)
-  std::string cuda_graphs = "off";  ///< "on": with --backend cuda, steps replay a CUDA graph
+  std::string cuda_graphs = "on";  ///< "on": with --backend cuda, steps replay a CUDA graph
   std::int64_t micro_batches = 4;
 };
 

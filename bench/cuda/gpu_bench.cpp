@@ -325,7 +325,7 @@ void bench_latency(Targets& targets) {
     check(cudaDeviceSynchronize(), "sync");
     auto t0 = Clock::now();
     for (int i = 0; i < ops; ++i) {
-      check(cudaMemsetAsync(a.data_ptr<float>(), 0, 4096, lib_stream()), "cudaMemsetAsync");
+      check(cudaMemsetAsync(raw(a), 0, 4096, lib_stream()), "cudaMemsetAsync");
     }
     check(cudaDeviceSynchronize(), "sync");
     floor_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / ops);
