@@ -17,6 +17,10 @@ std::string_view to_string(DType dtype) {
       return "int64";
     case DType::Bool:
       return "bool";
+    case DType::Float16:
+      return "float16";
+    case DType::BFloat16:
+      return "bfloat16";
   }
   return "?";
 }
@@ -32,6 +36,8 @@ int category(DType dtype) {
       return 1;
     case DType::Float32:
     case DType::Float64:
+    case DType::Float16:
+    case DType::BFloat16:
       return 2;
   }
   return 2;
@@ -46,7 +52,10 @@ DType promote_types(DType a, DType b, std::string_view op) {
   int ca = category(a);
   int cb = category(b);
   if (ca == cb) {
-    // Only float32 with float64 shares a category; see Note [Type promotion].
+    // Two floating dtypes; see Note [Type promotion].
+    if (a != DType::Float64 && b != DType::Float64) {
+      return DType::Float32;  // float16, bfloat16 and float32 meet in float32
+    }
     throw DTypeError(std::string(op) + ": dtypes " + std::string(to_string(a)) + " and " +
                      std::string(to_string(b)) +
                      " differ and floating dtypes do not promote; convert one with to()");
@@ -56,7 +65,7 @@ DType promote_types(DType a, DType b, std::string_view op) {
 
 void throw_unsupported_dtype(DType dtype, const char* where) {
   throw DTypeError(std::string(where) + ": dtype " + std::string(to_string(dtype)) +
-                   " is not supported (float32 and float64 only)");
+                   " is not supported here (float32 and float64 only)");
 }
 
 }  // namespace minitorch

@@ -77,8 +77,9 @@ class Checker {
       }
     }
     if (!known) {
-      fail<DTypeError>(
-          "dtype '" + dtype->text + "' is not supported, only F32, F64, I64 and BOOL are", tensor);
+      fail<DTypeError>("dtype '" + dtype->text +
+                           "' is not supported, only F32, F64, F16, BF16, I64 and BOOL are",
+                       tensor);
     }
 
     if (shape->kind != json::Value::Kind::Array) {
@@ -176,6 +177,10 @@ std::string_view safetensors_tag(DType dtype) {
       return "I64";
     case DType::Bool:
       return "BOOL";
+    case DType::Float16:
+      return "F16";
+    case DType::BFloat16:
+      return "BF16";
   }
   return "?";
 }

@@ -21,7 +21,7 @@ namespace {
     shapes += (shapes.empty() ? "" : " and ") + to_string(t.shape());
   }
   throw DTypeError(std::string(op) + ": dtypes differ (" + dtypes + "; shapes " + shapes +
-                   "); convert one with to(kFloat32) or to(kFloat64)");
+                   "); float64 does not mix with other floating dtypes: convert one with to()");
 }
 
 void check_devices(std::span<const TensorData> inputs, std::string_view op) {
@@ -106,24 +106,28 @@ void check_writable(const TensorData& out, const char* op) {
 
 ProgramDTypes program_dtypes(const Program& program, std::span<const TensorData> inputs,
                              std::string_view op) {
-  DType compute = inputs[0].dtype();
+  DType result = inputs[0].dtype();
   for (std::size_t k = 1; k < inputs.size(); ++k) {
-    if (inputs[k].dtype() != compute) {
-      if (is_floating_point(compute) && is_floating_point(inputs[k].dtype())) {
+    const DType dtype = inputs[k].dtype();
+    if (dtype != result) {
+      if (is_floating_point(result) && is_floating_point(dtype) &&
+          (result == DType::Float64 || dtype == DType::Float64)) {
         throw_mixed_floats(inputs, op);
       }
-      compute = promote_types(compute, inputs[k].dtype(), op);
+      result = promote_types(result, dtype, op);
     }
   }
   // Note [Type promotion] (dtype.h): bool arithmetic computes in int64, and a Floating op
   // over integers in the default float dtype.
-  if (compute == DType::Bool) {
-    compute = DType::Int64;
+  if (result == DType::Bool) {
+    result = DType::Int64;
   }
-  if (compute == DType::Int64 && program.has_floating_op()) {
-    compute = default_float_dtype();
+  if (result == DType::Int64 && program.has_floating_op()) {
+    result = default_float_dtype();
   }
-  return {compute, program.is_comparison() ? DType::Bool : compute};
+  // Note [Reduced floats] (docs/dtypes.md): float16 and bfloat16 compute in float32, each
+  // node rounded to float32, and round to their own dtype once, on store.
+  return {compute_dtype(result), program.is_comparison() ? DType::Bool : result};
 }
 
 TensorData elementwise(const Program& program, std::span<const TensorData> inputs,

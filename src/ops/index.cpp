@@ -146,6 +146,15 @@ TensorData gather(const TensorData& a, std::int64_t dim, const TensorData& index
   return out;
 }
 
+namespace {
+
+// t itself when it has dtype, else a converted copy.
+TensorData in_dtype(const TensorData& t, DType dtype) {
+  return t.dtype() == dtype ? t : copy_to(t, dtype, t.device());
+}
+
+}  // namespace
+
 TensorData scatter_add(const TensorData& a, std::int64_t dim, const TensorData& index,
                        const TensorData& src) {
   const char* op = "scatter_add";
@@ -162,10 +171,13 @@ TensorData scatter_add(const TensorData& a, std::int64_t dim, const TensorData& 
   check_index_range(index, d, a.shape()[d], a, op);
   Shape out_shape = index.shape();
   out_shape[d] = a.shape()[d];
-  TensorData out = copy_to(a, a.dtype(), a.device());
+  // Note [Reduced floats] (docs/dtypes.md): 16-bit floats add in float32, rounded once.
+  const DType sum_dtype = compute_dtype(a.dtype());
+  TensorData out = copy_to(a, sum_dtype, a.device());
   TensorData out_corner = corner(out, out_shape);
-  backend_for(a.device()).scatter_add(corner(src, index.shape()), d, index, out_corner);
-  return out;
+  backend_for(a.device())
+      .scatter_add(corner(in_dtype(src, sum_dtype), index.shape()), d, index, out_corner);
+  return sum_dtype == a.dtype() ? out : copy_to(out, a.dtype(), a.device());
 }
 
 TensorData index_select(const TensorData& a, std::int64_t dim, const TensorData& index) {
@@ -195,9 +207,11 @@ TensorData index_add(const TensorData& a, std::int64_t dim, const TensorData& in
                      ")");
   }
   check_index_range(index, d, a.shape()[d], a, op);
-  TensorData out = copy_to(a, a.dtype(), a.device());
-  backend_for(a.device()).scatter_add(src, d, expand_along(index, src_shape, d), out);
-  return out;
+  const DType sum_dtype = compute_dtype(a.dtype());  // Note [Reduced floats]
+  TensorData out = copy_to(a, sum_dtype, a.device());
+  backend_for(a.device())
+      .scatter_add(in_dtype(src, sum_dtype), d, expand_along(index, src_shape, d), out);
+  return sum_dtype == a.dtype() ? out : copy_to(out, a.dtype(), a.device());
 }
 
 TensorData flip(const TensorData& a, const Dims& dims) {

@@ -21,6 +21,13 @@ std::string both_shapes(const TensorData& a, const TensorData& b) {
   return "shapes " + to_string(a.shape()) + " and " + to_string(b.shape());
 }
 
+// Whether device's backend multiplies float16 and bfloat16 itself (on tensor cores, summing
+// in float32); elsewhere matmul runs on float32 copies.
+bool reduced_float_matmul_on(Device device) {
+  (void)device;
+  return false;
+}
+
 }  // namespace
 
 TensorData matmul(const TensorData& a, const TensorData& b) {
@@ -55,6 +62,12 @@ TensorData matmul(const TensorData& a, const TensorData& b) {
   Shape out_shape = batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
+  if (is_reduced_float(a.dtype()) && !reduced_float_matmul_on(a.device())) {
+    // Note [Reduced floats] (docs/dtypes.md): where no backend kernel takes 16-bit inputs,
+    // the float32 product of float32 copies, rounded once.
+    TensorData wide = matmul(copy_to(a, kFloat32, a.device()), copy_to(b, kFloat32, b.device()));
+    return copy_to(wide, a.dtype(), a.device());
+  }
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
   profile::PrimitiveTimer timer(PrimitiveKind::Matmul, &a, &b, out);
   backend_for(a.device()).matmul(a.expand(a_shape), b.expand(b_shape), out);

@@ -75,6 +75,12 @@ TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
   if (!is_floating_point(a.dtype())) {
     return reduce_integral(op, a, d, name);
   }
+  if (is_reduced_float(a.dtype())) {
+    // Note [Reduced floats] (docs/dtypes.md): the float32 reduction of a float32 copy,
+    // rounded to the input's dtype once, so no partial sum is ever rounded to 16 bits.
+    TensorData wide = reduce(op, copy_to(a, kFloat32, a.device()), d);
+    return copy_to(wide, a.dtype(), a.device());
+  }
   Shape out_shape = a.shape();
   out_shape[d] = 1;
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());

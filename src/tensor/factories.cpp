@@ -129,8 +129,13 @@ Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
   check_floating_factory(options, "rand");
   Generator& g = gen != nullptr ? *gen : default_generator();
   return host_tensor("rand", shape, options, [&](std::int64_t, auto t) -> decltype(t) {
-    if constexpr (std::is_same_v<decltype(t), float>) {
+    using T = decltype(t);
+    if constexpr (std::is_same_v<T, float>) {
       return g.uniform_float();
+    } else if constexpr (is_reduced_float_v<T>) {
+      // Multiples of 2^-p for p the dtype's precision: exact, so never rounded up to 1.
+      const double steps = std::is_same_v<T, Half> ? 2048.0 : 256.0;
+      return cast_value<T>(std::floor(g.uniform() * steps) / steps);
     } else {
       return cast_value<decltype(t)>(g.uniform());
     }

@@ -114,8 +114,7 @@ Tensor amax_over(const Tensor& x, const std::vector<int>& dims, bool keepdim, co
 // logsumexp must be finite, or x - m is inf - inf. Each is an amax over a stacked pair.
 // TODO(#11): one `where` once it lands.
 Tensor clamp_to_finite(const Tensor& m) {
-  double big = m.dtype() == kFloat32 ? std::numeric_limits<float>::max()
-                                     : std::numeric_limits<double>::max();
+  const double big = max_finite(m.dtype());
   Tensor limit = full(m.shape(), -big, {.dtype = m.dtype(), .device = m.device()});
   Tensor at_least = stack({m, limit}).amax(0);
   return -stack({-at_least, limit}).amax(0);

@@ -13,7 +13,7 @@
 namespace minitorch {
 namespace {
 
-constexpr DType kAll[] = {kBool, kInt64, kFloat32, kFloat64};
+constexpr DType kAll[] = {kBool, kInt64, kFloat32, kFloat64, kFloat16, kBFloat16};
 
 TEST(DType, Traits) {
   EXPECT_EQ(element_size(kFloat32), 4);
@@ -28,6 +28,15 @@ TEST(DType, Traits) {
   EXPECT_EQ(default_float_dtype(), kFloat32);
   EXPECT_EQ(to_string(kInt64), "int64");
   EXPECT_EQ(to_string(kBool), "bool");
+  EXPECT_EQ(element_size(kFloat16), 2);
+  EXPECT_EQ(element_size(kBFloat16), 2);
+  EXPECT_TRUE(is_floating_point(kBFloat16));
+  EXPECT_TRUE(is_reduced_float(kFloat16));
+  EXPECT_FALSE(is_reduced_float(kFloat32));
+  EXPECT_EQ(compute_dtype(kBFloat16), kFloat32);
+  EXPECT_EQ(compute_dtype(kFloat64), kFloat64);
+  EXPECT_EQ(to_string(kFloat16), "float16");
+  EXPECT_EQ(to_string(kBFloat16), "bfloat16");
 }
 
 TEST(DType, PromotionTable) {
@@ -38,9 +47,22 @@ TEST(DType, PromotionTable) {
     DType want;
   };
   const Row rows[] = {
-      {kBool, kBool, kBool},        {kBool, kInt64, kInt64},        {kBool, kFloat32, kFloat32},
-      {kBool, kFloat64, kFloat64},  {kInt64, kInt64, kInt64},       {kInt64, kFloat32, kFloat32},
-      {kInt64, kFloat64, kFloat64}, {kFloat32, kFloat32, kFloat32}, {kFloat64, kFloat64, kFloat64},
+      {kBool, kBool, kBool},
+      {kBool, kInt64, kInt64},
+      {kBool, kFloat32, kFloat32},
+      {kBool, kFloat64, kFloat64},
+      {kInt64, kInt64, kInt64},
+      {kInt64, kFloat32, kFloat32},
+      {kInt64, kFloat64, kFloat64},
+      {kFloat32, kFloat32, kFloat32},
+      {kFloat64, kFloat64, kFloat64},
+      // The 16-bit floats: PyTorch's answers.
+      {kBool, kFloat16, kFloat16},
+      {kInt64, kBFloat16, kBFloat16},
+      {kFloat16, kFloat16, kFloat16},
+      {kFloat16, kFloat32, kFloat32},
+      {kBFloat16, kFloat32, kFloat32},
+      {kFloat16, kBFloat16, kFloat32},
   };
   for (const Row& row : rows) {
     EXPECT_EQ(promote_types(row.a, row.b), row.want)
@@ -54,6 +76,8 @@ TEST(DType, MixedFloatsDoNotPromote) {
                                     {"zip(add)", "float32", "float64"});
   testing::expect_error<DTypeError>([] { (void)promote_types(kFloat64, kFloat32); },
                                     {"promote_types", "float64", "float32"});
+  testing::expect_error<DTypeError>([] { (void)promote_types(kBFloat16, kFloat64, "zip(mul)"); },
+                                    {"zip(mul)", "bfloat16", "float64"});
 }
 
 TEST(DType, PromotionIsAssociativeWhereDefined) {

@@ -34,7 +34,7 @@ TEST(OpTable, EveryOpCodeHasAUsableRow) {
         EXPECT_GT(row.domain.kink_gap, 0) << "a kink without a gap for gradcheck";
       }
     }
-    EXPECT_EQ(row.dtypes.size(), row.kind == OpKind::Floating ? 2u : 3u);
+    EXPECT_EQ(row.dtypes.size(), row.kind == OpKind::Floating ? 4u : 5u);
   }
 }
 

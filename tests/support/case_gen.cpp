@@ -10,7 +10,16 @@ namespace minitorch::testing {
 namespace {
 
 double round_to(DType dtype, double v) {
-  return dtype == kFloat32 ? static_cast<double>(static_cast<float>(v)) : v;
+  switch (dtype) {
+    case DType::Float32:
+      return static_cast<double>(static_cast<float>(v));
+    case DType::Float16:
+      return cast_value<double>(cast_value<Half>(v));
+    case DType::BFloat16:
+      return cast_value<double>(cast_value<BFloat16>(v));
+    default:
+      return v;
+  }
 }
 
 }  // namespace

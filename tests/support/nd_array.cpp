@@ -134,6 +134,12 @@ NdArray read(const Tensor& t) {
       case DType::Bool:
         out.at(idx) = t.data_ptr<bool>()[position] ? 1.0 : 0.0;
         break;
+      case DType::Float16:
+        out.at(idx) = cast_value<double>(t.data_ptr<Half>()[position]);
+        break;
+      case DType::BFloat16:
+        out.at(idx) = cast_value<double>(t.data_ptr<BFloat16>()[position]);
+        break;
     }
   });
   return out;

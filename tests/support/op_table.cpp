@@ -37,7 +37,7 @@ OpRow row_of(OpCode op) {
     row.domain = D::domain;
     row.ulps32 = D::ulps32;
     row.ulps64 = D::ulps64;
-    row.dtypes = {kFloat32, kFloat64};
+    row.dtypes = {kFloat32, kFloat64, kFloat16, kBFloat16};
     if (D::kind != OpKind::Floating) {
       row.dtypes.push_back(kInt64);
     }
@@ -120,15 +120,24 @@ ValueFn domain_integers(const Domain& domain) {
 
 Sizes case_shape(CaseGen& gen) { return gen.chance(0.6) ? gen.shape(5, 4) : gen.shape(2, 24); }
 
-// The compute dtype of docs/dtypes.md for these operands (float32 and float64 never mix here).
-DType compute_dtype(const OpRow& row, const OpCase& c) {
-  DType compute = kInt64;
+// The result dtype of docs/dtypes.md for these operands (floating dtypes never mix here),
+// before a comparison makes it bool.
+DType value_dtype(const OpRow& row, const OpCase& c) {
+  DType result = kInt64;
   for (const Operand& o : c.operands) {
     if (is_floating_point(o.tensor.dtype())) {
-      compute = o.tensor.dtype();
+      result = o.tensor.dtype();
     }
   }
-  return compute == kInt64 && row.kind == OpKind::Floating ? kFloat32 : compute;
+  return result == kInt64 && row.kind == OpKind::Floating ? kFloat32 : result;
+}
+
+// v rounded to a 16-bit float dtype (Note [Reduced floats]); v itself for the others.
+double round_result(DType dtype, double v) {
+  if (dtype == kFloat16) {
+    return cast_value<double>(cast_value<Half>(v));
+  }
+  return dtype == kBFloat16 ? cast_value<double>(cast_value<BFloat16>(v)) : v;
 }
 
 template <class T, class D>
@@ -150,8 +159,16 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-// Distance in ulps of a and b's dtype (float32 or float64), for two values of one sign.
+// Distance in ulps of a and b's floating dtype, for two values of one sign.
 std::int64_t ulp_distance(double a, double b, DType dtype) {
+  if (dtype == kFloat16 || dtype == kBFloat16) {
+    // Both are values of the dtype: their bit patterns count its ulps.
+    auto bits = [dtype](double v) {
+      const float f = std::fabs(static_cast<float>(v));
+      return static_cast<std::int64_t>(dtype == kFloat16 ? Half(f).bits : BFloat16(f).bits);
+    };
+    return std::llabs(bits(a) - bits(b));
+  }
   if (dtype == kFloat32) {
     std::int32_t i;
     std::int32_t j;
@@ -245,7 +262,9 @@ NdArray descriptor_result(const OpRow& row, const OpCase& c) {
     inputs.push_back(broadcast_to(o.expected, c.out_shape));
   }
   NdArray out = NdArray::filled(c.out_shape, 0.0);
-  const DType compute = compute_dtype(row, c);
+  const DType value = value_dtype(row, c);
+  const DType compute = compute_dtype(value);
+  const DType result = row.kind == OpKind::Comparison ? kBool : value;
   double x[3] = {};
   for (std::size_t i = 0; i < out.values.size(); ++i) {
     for (std::size_t k = 0; k < inputs.size(); ++k) {
@@ -263,6 +282,7 @@ NdArray descriptor_result(const OpRow& row, const OpCase& c) {
       }
       return apply_descriptor<double>(d, x);
     });
+    out.values[i] = round_result(result, out.values[i]);
   }
   return out;
 }

@@ -27,7 +27,7 @@ struct OpRow {
   Domain domain;
   int ulps32 = 0;  ///< float32 ulps a CPU SIMD form may differ from the reference (0: bitwise)
   int ulps64 = 0;  ///< the same in float64
-  std::vector<DType> dtypes;  ///< float32, float64, and int64 unless the kind is Floating
+  std::vector<DType> dtypes;  ///< float32, float64, float16, bfloat16; int64 unless Floating
 };
 
 /// The row of every OpCode, in OpCode order (kOpCount rows).

@@ -47,6 +47,10 @@ __device__ __forceinline__ T load_as(const void* p, DType dtype, std::int64_t i)
       return cast_value<T>(static_cast<const std::int64_t*>(p)[i]);
     case DType::Bool:
       return cast_value<T>(static_cast<const bool*>(p)[i]);
+    case DType::Float16:
+      return cast_value<T>(static_cast<const Half*>(p)[i]);
+    case DType::BFloat16:
+      return cast_value<T>(static_cast<const BFloat16*>(p)[i]);
   }
   return T(0);
 }
@@ -65,6 +69,12 @@ __device__ __forceinline__ void store_as(void* p, DType dtype, std::int64_t i, T
       return;
     case DType::Bool:
       static_cast<bool*>(p)[i] = cast_value<bool>(v);
+      return;
+    case DType::Float16:
+      static_cast<Half*>(p)[i] = cast_value<Half>(v);
+      return;
+    case DType::BFloat16:
+      static_cast<BFloat16*>(p)[i] = cast_value<BFloat16>(v);
       return;
   }
 }

@@ -33,6 +33,9 @@ std::string_view c_type(DType dtype) {
       return "long";
     case DType::Bool:
       return "bool";
+    case DType::Float16:  // never compiled yet: compilable() (program_jit.cpp) refuses them
+    case DType::BFloat16:
+      return "unsigned short";
   }
   return "float";
 }
