@@ -7,18 +7,20 @@
 # the GPU benchmarks. Logs and results go to $OUT when set (the device tool's output folder),
 # else to bench/results/; a summary is printed last.
 #
-# usage: bash tools/gpu_check.sh [steps...]   steps: tests sanitizers bench train (default all;
+# usage: bash tools/gpu_check.sh [steps...]   steps: tests sanitizers bench train amp (default all;
 #        the build always runs; memcheck or racecheck alone instead of sanitizers). A device lease of 10 minutes a command fits the build with
 #        any two or three of them; run the rest in a second call.
 # env:   BUILD_DIR (default build/gpu), MT_CUDA_ARCHITECTURES (default 90-real;90-virtual),
 #        SANITIZER_TIMEOUT (seconds per compute-sanitizer run, default 240),
+#        MINITORCH_DATA (amp: the folder holding mnist/, from tools/fetch_data.sh), AMP_EPOCHS
+#        (amp: epochs per run, default 2),
 #        GTEST_ROOT (a GoogleTest prefix when the machine has none installed; else .deps/gtest
 #        is used when present), NCCL_ROOT (a folder with include/nccl.h and lib/libnccl.so*
 #        when NCCL is not beside CUDA; else the nvidia-nccl Python package is used when present)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-steps=" ${*:-tests sanitizers bench train} "
+steps=" ${*:-tests sanitizers bench train amp} "
 want() { [[ "$steps" == *" $1 "* ]]; }
 out="${OUT:-bench/results}"
 mkdir -p "$out"
@@ -185,6 +187,26 @@ done
 if want train; then
   note "minitorch train xor (cuda, cpu): done in $((SECONDS - start)) s"
   cat "$out/gpu_train.txt"
+fi
+
+# Mixed precision (Note [Autocast]): MNIST on the GPU in float32 and under bfloat16 and float16
+# autocast, minitorch and PyTorch eager side by side (seconds per epoch, test accuracy).
+start=$SECONDS
+if want amp; then
+  data="${MINITORCH_DATA:-$HOME/.cache/minitorch}"
+  if [[ -f "$data/mnist/train-images-idx3-ubyte" ]]; then
+    for mode in off bfloat16 float16; do
+      echo "== minitorch train --task mnist --backend cuda --autocast $mode" >> "$out/gpu_amp.txt"
+      MINITORCH_DATA="$data" "$build/bin/minitorch" train --task mnist --backend cuda \
+        --autocast "$mode" --epochs "${AMP_EPOCHS:-2}" --quiet >> "$out/gpu_amp.txt" 2>&1 || status=1
+      MINITORCH_DATA="$data" python3 bench/python/mnist_torch_device.py --autocast "$mode" \
+        --epochs "${AMP_EPOCHS:-2}" >> "$out/gpu_amp.txt" 2>&1 || true
+    done
+    note "mnist autocast off/bfloat16/float16 (minitorch, pytorch): done in $((SECONDS - start)) s"
+    cat "$out/gpu_amp.txt"
+  else
+    note "amp: skipped, no MNIST under $data (bash tools/fetch_data.sh mnist)"
+  fi
 fi
 
 echo

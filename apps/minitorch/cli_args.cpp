@@ -357,6 +357,7 @@ bool parse_train_args(const std::vector<std::string>& args,
   p.integer("--repeats", &o.repeats, 1, kMaxRepeats);
   p.flag("--deterministic", &o.deterministic);
   p.choice("--cuda-graphs", &o.cuda_graphs, {"on", "off"});
+  p.choice("--autocast", &o.autocast, {"off", "bfloat16", "float16"});
   // Each part is one backward pass; more than 1024 per batch is never useful.
   p.integer("--micro-batches", &o.micro_batches, 1, 1024);
   if (!p.parse(args)) {
@@ -370,8 +371,11 @@ bool parse_train_args(const std::vector<std::string>& args,
       p.fail(flag, "applies to --task sentiment on full data only (not --course)");
     }
   }
+  if (o.autocast != "off" && o.dtype != "f32") {
+    p.fail("--autocast", "needs --dtype f32 (the master weights' dtype)");
+  }
   if (o.task == "points") {
-    for (const char* flag : {"--course", "--train-examples", "--eval-examples"}) {
+    for (const char* flag : {"--course", "--train-examples", "--eval-examples", "--autocast"}) {
       if (p.given(flag)) {
         p.fail(flag, "needs a real-data task (--task sentiment, mnist or fashion-mnist)");
       }

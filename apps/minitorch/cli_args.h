@@ -106,6 +106,9 @@ struct TrainOptions {
   int repeats = 5;
   bool deterministic = false;  ///< data parallel in fixed micro-batches (docs/distributed.md)
   std::string cuda_graphs = "on";  ///< "on": with --backend cuda, steps replay a CUDA graph
+  /// real-data tasks: "bfloat16" or "float16" runs forward passes under an AutocastGuard
+  /// (float16 with a GradScaler); "off" trains in --dtype alone
+  std::string autocast = "off";
   std::int64_t micro_batches = 4;
 };
 

@@ -94,6 +94,11 @@ std::shared_ptr<nn::Module> make_model(const TrainOptions& o, const TaskData& t,
   return model;
 }
 
+// --autocast's dtype (Note [Autocast]); unused when it is off.
+DType autocast_dtype_of(const TrainOptions& o) {
+  return o.autocast == "float16" ? kFloat16 : kBFloat16;
+}
+
 // Sentiment: out = P(positive) [B], course BCE; images: out = log-probabilities [B, C], NLL.
 Tensor task_loss(bool binary, const Tensor& out, const Tensor& y, nn::Reduction reduction) {
   return binary ? nn::binary_cross_entropy(out, y, reduction) : nn::nll_loss(out, y, reduction);
@@ -132,7 +137,11 @@ Evaluation evaluate(nn::Module& model, const data::Dataset& set, const TrainOpti
   e.confusion.assign(static_cast<std::size_t>(classes * classes), 0);
   double loss_sum = 0.0;
   while (auto b = loader.next()) {
-    Tensor out = model.forward(b->x);
+    Tensor out;
+    {
+      AutocastGuard autocast(autocast_dtype_of(o), o.autocast != "off");
+      out = model.forward(b->x);
+    }
     loss_sum += task_loss(binary, out, b->y, nn::Reduction::Sum).item();
     std::vector<std::int64_t> truth = b->y.to_vector<std::int64_t>();
     std::vector<std::int64_t> pred = predictions(binary, out);
@@ -244,6 +253,8 @@ int run_task(TrainOptions& o) {
         model->parameters(),
         optim::SGDOptions{.lr = o.lr, .momentum = o.momentum, .weight_decay = o.weight_decay});
   }
+  // Note [Loss scaling]: float16 autocast needs it, bfloat16 (float32's range) does not.
+  optim::GradScaler scaler({.enabled = o.autocast == "float16"});
   data::DataLoaderOptions lo = loader_options(o, binary, dtype, device);
   lo.prefetch = 2;  // the next batches are gathered while this one trains
   data::DataLoader loader(*t.train, lo);
@@ -255,7 +266,8 @@ int run_task(TrainOptions& o) {
         o.task.c_str(), t.summary.c_str(), describe.c_str(),
         static_cast<long long>(model->num_parameters()), o.init.c_str(), o.optimizer.c_str(), o.lr,
         static_cast<long long>(o.batch), static_cast<long long>(o.epochs), o.backend.c_str(),
-        o.dtype.c_str(), static_cast<unsigned long long>(o.seed));
+        (o.autocast == "off" ? o.dtype : o.dtype + " with " + o.autocast + " autocast").c_str(),
+        static_cast<unsigned long long>(o.seed));
     std::fflush(stdout);
   }
 
@@ -273,10 +285,15 @@ int run_task(TrainOptions& o) {
     std::int64_t batch_index = 0;
     while (auto b = loader.next()) {
       model->zero_grad();
-      Tensor out = model->forward(b->x);
+      Tensor out;
+      {
+        AutocastGuard autocast(autocast_dtype_of(o), o.autocast != "off");
+        out = model->forward(b->x);
+      }
       Tensor loss = task_loss(binary, out, b->y, nn::Reduction::Mean);
-      loss.backward();
-      optimizer->step();
+      scaler.scale(loss).backward();
+      scaler.step(*optimizer);
+      scaler.update();
       const std::int64_t rows = b->y.size(0);
       loss_sum += loss.item() * static_cast<double>(rows);
       seen += rows;

@@ -1,6 +1,7 @@
 // Everything a user needs: #include "minitorch/minitorch.h".
 #pragma once
 
+#include "minitorch/autocast.h"
 #include "minitorch/autograd.h"
 #include "minitorch/backend_registry.h"
 #include "minitorch/config.h"

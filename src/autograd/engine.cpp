@@ -93,6 +93,11 @@ void run_backward(const Tensor& root, const Tensor& gradient) {
                               " for input " + std::to_string(i) + " of shape " +
                               to_string(inputs[i]->data.shape()));
         }
+        if (input_grads[i].dtype() != inputs[i]->data.dtype()) {
+          // A tensor's gradient has its dtype, as in PyTorch: where a 16-bit tensor met a
+          // float32 one (Note [Reduced floats]), the rule's float32 gradient is rounded back.
+          input_grads[i] = input_grads[i].to(inputs[i]->data.dtype());
+        }
         Tensor& slot = inputs[i]->pending_grad;
         slot = slot.defined() ? slot + input_grads[i] : std::move(input_grads[i]);
       }

@@ -23,8 +23,9 @@ class Backend {
   /// out[i] = program(inputs[0][i], inputs[1][i], ...) (Note [Elementwise programs] in
   /// program.h): every input has out's shape (broadcast by stride-0 dims) and any dtype, each
   /// element converted to compute (cast_value) on load; every node rounds to compute, which is
-  /// float32, float64 or int64; the result is converted to out's dtype (compute, or bool for a
-  /// comparison) on store. out may alias an input only position-for-position.
+  /// float32, float64 or int64; the result is converted to out's dtype (compute, bool for a
+  /// comparison, or a 16-bit float computed in float32: Note [Reduced floats], docs/dtypes.md)
+  /// on store. out may alias an input only position-for-position.
   virtual void elementwise(const Program& program, DType compute,
                            std::span<const TensorData> inputs, TensorData& out) = 0;
   /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's

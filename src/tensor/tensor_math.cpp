@@ -9,6 +9,7 @@
 
 #include "autograd/elementwise_function.h"
 #include "autograd/functions.h"
+#include "minitorch/autocast.h"
 #include "minitorch/error.h"
 #include "minitorch/tensor.h"
 #include "minitorch/user_function.h"
@@ -175,6 +176,14 @@ Tensor Tensor::prod(std::int64_t dim, bool keepdim) const {
 }
 
 Tensor Tensor::matmul(const Tensor& other) const {
+  if (is_autocast_enabled()) {
+    // Note [Autocast]: float32 operands run as the scope's 16-bit dtype.
+    const Tensor a = autocast::lower(*this);
+    const Tensor b = autocast::lower(other);
+    if (a.dtype() != dtype() || b.dtype() != other.dtype()) {
+      return a.matmul(b);
+    }
+  }
   if (ndim() == 0 || other.ndim() == 0) {
     throw ShapeError("matmul: both operands need at least 1 dim (shapes " +
                      minitorch::to_string(shape()) + " and " + minitorch::to_string(other.shape()) +

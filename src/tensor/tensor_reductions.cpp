@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "autograd/composite_functions.h"
+#include "minitorch/autocast.h"
 #include "minitorch/error.h"
 #include "minitorch/factories.h"
 #include "minitorch/tensor.h"
@@ -189,6 +190,9 @@ Tensor Tensor::cumsum(std::int64_t dim) const {
 }
 
 Tensor Tensor::softmax(std::int64_t dim) const {
+  if (is_autocast_enabled() && is_reduced_float(dtype())) {
+    return autocast::widen(*this).softmax(dim);  // Note [Autocast]
+  }
   int d = wrap_dim(dim, ndim(), "softmax", shape());
   if (ndim() > 0 && shape()[d] == 0) {
     return exp();  // empty, like the input; max over no elements would throw
@@ -199,6 +203,9 @@ Tensor Tensor::softmax(std::int64_t dim) const {
 }
 
 Tensor Tensor::log_softmax(std::int64_t dim) const {
+  if (is_autocast_enabled() && is_reduced_float(dtype())) {
+    return autocast::widen(*this).log_softmax(dim);  // Note [Autocast]
+  }
   int d = wrap_dim(dim, ndim(), "log_softmax", shape());
   if (ndim() > 0 && shape()[d] == 0) {
     return exp();
