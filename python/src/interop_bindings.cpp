@@ -434,7 +434,12 @@ void bind_interop(nb::module_& m, nb::class_<Tensor>& cls) {
       .def(
           "__array__",
           [](nb::handle self, nb::handle dtype, nb::handle copy) {
-            nb::object array = to_numpy(self);
+            const Tensor& t = nb::cast<const Tensor&>(self);
+            // numpy has no bfloat16, but a named dtype (numpy.asarray(t, numpy.float32)) can
+            // be reached through a float32 copy, which holds every bfloat16 value exactly.
+            nb::object array = t.dtype() == kBFloat16 && !dtype.is_none()
+                ? to_numpy(nb::cast(without_gil([&] { return t.to(kFloat32); })))
+                : to_numpy(self);
             if (!dtype.is_none()) {
               array = array.attr("astype")(dtype);
             }

@@ -271,6 +271,9 @@ def test_bfloat16_has_no_buffer_format():
         np.asarray(t)
     assert t.float().numpy().tolist() == [1.5, 2.0]
     assert t.tolist() == [1.5, 2.0]  # untouched
+    # A named dtype is reached through a float32 copy, exactly.
+    assert np.asarray(t, dtype=np.float32).tolist() == [1.5, 2.0]
+    assert np.array(t, dtype=np.float64).dtype == np.float64
 
 
 def test_numpy_float16_into_tensor_keeps_float16():
