@@ -42,6 +42,8 @@ from ._minitorch import (  # noqa: F401
     eye,
     flip,
     floor,
+    bfloat16,
+    float16,
     float32,
     float64,
     from_dlpack,
@@ -53,6 +55,7 @@ from ._minitorch import (  # noqa: F401
     gelu,
     get_num_threads,
     gt,
+    half,
     index_add,
     index_select,
     int64,
@@ -113,7 +116,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of data: a number, nested lists, a numpy array or a Tensor.
 
     Lists infer their dtype as PyTorch does (bools -> bool, ints -> int64, floats -> float32);
-    numpy arrays keep theirs (float32, float64, int64, bool; other ints become int64).
+    numpy arrays keep theirs (float16, float32, float64, int64, bool; other ints become int64,
+    other floats float32).
     """
     if isinstance(data, Tensor):
         out = data.detach().clone()
@@ -126,7 +130,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         array = np.asarray(data)
         if array.dtype.kind in "iu" and array.dtype != np.int64:
             array = array.astype(np.int64)
-        elif array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
+        elif array.dtype.kind == "f" and array.dtype not in (np.float16, np.float32, np.float64):
             array = array.astype(np.float32)
         out = from_numpy(np.array(array, copy=True, order="C")).clone()
         if dtype is not None or device is not None:

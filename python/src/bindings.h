@@ -39,8 +39,9 @@ void bind_layers(nb::module_& nn_module);
 void bind_optim(nb::module_& m);
 void bind_data(nb::module_& m);
 
-/// A dtype from a DType, a name ("float32", "float", "double", "long", "int64", "bool"),
-/// Python's float/int/bool types or a numpy dtype; DTypeError otherwise.
+/// A dtype from a DType, a name ("float32", "float", "double", "long", "int64", "bool",
+/// "float16", "half", "bfloat16"), Python's float/int/bool types or a numpy dtype; DTypeError
+/// otherwise.
 DType to_dtype(nb::handle value);
 /// to_dtype, or fallback when value is None.
 DType to_dtype_or(nb::handle value, DType fallback);

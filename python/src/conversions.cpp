@@ -23,8 +23,15 @@ DType dtype_from_name(std::string_view name) {
   if (name == "bool") {
     return kBool;
   }
+  if (name == "float16" || name == "half") {
+    return kFloat16;
+  }
+  if (name == "bfloat16") {
+    return kBFloat16;
+  }
   throw DTypeError("dtype: '" + std::string(name) +
-                   "' is not a minitorch dtype (float32, float64, int64, bool)");
+                   "' is not a minitorch dtype (float32, float64, int64, bool, float16, "
+                   "bfloat16)");
 }
 
 Device device_from_name(const std::string& name) {
@@ -130,6 +137,8 @@ void bind_types(nb::module_& m) {
       .value("float64", kFloat64)
       .value("int64", kInt64)
       .value("bool", kBool)
+      .value("float16", kFloat16)
+      .value("bfloat16", kBFloat16)
       .def_prop_ro("itemsize", [](DType d) { return element_size(d); })
       .def_prop_ro("is_floating_point", [](DType d) { return is_floating_point(d); })
       .def("__repr__", [](DType d) { return "minitorch." + std::string(to_string(d)); })
@@ -139,6 +148,9 @@ void bind_types(nb::module_& m) {
   m.attr("float32") = kFloat32;
   m.attr("float64") = kFloat64;
   m.attr("int64") = kInt64;
+  m.attr("float16") = kFloat16;
+  m.attr("half") = kFloat16;
+  m.attr("bfloat16") = kBFloat16;
 
   nb::class_<Device>(m, "device")
       .def(

@@ -4,6 +4,8 @@
 // memory in a Storage (Storage::wrap) that keeps the producer alive and releases it, under the
 // GIL, when the last view goes. Negative or non-element strides cannot be expressed by a
 // minitorch layout: those are refused with an error naming the layout, never copied silently.
+// float16 crosses everywhere (buffer format "e", numpy's float16); bfloat16 only through DLPack,
+// since neither the buffer protocol nor numpy has a bfloat16 format.
 #include <cstring>
 #include <memory>
 #include <string>
@@ -29,6 +31,7 @@ void release_under_gil(const std::function<void()>& release) {
   release();
 }
 
+// The struct-module format of a dtype's elements; null for bfloat16, which has none.
 const char* buffer_format(DType dtype) {
   switch (dtype) {
     case DType::Float32:
@@ -39,8 +42,12 @@ const char* buffer_format(DType dtype) {
       return "q";
     case DType::Bool:
       return "?";
+    case DType::Float16:
+      return "e";
+    case DType::BFloat16:
+      return nullptr;
   }
-  return "B";
+  return nullptr;
 }
 
 // ---- Out: the buffer protocol ---------------------------------------------------------------
@@ -55,6 +62,13 @@ int get_buffer(PyObject* self, Py_buffer* view, int flags) {
     PyErr_SetString(PyExc_BufferError,
                     "Tensor: only CPU tensors export a buffer (call .cpu() first, or use "
                     "__dlpack__)");
+    return -1;
+  }
+  if (buffer_format(t.dtype()) == nullptr) {
+    PyErr_SetString(PyExc_BufferError,
+                    "Tensor: a bfloat16 tensor has no buffer format (neither the buffer "
+                    "protocol nor numpy has bfloat16); convert it with .float(), or share it "
+                    "with __dlpack__ (torch.from_dlpack)");
     return -1;
   }
   if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !t.is_contiguous()) {
@@ -100,6 +114,11 @@ nb::object to_numpy(nb::handle self) {
     throw DeviceError("numpy: the tensor is on " + t.device().to_string() +
                       "; call .cpu() first (numpy arrays live in host memory)");
   }
+  if (buffer_format(t.dtype()) == nullptr) {
+    throw DTypeError(
+        "numpy: numpy has no bfloat16 dtype; call .float().numpy() for a float32 "
+        "copy, or share the tensor through __dlpack__ (torch.from_dlpack)");
+  }
   nb::object view = nb::steal(PyMemoryView_FromObject(self.ptr()));
   if (!view.is_valid()) {
     throw nb::python_error();
@@ -126,10 +145,14 @@ DType dtype_of_format(const char* format, Py_ssize_t itemsize) {
   if (f == "?" && itemsize == 1) {
     return kBool;
   }
-  throw DTypeError("from_numpy: elements of buffer format '" + std::string(format) + "' (" +
-                   std::to_string(itemsize) +
-                   " bytes) cannot be shared: minitorch has float32, float64, int64 and bool "
-                   "(convert first, e.g. array.astype(numpy.float32))");
+  if (f == "e" && itemsize == 2) {
+    return kFloat16;
+  }
+  throw DTypeError(
+      "from_numpy: elements of buffer format '" + std::string(format) + "' (" +
+      std::to_string(itemsize) +
+      " bytes) cannot be shared: minitorch shares float32, float64, float16, int64 and bool "
+      "(convert first, e.g. array.astype(numpy.float32))");
 }
 
 std::string layout_text(const Shape& shape, const std::vector<Py_ssize_t>& byte_strides) {
@@ -237,6 +260,10 @@ dlpack::DataType dl_dtype(DType dtype) {
       return {dlpack::kInt, 64, 1};
     case DType::Bool:
       return {dlpack::kBool, 8, 1};
+    case DType::Float16:
+      return {dlpack::kFloat, 16, 1};
+    case DType::BFloat16:
+      return {dlpack::kBfloat, 16, 1};
   }
   return {dlpack::kUInt, 8, 1};
 }
@@ -303,10 +330,16 @@ DType dtype_of_dl(const dlpack::DataType& t) {
     if (t.code == dlpack::kBool && t.bits == 8) {
       return kBool;
     }
+    if (t.code == dlpack::kFloat && t.bits == 16) {
+      return kFloat16;
+    }
+    if (t.code == dlpack::kBfloat && t.bits == 16) {
+      return kBFloat16;
+    }
   }
   throw DTypeError("from_dlpack: DLPack dtype (code " + std::to_string(t.code) + ", bits " +
                    std::to_string(t.bits) + ", lanes " + std::to_string(t.lanes) +
-                   ") has no minitorch dtype (float32, float64, int64, bool)");
+                   ") has no minitorch dtype (float32, float64, int64, bool, float16, bfloat16)");
 }
 
 Tensor from_dlpack(nb::handle source) {
@@ -401,7 +434,12 @@ void bind_interop(nb::module_& m, nb::class_<Tensor>& cls) {
       .def(
           "__array__",
           [](nb::handle self, nb::handle dtype, nb::handle copy) {
-            nb::object array = to_numpy(self);
+            const Tensor& t = nb::cast<const Tensor&>(self);
+            // numpy has no bfloat16, but a named dtype (numpy.asarray(t, numpy.float32)) can
+            // be reached through a float32 copy, which holds every bfloat16 value exactly.
+            nb::object array = t.dtype() == kBFloat16 && !dtype.is_none()
+                ? to_numpy(nb::cast(without_gil([&] { return t.to(kFloat32); })))
+                : to_numpy(self);
             if (!dtype.is_none()) {
               array = array.attr("astype")(dtype);
             }

@@ -18,7 +18,8 @@
 namespace minitorch::python {
 namespace {
 
-// A Python scalar of the tensor's kind: float, int or bool.
+// A Python scalar of the tensor's kind: float (also for float16 and bfloat16, whose values
+// are all float64 values), int or bool.
 nb::object element_object(const Tensor& t, std::int64_t flat, const std::vector<double>& values,
                           const std::vector<std::int64_t>& ints) {
   switch (t.dtype()) {
@@ -482,6 +483,12 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           ReleaseGil())
       .def(
           "double", [](const Tensor& t) { return t.dtype() == kFloat64 ? t : t.to(kFloat64); },
+          ReleaseGil())
+      .def(
+          "half", [](const Tensor& t) { return t.dtype() == kFloat16 ? t : t.to(kFloat16); },
+          ReleaseGil())
+      .def(
+          "bfloat16", [](const Tensor& t) { return t.dtype() == kBFloat16 ? t : t.to(kBFloat16); },
           ReleaseGil())
       .def(
           "long", [](const Tensor& t) { return t.dtype() == kInt64 ? t : t.to(kInt64); },

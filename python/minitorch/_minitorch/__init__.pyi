@@ -37,6 +37,10 @@ class dtype(enum.Enum):
 
     bool = 3
 
+    float16 = 4
+
+    bfloat16 = 5
+
     @property
     def itemsize(self) -> int: ...
 
@@ -48,6 +52,12 @@ float32: dtype = dtype.float32
 float64: dtype = dtype.float64
 
 int64: dtype = dtype.int64
+
+float16: dtype = dtype.float16
+
+half: dtype = dtype.float16
+
+bfloat16: dtype = dtype.bfloat16
 
 class device:
     def __init__(self, type: object, index: object | None = None) -> None: ...
@@ -335,6 +345,10 @@ class Tensor:
 
     def double(self) -> Tensor: ...
 
+    def half(self) -> Tensor: ...
+
+    def bfloat16(self) -> Tensor: ...
+
     def long(self) -> Tensor: ...
 
     def bool(self) -> Tensor: ...
@@ -579,6 +593,19 @@ def is_grad_enabled() -> builtins.bool: ...
 def set_grad_enabled(arg: bool, /) -> None: ...
 
 def manual_seed(arg: int, /) -> None: ...
+
+class CUDAGraph:
+    def __init__(self, device: object | None = None) -> None: ...
+
+    def capture(self, step: Callable) -> None: ...
+
+    def replay(self) -> None: ...
+
+    @property
+    def captured(self) -> builtins.bool: ...
+
+    @property
+    def node_count(self) -> int: ...
 
 class Generator:
     def __init__(self, seed: int = 0) -> None: ...
