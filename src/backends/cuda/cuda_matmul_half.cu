@@ -22,7 +22,7 @@ namespace {
 // tiles because shared memory, not the tensor cores, limits mma.sync: per k16 a 64 x 64 warp
 // tile issues 8 ldmatrix.x4 for 32 mma, against 6 for 16 at 64 x 32 (the TF32 kernel's).
 // Not yet chosen by measurement (no lab run on a GPU yet).
-using ChosenTiles = half::HalfTiles<128, 256, 64, 64, 4, 1>;
+using ChosenTiles = half_matmul::HalfTiles<128, 256, 64, 64, 4, 1>;
 
 constexpr int kStridedTile = 64;
 constexpr int kStridedK = 16;
@@ -99,7 +99,7 @@ __global__ void __launch_bounds__(kStridedThreads) matmul_half_strided(MatmulHal
       for (int j = 0; j < 4; ++j) {
         const int n = n0 + tx + 16 * j;
         if (m < s.m && n < s.n) {
-          s.c[c_off + m * s.cm + n * s.cn] = half::round_to<kFormat>(acc[i][j]);
+          s.c[c_off + m * s.cm + n * s.cn] = half_matmul::round_to<kFormat>(acc[i][j]);
         }
       }
     }
@@ -154,13 +154,13 @@ void launch_matmul_half(const MatmulHalfArgs& args, const OpContext& context) {
   auto launch_format = [&](auto format) {
     constexpr HalfFormat kFormat = decltype(format)::value;
     if (args.a_row && args.b_row) {
-      launch(half::matmul_half<Tiles, kFormat, true, true>);
+      launch(half_matmul::matmul_half<Tiles, kFormat, true, true>);
     } else if (args.a_row) {
-      launch(half::matmul_half<Tiles, kFormat, true, false>);
+      launch(half_matmul::matmul_half<Tiles, kFormat, true, false>);
     } else if (args.b_row) {
-      launch(half::matmul_half<Tiles, kFormat, false, true>);
+      launch(half_matmul::matmul_half<Tiles, kFormat, false, true>);
     } else {
-      launch(half::matmul_half<Tiles, kFormat, false, false>);
+      launch(half_matmul::matmul_half<Tiles, kFormat, false, false>);
     }
   };
   if (args.format == HalfFormat::BFloat16) {

@@ -35,7 +35,7 @@
 #include "backends/cuda/cuda_matmul.cuh"
 #include "backends/cuda/cuda_matmul_tf32.cuh"
 
-namespace minitorch::cuda::half {
+namespace minitorch::cuda::half_matmul {
 
 constexpr int kTileK = 32;
 constexpr int kChunk = 8;  // elements per 16-byte cp.async
@@ -307,4 +307,4 @@ __global__ void __launch_bounds__(Tiles::kThreads, Tiles::kMinBlocks)
   }
 }
 
-}  // namespace minitorch::cuda::half
+}  // namespace minitorch::cuda::half_matmul
