@@ -265,7 +265,8 @@ struct Dims3 {
   int m, n, k;
 };
 
-// Off the 128 x 256 x 32 tiles on every side (and on them), K not a multiple of 8 or 32.
+// Off the 128 x 128 x 32 tiles (and the lab's 128 x 256) on every side and on them, K not a
+// multiple of 8 or 32.
 const Dims3 kShapes[] = {{1, 1, 1},       {7, 7, 7},        {17, 17, 17},
                          {127, 129, 100}, {129, 127, 36},   {128, 256, 64},
                          {257, 300, 129}, {1000, 72, 1000}, {64, 1000, 520}};

@@ -18,11 +18,13 @@
 namespace minitorch::cuda {
 namespace {
 
-// 128 x 256 block tiles of 8 warps of 64 x 64, 4 stages (120 KiB), one block per SM. Wide warp
-// tiles because shared memory, not the tensor cores, limits mma.sync: per k16 a 64 x 64 warp
-// tile issues 8 ldmatrix.x4 for 32 mma, against 6 for 16 at 64 x 32 (the TF32 kernel's).
-// Not yet chosen by measurement (no lab run on a GPU yet).
-using ChosenTiles = half_matmul::HalfTiles<128, 256, 64, 64, 4, 1>;
+// 128 x 128 block tiles of 4 warps of 64 x 64, 4 stages (80 KiB), two blocks per SM: the
+// tiling measured best on an H100 (dev/cuda/half_tiles.cu; bench/results/
+// halfmm_2026-12-07_h100.txt: 318 TFLOP/s at 8192 against 252 for 128 x 256 with 8 warps and
+// 302 for 64 x 32 warp tiles). Wide warp tiles read shared memory less per mma (per k16, 8
+// ldmatrix.x4 for 32 mma against 6 for 16 at 64 x 32), and two blocks per SM let one block's
+// barrier wait overlap the other's mma; why 8-warp 128 x 256 blocks lose is not measured.
+using ChosenTiles = half_matmul::HalfTiles<128, 128, 64, 64, 4, 2>;
 
 constexpr int kStridedTile = 64;
 constexpr int kStridedK = 16;
