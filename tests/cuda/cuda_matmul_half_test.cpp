@@ -490,6 +490,13 @@ TEST(CudaMatmulHalfPreconditions, RejectsRowsThatAreNotSixteenByteAligned) {
   args.batch.count = 2;
   args.batch.a[0] = 4;
   EXPECT_FALSE(cuda::matmul_half_supported(args)) << "batch stride of 4 elements";
+  args.batch = MatmulBatch{};
+  args.m = 65535 * 128 + 1;
+  EXPECT_FALSE(cuda::matmul_half_supported(args)) << "more block rows than gridDim.y takes";
+  cuda::MatmulHalfStridedArgs strided;
+  strided.m = 65535 * 64 + 1;
+  strided.n = 1;
+  EXPECT_THROW(cuda::launch_matmul_half_strided(strided, cuda::OpContext{}), InternalError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, CudaMatmulHalf,

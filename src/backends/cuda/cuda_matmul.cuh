@@ -75,9 +75,10 @@ enum class HalfFormat { BFloat16, Float16 };
 /// copies 16 bytes = 8 elements; launch_matmul_half throws InternalError when one fails):
 ///  - a and b 16-byte aligned, lda and ldb multiples of 8, and every batch stride of A and B a
 ///    multiple of 8: every row (column) of A and B starts 16-byte aligned;
-///  - 0 <= M, N, K < 2^30; any M, N, K otherwise (edge chunks are read partially and
-///    zero-filled, so K need not be a multiple of 8 when lda is); size 0 is handled (nothing
-///    to do for M, N or a batch of 0; zeros for K = 0);
+///  - 0 <= M, N, K < 2^30 and M <= 65535 * 128 (block rows go to gridDim.y); any M, N, K
+///    otherwise (edge chunks are read in part and zero-filled, so K need not be a multiple of
+///    8 when lda is); size 0 is handled (nothing to do for M, N or a batch of 0; zeros for
+///    K = 0);
 ///  - c at least 2-byte aligned; any ldc and batch strides of C.
 /// Everything else goes to launch_matmul_half_strided.
 struct MatmulHalfArgs {
@@ -109,7 +110,7 @@ void launch_matmul_half(const MatmulHalfArgs& args, const OpContext& context);
 /// (plus the batch offsets). The same arithmetic as MatmulHalfArgs (float32 sums in
 /// increasing k, rounded to nearest even on store) on plain FMA units, so results can differ
 /// from the tensor-core kernel's in the last bit of float32 (and then of the output).
-/// 0 <= M, N, K < 2^31; size 0 handled as above.
+/// 0 <= M, N, K < 2^31 and M <= 65535 * 64 (else InternalError); size 0 handled as above.
 struct MatmulHalfStridedArgs {
   const std::uint16_t* a = nullptr;
   const std::uint16_t* b = nullptr;

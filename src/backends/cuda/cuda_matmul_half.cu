@@ -26,6 +26,9 @@ namespace {
 // barrier wait overlap the other's mma; why 8-warp 128 x 256 blocks lose is not measured.
 using ChosenTiles = half_matmul::HalfTiles<128, 128, 64, 64, 4, 2>;
 
+// Block rows go to gridDim.y, which CUDA caps.
+constexpr std::int64_t kMaxGridY = 65535;
+
 constexpr int kStridedTile = 64;
 constexpr int kStridedK = 16;
 constexpr int kStridedThreads = 256;
@@ -118,6 +121,7 @@ bool matmul_half_supported(const MatmulHalfArgs& args) {
   constexpr int kLimit = 1 << 30;
   bool ok = args.m >= 0 && args.n >= 0 && args.k >= 0 && args.m < kLimit && args.n < kLimit &&
       args.k < kLimit;
+  ok = ok && ceil_div(args.m, ChosenTiles::kM) <= kMaxGridY;
   ok = ok && aligned(args.a, 16) && aligned(args.b, 16) && aligned(args.c, 2);
   ok = ok && args.lda % 8 == 0 && args.ldb % 8 == 0;
   for (int d = 0; d < args.batch.ndim; ++d) {
@@ -131,7 +135,7 @@ void launch_matmul_half(const MatmulHalfArgs& args, const OpContext& context) {
   if (!matmul_half_supported(args)) {
     throw InternalError(
         "matmul: launch_matmul_half called outside its preconditions (16-byte aligned rows, "
-        "lda and ldb multiples of 8, 0 <= m, n, k < 2^30): " +
+        "lda and ldb multiples of 8, 0 <= m, n, k < 2^30, m <= 65535 * 128): " +
         context.describe());
   }
   if (args.m == 0 || args.n == 0 || args.batch.count == 0) {
@@ -174,6 +178,10 @@ void launch_matmul_half(const MatmulHalfArgs& args, const OpContext& context) {
 }
 
 void launch_matmul_half_strided(const MatmulHalfStridedArgs& args, const OpContext& context) {
+  if (ceil_div(args.m, kStridedTile) > kMaxGridY) {
+    throw InternalError("matmul: launch_matmul_half_strided called with m above 65535 * 64: " +
+                        context.describe());
+  }
   if (args.m <= 0 || args.n <= 0 || args.batch.count == 0) {
     primitive_report() = PrimitiveReport{"cuda_empty", "cuda", 0};
     return;
