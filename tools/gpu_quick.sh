@@ -39,4 +39,6 @@ grep -iE "program|composed|copy|latency" "$out/gpu_quick_bench.txt" | head -30
 env -u NVIDIA_TF32_OVERRIDE timeout 60 "$build/bin/mt_gpu_bench" --tf32 \
   > "$out/gpu_quick_tf32.txt" 2>&1 || status=1
 grep -A4 "TF32 sgemm" "$out/gpu_quick_tf32.txt"
+timeout 90 "$build/bin/mt_gpu_bench" --half > "$out/gpu_quick_half.txt" 2>&1 || status=1
+grep -A7 "bf16/fp16 matmul" "$out/gpu_quick_half.txt"
 exit $status
