@@ -2,7 +2,7 @@
 
 The heavy lifting is the C++ library (module ``minitorch._minitorch``); this package adds the
 Python-only parts: ``tensor()``, ``no_grad``, the function spellings of Tensor methods, and the
-``nn``, ``optim`` and ``data`` submodules. See docs/python.md.
+``nn``, ``optim``, ``amp`` and ``data`` submodules. See docs/python.md.
 """
 
 import collections as _collections
@@ -234,7 +234,8 @@ class cuda:  # noqa: N801 (torch.cuda.is_available(), torch.cuda.CUDAGraph)
     CUDAGraph = _C.CUDAGraph
 
 
-from . import data, nn, optim  # noqa: E402
+from . import amp, data, nn, optim  # noqa: E402
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402, F401
 
 # PyTorch's dtype aliases, last, so that the builtins keep their meaning in the code above.
 bool = dtype.bool  # noqa: A001

@@ -1,7 +1,9 @@
 """minitorch.optim: SGD, Adam and AdamW, the C++ optimisers updating the parameters in place,
-and the lr schedulers StepLR and CosineAnnealingLR (``optim.lr_scheduler``)."""
+the lr schedulers StepLR and CosineAnnealingLR (``optim.lr_scheduler``), and GradScaler (also
+``minitorch.amp.GradScaler``)."""
 
 from ._minitorch import _optim as _C
+from .amp import GradScaler  # noqa: F401
 
 Optimizer = _C.Optimizer
 

@@ -37,6 +37,8 @@ void bind_nn(nb::module_& m);
 void bind_convolution(nb::module_& nn_module, nb::class_<Tensor>& cls);
 void bind_layers(nb::module_& nn_module);
 void bind_optim(nb::module_& m);
+/// minitorch._minitorch._amp: the autocast scope and GradScaler (python/minitorch/amp.py).
+void bind_amp(nb::module_& m);
 void bind_data(nb::module_& m);
 
 /// A dtype from a DType, a name ("float32", "float", "double", "long", "int64", "bool",

@@ -26,5 +26,6 @@ NB_MODULE(_minitorch, m) {
   bind_convolution(nn_module, tensor);
   bind_layers(nn_module);
   bind_optim(m);
+  bind_amp(m);
   bind_data(m);
 }
