@@ -114,6 +114,10 @@ void bench_bandwidth(Targets& targets) {
   mt::Tensor col = mt::rand({side, 1}, on_gpu, &gen);
   mt::Tensor bt = b.transpose(0, 1);
   mt::Tensor flat = a.view({n});
+  // The same values in bfloat16 (Note [Reduced floats]): half the bytes per element.
+  mt::Tensor a16 = a.to(mt::kBFloat16);
+  mt::Tensor b16 = b.to(mt::kBFloat16);
+  const double bytes16 = bytes / 2;
   mt::Tensor dst = mt::empty({side, side}, on_gpu);
 
   const int warmup = 3;
@@ -156,6 +160,11 @@ void bench_bandwidth(Targets& targets) {
       {"sum over dim 0 (columns)", bytes, [&] { return a.sum(0); }, 0.85},
       {"sum over everything (64M)", bytes, [&] { return flat.sum(0); }, 0.85},
       {"max over dim 1", bytes, [&] { return a.max(1); }, 0.85},
+      {"bfloat16 map neg", 2 * bytes16, [&] { return a16.neg(); }, 0.0},
+      {"bfloat16 zip add", 3 * bytes16, [&] { return a16 + b16; }, 0.0},
+      {"bfloat16 program x*sigmoid(y)+y*0.5", 3 * bytes16, [&] { return four_ops(a16, b16); }, 0.0},
+      {"bfloat16 -> float32", 3 * bytes16, [&] { return a16.to(mt::kFloat32); }, 0.0},
+      {"bfloat16 sum over dim 1 (through float32)", bytes16, [&] { return a16.sum(1); }, 0.0},
   };
   for (const Row& r : rows) {
     mt::Tensor keep;

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#if !defined(__CUDACC_RTC__)  // NVRTC compiles this file too (Note [CUDA program compiler])
 #include <cstring>
 #include <type_traits>
+#endif
 
 #if defined(__CUDACC__)
 #define MT_HALF_HOST_DEVICE __host__ __device__
@@ -125,10 +127,13 @@ struct BFloat16 {
 };
 
 static_assert(sizeof(Half) == 2 && sizeof(BFloat16) == 2);
+
+#if !defined(__CUDACC_RTC__)
 static_assert(std::is_trivially_copyable_v<Half> && std::is_trivially_copyable_v<BFloat16>);
 
 /// Half or BFloat16: stored in 16 bits, computed in float32.
 template <class T>
 inline constexpr bool is_reduced_float_v = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+#endif
 
 }  // namespace minitorch

@@ -76,6 +76,30 @@ INSTANTIATE_TEST_SUITE_P(Dtypes, ProgramJitTest,
                            return std::string(to_string(param_info.param));
                          });
 
+// float16 and bfloat16 operands and outputs (Note [Reduced floats]): computed in float32,
+// loaded and stored through half.h, compiled by NVRTC too; every layout.
+TEST(ProgramJit, SixteenBitOperandsCompile) {
+  if (!nvrtc_unavailable_reason().empty()) {
+    GTEST_SKIP() << nvrtc_unavailable_reason();
+  }
+  const Program program = every_op_program(true);
+  for (DType half : {DType::Float16, DType::BFloat16}) {
+    KernelSpec flat_vector{DType::Float32,      half, {half, DType::Float32, DType::BFloat16},
+                           {true, false, true}, true, 4};
+    KernelSpec flat_scalar = flat_vector;
+    flat_scalar.vec = 1;
+    KernelSpec strided = flat_scalar;
+    strided.flat = false;
+    for (const KernelSpec& spec : {flat_vector, flat_scalar, strided}) {
+      const std::string source = program_kernel_source(program, spec);
+      EXPECT_NE(source.find("minitorch::"), std::string::npos) << source;
+      std::string cubin;
+      ASSERT_NO_THROW(cubin = compile_program_source(source, "sm_90")) << source;
+      EXPECT_GT(cubin.size(), 1000U);
+    }
+  }
+}
+
 TEST(ProgramJit, CompileErrorsNameTheProgramSource) {
   if (!nvrtc_unavailable_reason().empty()) {
     GTEST_SKIP() << nvrtc_unavailable_reason();

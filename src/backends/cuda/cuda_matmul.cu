@@ -331,14 +331,28 @@ bool rows_aligned(const void* p, std::int64_t row_stride, std::int64_t rows,
   return ok;
 }
 
-template <class T>
-void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
-                  const OpContext& context) {
-  const int nd = out.ndim();
-  const std::int64_t M = out.shape()[nd - 2];
-  const std::int64_t N = out.shape()[nd - 1];
-  const std::int64_t K = a.shape()[nd - 1];
+// The sizes, batch walk and strides of one matmul; strides of size-1 dims (arbitrary) are
+// normalised so that layout tests see through them.
+struct MatmulGeometry {
+  std::int64_t M = 0;
+  std::int64_t N = 0;
+  std::int64_t K = 0;
   MatmulBatch batch;
+  std::int64_t am = 0;
+  std::int64_t ak = 0;
+  std::int64_t bk = 0;
+  std::int64_t bn = 0;
+  std::int64_t cm = 0;
+  std::int64_t cn = 0;
+};
+
+MatmulGeometry matmul_geometry(const TensorData& a, const TensorData& b, const TensorData& out) {
+  MatmulGeometry g;
+  const int nd = out.ndim();
+  g.M = out.shape()[nd - 2];
+  g.N = out.shape()[nd - 1];
+  g.K = a.shape()[nd - 1];
+  MatmulBatch& batch = g.batch;
   for (int d = nd - 3; d >= 0; --d) {
     if (out.shape()[d] == 1) {
       continue;
@@ -350,13 +364,71 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
     batch.count *= out.shape()[d];
     ++batch.ndim;
   }
-  // Strides of size-1 dims are arbitrary: normalise them so layout tests see through them.
-  std::int64_t am = M == 1 ? K : a.strides()[nd - 2];
-  std::int64_t ak = K == 1 ? 1 : a.strides()[nd - 1];
-  std::int64_t bk = K == 1 ? N : b.strides()[nd - 2];
-  std::int64_t bn = N == 1 ? 1 : b.strides()[nd - 1];
-  std::int64_t cm = M == 1 ? N : out.strides()[nd - 2];
-  std::int64_t cn = N == 1 ? 1 : out.strides()[nd - 1];
+  g.am = g.M == 1 ? g.K : a.strides()[nd - 2];
+  g.ak = g.K == 1 ? 1 : a.strides()[nd - 1];
+  g.bk = g.K == 1 ? g.N : b.strides()[nd - 2];
+  g.bn = g.N == 1 ? 1 : b.strides()[nd - 1];
+  g.cm = g.M == 1 ? g.N : out.strides()[nd - 2];
+  g.cn = g.N == 1 ? 1 : out.strides()[nd - 1];
+  return g;
+}
+
+// float16 and bfloat16 (Note [Reduced floats], docs/dtypes.md): the tensor-core kernel where
+// its layout rules hold (cuda_matmul_half.cu), else its strided SIMT kernel; both sum in
+// float32 and round once.
+void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
+                 const OpContext& context) {
+  const MatmulGeometry g = matmul_geometry(a, b, out);
+  const auto* a_ptr = static_cast<const std::uint16_t*>(a.data_ptr());
+  const auto* b_ptr = static_cast<const std::uint16_t*>(b.data_ptr());
+  auto* c_ptr = static_cast<std::uint16_t*>(out.data_ptr());
+  const HalfFormat format =
+      out.dtype() == DType::Float16 ? HalfFormat::Float16 : HalfFormat::BFloat16;
+  const cudaStream_t stream = stream_of(out);
+  const bool fits_int = g.M < (1 << 30) && g.N < (1 << 30) && g.K < (1 << 30);
+  const bool a_row = g.ak == 1;
+  const bool b_row = g.bn == 1;
+  if (fits_int && (a_row || g.am == 1) && (b_row || g.bk == 1) && g.cn == 1) {
+    const MatmulHalfArgs args{a_ptr,
+                              b_ptr,
+                              c_ptr,
+                              format,
+                              static_cast<int>(g.M),
+                              static_cast<int>(g.N),
+                              static_cast<int>(g.K),
+                              a_row ? g.am : g.ak,
+                              b_row ? g.bk : g.bn,
+                              g.cm,
+                              a_row,
+                              b_row,
+                              g.batch,
+                              stream};
+    if (matmul_half_supported(args)) {
+      launch_matmul_half(args, context);
+      return;
+    }
+  }
+  launch_matmul_half_strided(
+      MatmulHalfStridedArgs{a_ptr, b_ptr, c_ptr, format, static_cast<int>(g.M),
+                            static_cast<int>(g.N), static_cast<int>(g.K), g.am, g.ak, g.bk, g.bn,
+                            g.cm, g.cn, g.batch, stream},
+      context);
+}
+
+template <class T>
+void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
+                  const OpContext& context) {
+  const MatmulGeometry geometry = matmul_geometry(a, b, out);
+  const std::int64_t M = geometry.M;
+  const std::int64_t N = geometry.N;
+  const std::int64_t K = geometry.K;
+  const MatmulBatch& batch = geometry.batch;
+  const std::int64_t am = geometry.am;
+  const std::int64_t ak = geometry.ak;
+  const std::int64_t bk = geometry.bk;
+  const std::int64_t bn = geometry.bn;
+  const std::int64_t cm = geometry.cm;
+  const std::int64_t cn = geometry.cn;
   const T* a_ptr = static_cast<const T*>(a.data_ptr());
   const T* b_ptr = static_cast<const T*>(b.data_ptr());
   T* c_ptr = static_cast<T*>(out.data_ptr());
@@ -428,6 +500,10 @@ void launch_matmul(const TensorData& a, const TensorData& b, TensorData& out,
   }
   if (a.shape()[a.ndim() - 1] == 0) {
     launch_fill(0.0, out, context);
+    return;
+  }
+  if (is_reduced_float(out.dtype())) {
+    matmul_half(a, b, out, context);
     return;
   }
   dispatch_floating(out.dtype(), [&](auto t) { matmul_typed<decltype(t)>(a, b, out, context); });

@@ -35,6 +35,10 @@ namespace {
 constexpr const char* kOpsHeader =
 #include "elementwise_ops_text.inc"
     ;
+// half.h's text: Half and BFloat16 with their conversions, for 16-bit loads and stores.
+constexpr const char* kHalfHeader =
+#include "half_text.inc"
+    ;
 
 // The few standard-library names elementwise_ops.h uses, for NVRTC (which has no standard
 // library): math on float and double as the CUDA math functions nvcc's <cmath> maps them to.
@@ -54,7 +58,10 @@ template <class T> constexpr const T& max(const T& a, const T& b) { return a < b
 }
 )";
 constexpr const char* kCstdintShim = R"(#pragma once
-namespace std { typedef unsigned char uint8_t; typedef long int64_t; }
+namespace std {
+typedef unsigned char uint8_t; typedef unsigned short uint16_t; typedef unsigned int uint32_t;
+typedef long int64_t;
+}
 )";
 constexpr const char* kStringViewShim = R"(#pragma once
 namespace std {
@@ -206,15 +213,20 @@ bool stepping(const TensorData& t) {
 }
 
 // The compiled kernels convert only as mt_store does: inputs to the compute dtype by
-// static_cast (exact for bool and int64 -> floating, as cast_value), the output is the
-// compute dtype or bool. Anything else stays with the interpreter.
+// static_cast (exact for bool and int64 -> floating, as cast_value, and for 16-bit floats ->
+// float32 through half.h), the output is the compute dtype, bool, or a 16-bit float computed
+// in float32 (rounded by half.h's constructors, as cast_value). Anything else stays with the
+// interpreter.
 bool compilable(DType compute, std::span<const TensorData> inputs, const TensorData& out) {
-  if (out.dtype() != compute && out.dtype() != DType::Bool) {
+  const bool f32 = compute == DType::Float32;
+  if (out.dtype() != compute && out.dtype() != DType::Bool &&
+      !(f32 && is_reduced_float(out.dtype()))) {
     return false;
   }
   for (const TensorData& t : inputs) {
-    const bool widening =
-        t.dtype() == DType::Bool || (t.dtype() == DType::Int64 && is_floating_point(compute));
+    const bool widening = t.dtype() == DType::Bool ||
+        (t.dtype() == DType::Int64 && is_floating_point(compute)) ||
+        (f32 && is_reduced_float(t.dtype()));
     if (t.dtype() != compute && !widening) {
       return false;
     }
@@ -231,11 +243,16 @@ std::string compile_program_source(const std::string& source, const std::string&
   if (!api.unavailable.empty()) {
     throw DeviceError("elementwise: cannot compile a program: " + api.unavailable);
   }
-  const char* names[] = {"minitorch/elementwise_ops.h", "cmath", "cstdint", "string_view",
+  const char* names[] = {"minitorch/elementwise_ops.h",
+                         "minitorch/half.h",
+                         "cmath",
+                         "cstdint",
+                         "string_view",
                          "type_traits"};
-  const char* texts[] = {kOpsHeader, kCmathShim, kCstdintShim, kStringViewShim, kTypeTraitsShim};
+  const char* texts[] = {kOpsHeader,   kHalfHeader,     kCmathShim,
+                         kCstdintShim, kStringViewShim, kTypeTraitsShim};
   nvrtcProgram rtc = nullptr;
-  nvrtcResult result = api.create(&rtc, source.c_str(), "mt_program.cu", 5, texts, names);
+  nvrtcResult result = api.create(&rtc, source.c_str(), "mt_program.cu", 6, texts, names);
   if (result != NVRTC_SUCCESS) {
     throw DeviceError(std::string("elementwise: nvrtcCreateProgram failed: ") +
                       api.error_string(result));

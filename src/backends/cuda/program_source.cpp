@@ -33,9 +33,10 @@ std::string_view c_type(DType dtype) {
       return "long";
     case DType::Bool:
       return "bool";
-    case DType::Float16:  // never compiled yet: compilable() (program_jit.cpp) refuses them
+    case DType::Float16:
+      return "minitorch::Half";
     case DType::BFloat16:
-      return "unsigned short";
+      return "minitorch::BFloat16";
   }
   return "float";
 }
@@ -162,8 +163,8 @@ void append_strided_body(std::string& s, const Program& p, const KernelSpec& spe
 std::string program_kernel_source(const Program& program, const KernelSpec& spec) {
   std::string s;
   s.reserve(4096);
-  append(s, "#include \"minitorch/elementwise_ops.h\"\ntypedef ", c_type(spec.compute),
-         " T;\ntypedef ", c_type(spec.out), " OUT;\n");
+  append(s, "#include \"minitorch/elementwise_ops.h\"\n#include \"minitorch/half.h\"\ntypedef ",
+         c_type(spec.compute), " T;\ntypedef ", c_type(spec.out), " OUT;\n");
   // The conversions of Note [Value conversion] that a program's output needs: to bool by
   // != 0 (comparisons), else the value itself (the output has the compute dtype).
   append(s,
