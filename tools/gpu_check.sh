@@ -12,8 +12,7 @@
 #        any two or three of them; run the rest in a second call.
 # env:   BUILD_DIR (default build/gpu), MT_CUDA_ARCHITECTURES (default 90-real;90-virtual),
 #        SANITIZER_TIMEOUT (seconds per compute-sanitizer run, default 240),
-#        MINITORCH_DATA (amp: the folder holding mnist/, from tools/fetch_data.sh), AMP_EPOCHS
-#        (amp: epochs per run, default 2),
+#        MINITORCH_DATA and AMP_EPOCHS (amp: see tools/gpu_amp.sh),
 #        GTEST_ROOT (a GoogleTest prefix when the machine has none installed; else .deps/gtest
 #        is used when present), NCCL_ROOT (a folder with include/nccl.h and lib/libnccl.so*
 #        when NCCL is not beside CUDA; else the nvidia-nccl Python package is used when present)
@@ -189,23 +188,15 @@ if want train; then
   cat "$out/gpu_train.txt"
 fi
 
-# Mixed precision (Note [Autocast]): MNIST on the GPU in float32 and under bfloat16 and float16
-# autocast, minitorch and PyTorch eager side by side (seconds per epoch, test accuracy).
+# Mixed precision (Note [Autocast]): MNIST in float32 and under bfloat16/float16 autocast,
+# minitorch and PyTorch eager side by side (tools/gpu_amp.sh).
 start=$SECONDS
 if want amp; then
-  data="${MINITORCH_DATA:-$HOME/.cache/minitorch}"
-  if [[ -f "$data/mnist/train-images-idx3-ubyte" ]]; then
-    for mode in off bfloat16 float16; do
-      echo "== minitorch train --task mnist --backend cuda --autocast $mode" >> "$out/gpu_amp.txt"
-      MINITORCH_DATA="$data" "$build/bin/minitorch" train --task mnist --backend cuda \
-        --autocast "$mode" --epochs "${AMP_EPOCHS:-2}" --quiet >> "$out/gpu_amp.txt" 2>&1 || status=1
-      MINITORCH_DATA="$data" python3 bench/python/mnist_torch_device.py --autocast "$mode" \
-        --epochs "${AMP_EPOCHS:-2}" >> "$out/gpu_amp.txt" 2>&1 || true
-    done
-    note "mnist autocast off/bfloat16/float16 (minitorch, pytorch): done in $((SECONDS - start)) s"
-    cat "$out/gpu_amp.txt"
+  if bash tools/gpu_amp.sh "$build" "$out/gpu_amp.txt"; then
+    note "amp (mnist, autocast off/bfloat16/float16): done in $((SECONDS - start)) s"
   else
-    note "amp: skipped, no MNIST under $data (bash tools/fetch_data.sh mnist)"
+    status=1
+    note "amp: FAILED (see gpu_amp.txt)"
   fi
 fi
 

@@ -2,7 +2,7 @@
 # A short GPU check for a small device budget: builds only cuda_test, the NVRTC program
 # compiler's test, the stream/allocator test and mt_gpu_bench (sm_90 SASS only), runs them,
 # and writes logs to $OUT (else bench/results/). tools/gpu_check.sh is the full check.
-# usage: bash tools/gpu_quick.sh
+# usage: bash tools/gpu_quick.sh      (AMP=1 adds tools/gpu_amp.sh: MNIST under autocast)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="${OUT:-bench/results}"
@@ -41,4 +41,8 @@ env -u NVIDIA_TF32_OVERRIDE timeout 60 "$build/bin/mt_gpu_bench" --tf32 \
 grep -A4 "TF32 sgemm" "$out/gpu_quick_tf32.txt"
 timeout 90 "$build/bin/mt_gpu_bench" --half > "$out/gpu_quick_half.txt" 2>&1 || status=1
 grep -A7 "bf16/fp16 matmul" "$out/gpu_quick_half.txt"
+if [[ "${AMP:-0}" == 1 ]]; then  # MNIST under autocast, when the data is there
+  cmake --build "$build" -j "$(nproc)" --target minitorch_cli >> "$out/gpu_quick_build.log" 2>&1
+  bash tools/gpu_amp.sh "$build" "$out/gpu_quick_amp.txt" || status=1
+fi
 exit $status
