@@ -261,25 +261,6 @@ __global__ void __launch_bounds__(kTile* kTileRows)
   }
   const int tx = static_cast<int>(threadIdx.x);
   const int ty = static_cast<int>(threadIdx.y);
-  // Untransposed operands are read into registers first, so that their loads are in flight
-  // together with the transposed operands' (which the barrier below waits for) instead of
-  // after it: a + b.T went from 0.86 to ... of a device copy.
-  constexpr int kRows = kTile / kTileRows;
-  In0 direct0[kRows];
-  In1 direct1[kRows];
-#pragma unroll
-  for (int u = 0; u < kRows; ++u) {
-    std::int64_t q = q0 + tx;
-    std::int64_t p = p0 + ty + u * kTileRows;
-    if (p < g.size_p && q < g.size_q) {
-      if constexpr (NIN >= 1 && !kT0) {
-        direct0[u] = in0[base[1] + q * g.stride_q[1] + p * g.stride_p[1]];
-      }
-      if constexpr (NIN >= 2 && !kT1) {
-        direct1[u] = in1[base[2] + q * g.stride_q[2] + p * g.stride_p[2]];
-      }
-    }
-  }
   // Transposed operands: lanes walk p (their unit stride), rows walk q.
   if constexpr (kT0 || kT1) {
 #pragma unroll
@@ -299,8 +280,7 @@ __global__ void __launch_bounds__(kTile* kTileRows)
   }
   // Output (and untransposed operands): lanes walk q, out's unit stride.
 #pragma unroll
-  for (int u = 0; u < kRows; ++u) {
-    const int j = u * kTileRows;
+  for (int j = 0; j < kTile; j += kTileRows) {
     std::int64_t q = q0 + tx;
     std::int64_t p = p0 + ty + j;
     if (p < g.size_p && q < g.size_q) {
@@ -310,14 +290,14 @@ __global__ void __launch_bounds__(kTile* kTileRows)
         if constexpr (kT0) {
           a = tile0[tx][ty + j];
         } else {
-          a = direct0[u];
+          a = in0[base[1] + q * g.stride_q[1] + p * g.stride_p[1]];
         }
       }
       if constexpr (NIN >= 2) {
         if constexpr (kT1) {
           b = tile1[tx][ty + j];
         } else {
-          b = direct1[u];
+          b = in1[base[2] + q * g.stride_q[2] + p * g.stride_p[2]];
         }
       }
       out[base[0] + q * g.stride_q[0] + p * g.stride_p[0]] = apply<NIN, Out>(fn, a, b);
