@@ -35,7 +35,7 @@ TensorData random_storage(const Shape& shape, DType dtype, Rng& rng) {
     using T = decltype(v);
     T* p = t.storage_data<T>();
     for (std::int64_t i = 0; i < t.numel(); ++i) {
-      p[i] = static_cast<T>(dist(rng));
+      p[i] = cast_value<T>(dist(rng));
     }
   });
   return t;
