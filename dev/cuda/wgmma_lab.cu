@@ -21,6 +21,12 @@
 // Checks every variant against cublasGemmEx (same layout) and a float64 host dot product on
 // sampled elements, then times cuBLAS and the variant at 4096 and 8192 (median of 10).
 //
+// Measured on an H100 SXM (bench/results/wgmma_lab_2026-12-07_h100.txt), every variant bitwise
+// equal to cuBLAS: ws 0.94x cuBLAS at 8192 (740 vs 787 TFLOP/s), 0.92x at 4096;
+// ws-persistent 0.92x / 0.93x; nows 0.80x / 0.76x; both cluster variants correct but ~0.42x,
+// not yet explained (suspects, unmeasured: the per-warp remote arrives on the peer's "empty"
+// barriers, 16 per stage across SMs, and the two blocks' pipelines running in lock-step).
+//
 // Build (the -gencode form: see .library HOPPER.md, -arch=sm_90a alone may add a plain sm_90 pass):
 //   nvcc -O3 -std=c++17 -gencode=arch=compute_90a,code=sm_90a dev/cuda/wgmma_lab.cu -lcublas \
 //     -o wgmma_lab
