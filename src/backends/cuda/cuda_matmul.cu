@@ -24,6 +24,7 @@
 #include "backends/cuda/cuda_elementwise.cuh"
 #include "backends/cuda/cuda_kernels.h"
 #include "backends/cuda/cuda_matmul.cuh"
+#include "backends/cuda/cuda_matmul_wgmma.cuh"
 #include "minitorch/config.h"
 #include "minitorch/matmul_precision.h"
 
@@ -373,9 +374,10 @@ MatmulGeometry matmul_geometry(const TensorData& a, const TensorData& b, const T
   return g;
 }
 
-// float16 and bfloat16 (Note [Reduced floats], docs/dtypes.md): the tensor-core kernel where
-// its layout rules hold (cuda_matmul_half.cu), else its strided SIMT kernel; both sum in
-// float32 and round once.
+// float16 and bfloat16 (Note [Reduced floats], docs/dtypes.md): the Hopper wgmma kernel where
+// it takes the problem (cuda_matmul_wgmma.cu), else the tensor-core kernel where its layout
+// rules hold (cuda_matmul_half.cu), else its strided SIMT kernel; all sum in float32 and round
+// once.
 void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
                  const OpContext& context) {
   const MatmulGeometry g = matmul_geometry(a, b, out);
@@ -403,6 +405,10 @@ void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
                               b_row,
                               g.batch,
                               stream};
+    // Hopper's wgmma kernel first: it takes large "TN" problems on sm_90 (Linear's x @ W^T).
+    if (launch_matmul_wgmma(args, context)) {
+      return;
+    }
     if (matmul_half_supported(args)) {
       launch_matmul_half(args, context);
       return;
