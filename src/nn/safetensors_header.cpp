@@ -21,10 +21,10 @@ namespace {
 //   2. the header is valid UTF-8 and strict JSON, nested at most json::kMaxDepth deep, and its
 //      value is an object with no repeated key;
 //   3. "__metadata__", if present, is an object of string values;
-//   4. every other member is an object with exactly "dtype" (a string: F32, F64, I64 or BOOL),
-//   "shape" (an
-//      array of at most kMaxDims non-negative integers) and "data_offsets" (an array of two
-//      non-negative integers begin <= end, each at most INT64_MAX);
+//   4. every other member is an object with exactly "dtype" (a string: F32, F64, F16, BF16,
+//      I64 or BOOL), "shape" (an array of at most kMaxDims non-negative integers) and
+//      "data_offsets" (an array of two non-negative integers begin <= end, each at most
+//      INT64_MAX);
 //   5. the product of the sizes (zeros counted as 1, so that every stride fits too) times the
 //      element size fits int64, and end - begin is exactly numel * element size;
 //   6. end lies inside the data section;

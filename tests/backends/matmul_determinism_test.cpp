@@ -26,7 +26,7 @@ TensorData random_data(const Shape& shape, DType dtype, std::uint64_t seed) {
   dispatch_dtype(dtype, [&](auto v) {
     using T = decltype(v);
     for (std::int64_t i = 0; i < t.numel(); ++i) {
-      t.storage_data<T>()[i] = static_cast<T>(dist(rng));
+      t.storage_data<T>()[i] = cast_value<T>(dist(rng));
     }
   });
   return t;

@@ -357,8 +357,8 @@ TEST(Safetensors, BoolBytesOtherThanOneReadAsTrue) {
 
 TEST(Safetensors, RejectsUnknownDtype) {
   expect_rejected<DTypeError>(
-      crafted("{" + entry("w", "BF16", "[1]", "[0,2]") + "}", 2),
-      {"dtype 'BF16' is not supported", "F32, F64, I64 and BOOL", "tensor 'w'"});
+      crafted("{" + entry("w", "F8_E4M3", "[1]", "[0,1]") + "}", 1),
+      {"dtype 'F8_E4M3' is not supported", "F32, F64, F16, BF16, I64 and BOOL", "tensor 'w'"});
 }
 
 TEST(Safetensors, RejectsRankAboveMaxDims) {

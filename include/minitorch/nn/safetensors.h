@@ -44,8 +44,8 @@ SafetensorsFile load_safetensors(const std::string& path);
 /// file or above 100 MB, invalid UTF-8 or JSON, nesting deeper than 64, missing, extra or
 /// mistyped members, sizes or offsets that are negative, fractional or beyond int64, offsets
 /// that disagree with the shape, leave the data section, or leave gaps or overlaps in it,
-/// repeated names), DTypeError on a dtype other than F32/F64/F16/BF16/I64/BOOL, ShapeError on a rank above
-/// kMaxDims. Nothing else escapes.
+/// repeated names), DTypeError on a dtype other than F32/F64/F16/BF16/I64/BOOL, ShapeError on
+/// a rank above kMaxDims. Nothing else escapes.
 SafetensorsFile load_safetensors(std::span<const std::byte> bytes,
                                  const std::string& source = "<memory>");
 
