@@ -135,6 +135,14 @@ constexpr std::array kSpecs{
          0,
          {},
          "0"},
+    Spec{{"MINITORCH_CUDA_WGMMA", "cuda", "0 or 1", "0",
+          "16-bit CUDA matmuls in the TN layout may use the Hopper wgmma kernel (off until it "
+          "has run on a GPU: docs/cuda.md)"},
+         Kind::Flag,
+         0,
+         0,
+         {},
+         "0"},
     Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
           "where tools/fetch_data.sh puts the real datasets and their readers look"},
          Kind::Text},
@@ -406,6 +414,8 @@ std::string nccl_id_file() { return text<index_of("MINITORCH_NCCL_ID_FILE")>(); 
 bool cuda_jit() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_JIT")>()); }
 
 bool allow_tf32() { return std::get<bool>(value_of<index_of("MINITORCH_ALLOW_TF32")>()); }
+
+bool cuda_wgmma() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_WGMMA")>()); }
 
 CudaMatmulOrder cuda_matmul_order() {
   return static_cast<CudaMatmulOrder>(*integer<index_of("MINITORCH_CUDA_MATMUL_ORDER")>());

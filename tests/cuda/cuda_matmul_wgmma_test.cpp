@@ -14,6 +14,7 @@
 
 #include "backends/backend.h"
 #include "cuda/cuda_test_support.h"
+#include "minitorch/config.h"
 #include "support/test_seed.h"
 
 namespace minitorch::testing {
@@ -75,7 +76,12 @@ bool takes_wgmma(const Shape3& d) {
   return wgmma_expected() && d.m >= 128 && d.n >= 128 && d.k >= 64 && d.k % 8 == 0;
 }
 
-class CudaMatmulWgmma : public ::testing::TestWithParam<DType> {};
+// The kernel is opt-in (MINITORCH_CUDA_WGMMA) until it has run on a GPU: these tests turn it on.
+class CudaMatmulWgmma : public ::testing::TestWithParam<DType> {
+ protected:
+  void SetUp() override { config::set_override("MINITORCH_CUDA_WGMMA", "1"); }
+  void TearDown() override { config::clear_override("MINITORCH_CUDA_WGMMA"); }
+};
 
 TEST_P(CudaMatmulWgmma, TransposedWeightMatchesFloat64OnAndOffTheTiles) {
   MT_REQUIRE_CUDA();

@@ -406,7 +406,8 @@ void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
                               g.batch,
                               stream};
     // Hopper's wgmma kernel first: it takes large "TN" problems on sm_90 (Linear's x @ W^T).
-    if (launch_matmul_wgmma(args, context)) {
+    // Opt-in (MINITORCH_CUDA_WGMMA=1) until it has run on a GPU (docs/cuda.md).
+    if (config::cuda_wgmma() && launch_matmul_wgmma(args, context)) {
       return;
     }
     if (matmul_half_supported(args)) {

@@ -295,21 +295,11 @@ bool launch_compiled_program(const Program& program, DType compute,
     spec.linear[k] = stepping(inputs[k]);
     if (spec.linear[k]) {
       spec.flat = spec.flat && inputs[k].is_contiguous();
-      const bool vector_loaded =
-          inputs[k].dtype() == compute || is_reduced_float(inputs[k].dtype());
-      aligned = aligned && (!vector_loaded || aligned16(inputs[k].data_ptr()));
+      aligned = aligned && (inputs[k].dtype() != compute || aligned16(inputs[k].data_ptr()));
     }
   }
   if (spec.flat && aligned && is_floating_point(compute)) {
     spec.vec = static_cast<int>(16 / element_size(compute));
-    // Only 16-bit floats stepping, in and out: 8 of them fill one 16-byte vector.
-    bool sixteen_bit = is_reduced_float(out.dtype());
-    for (std::size_t k = 0; k < inputs.size(); ++k) {
-      sixteen_bit = sixteen_bit && (!spec.linear[k] || is_reduced_float(inputs[k].dtype()));
-    }
-    if (sixteen_bit) {
-      spec.vec = 8;
-    }
   }
   const cudaKernel_t kernel = compiled_kernel(program, spec, context);
 

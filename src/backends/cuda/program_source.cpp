@@ -110,8 +110,6 @@ void append_flat_body(std::string& s, const Program& p, const KernelSpec& spec) 
       append(s, "      T a", std::to_string(k), "[", vec, "];\n");
       if (spec.linear[k] && spec.inputs[k] == spec.compute) {
         append(s, "      mt_load(a", std::to_string(k), ", ", in, " + i);\n");
-      } else if (spec.linear[k] && is_reduced_float(spec.inputs[k])) {
-        append(s, "      mt_load_h(a", std::to_string(k), ", ", in, " + i);\n");
       } else {
         append(s, "      for (int l = 0; l < ", vec, "; ++l) a", std::to_string(k),
                "[l] = static_cast<T>(", in, spec.linear[k] ? "[i + l]" : "[0]", ");\n");
@@ -125,8 +123,6 @@ void append_flat_body(std::string& s, const Program& p, const KernelSpec& spec) 
     append(s, "));\n");
     if (spec.out == spec.compute) {
       append(s, "      mt_save(out + i, r);\n");
-    } else if (is_reduced_float(spec.out)) {
-      append(s, "      mt_save_h(out + i, r);\n");
     } else {
       append(s, "      for (int l = 0; l < ", vec, "; ++l) out[i + l] = r[l];\n");
     }
@@ -186,29 +182,6 @@ std::string program_kernel_source(const Program& program, const KernelSpec& spec
            "__device__ __forceinline__ void mt_save(T* p, const T* r) {\n  *reinterpret_cast<", v16,
            "*>(p) = ",
            is_float ? "make_float4(r[0], r[1], r[2], r[3])" : "make_double2(r[0], r[1])", ";\n}\n");
-  }
-  if (spec.vec > 1 && spec.compute == DType::Float32) {
-    // vec 16-bit floats in one vector load or store (8 or 16 bytes; the host checked the
-    // alignment), converted one by one through half.h (Note [Reduced floats]).
-    const std::string words = std::to_string(spec.vec / 2);
-    const std::string_view v = spec.vec == 8 ? "uint4" : "uint2";
-    append(s,
-           "template <class H> __device__ __forceinline__ void mt_load_h(T* a, const H* p) {\n  "
-           "const ",
-           v, " q = __ldg(reinterpret_cast<const ", v, "*>(p));\n  const unsigned w[", words,
-           "] = {q.x, q.y", spec.vec == 8 ? ", q.z, q.w" : "", "};\n  for (int l = 0; l < ",
-           std::to_string(spec.vec),
-           "; ++l) a[l] = static_cast<T>(H::from_bits(static_cast<unsigned short>(w[l / 2] >> "
-           "(16 * (l % 2)))));\n}\n");
-    append(s,
-           "template <class H> __device__ __forceinline__ void mt_save_h(H* p, const H* r) {\n  "
-           "unsigned w[",
-           words, "];\n  for (int l = 0; l < ", words,
-           "; ++l) w[l] = r[2 * l].bits | (static_cast<unsigned>(r[2 * l + 1].bits) << 16);\n  "
-           "*reinterpret_cast<",
-           v, "*>(p) = ",
-           spec.vec == 8 ? "make_uint4(w[0], w[1], w[2], w[3])" : "make_uint2(w[0], w[1])",
-           ";\n}\n");
   }
   if (!spec.flat) {
     append(s, "struct ProgramStrides {\n  long long sizes[", std::to_string(kMaxDims),
