@@ -87,7 +87,9 @@ void bench_bandwidth(Targets& targets) {
   std::vector<Row> rows = {
       {"program x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return four_ops(a, b); }, 0.9},
       {"composed x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return a * b.sigmoid() + b * 0.5; }, 0.0},
-      {"program, row broadcast y [8192]", 2 * bytes, [&] { return four_ops(a, row); }, 0.0},
+      {"program, row broadcast y [8192]", 2 * bytes, [&] { return four_ops(a, row); }, 0.9},
+      {"program, column broadcast y [8192, 1]", 2 * bytes, [&] { return four_ops(a, col); }, 0.9},
+      {"program, transposed y.T", 3 * bytes, [&] { return four_ops(a, bt); }, 0.0},
       {"map neg", 2 * bytes, [&] { return a.neg(); }, 0.95},
       {"map exp", 2 * bytes, [&] { return a.exp(); }, 0.95},
       {"zip add", 3 * bytes, [&] { return a + b; }, 0.95},

@@ -95,7 +95,7 @@ bool cuda_jit();
 /// false). Read through minitorch::allow_tf32() (matmul_precision.h), which a program may set.
 bool allow_tf32();
 /// MINITORCH_CUDA_WGMMA: whether 16-bit CUDA matmuls in the TN layout may use the Hopper wgmma
-/// kernel (default false until that kernel has run on a GPU; docs/cuda.md).
+/// kernel (default false until its tests have run on a GPU; docs/cuda.md).
 bool cuda_wgmma();
 /// MINITORCH_TEST_SEED: the seed of the random test cases (default 20261121).
 std::uint64_t test_seed();

@@ -136,8 +136,8 @@ constexpr std::array kSpecs{
          {},
          "0"},
     Spec{{"MINITORCH_CUDA_WGMMA", "cuda", "0 or 1", "0",
-          "16-bit CUDA matmuls in the TN layout may use the Hopper wgmma kernel (off until it "
-          "has run on a GPU: docs/cuda.md)"},
+          "16-bit CUDA matmuls in the TN layout may use the Hopper wgmma kernel (off until its "
+          "tests have run on a GPU: docs/cuda.md)"},
          Kind::Flag,
          0,
          0,

@@ -54,7 +54,11 @@ TEST_P(ProgramJitTest, EveryOpCompilesForEveryLayout) {
   flat_scalar.vec = 1;
   KernelSpec strided = flat_scalar;
   strided.flat = false;
-  for (const KernelSpec& spec : {flat_vector, flat_scalar, strided}) {
+  KernelSpec strided_vector = flat_vector;  // vector loads beside broadcast ones (g.unit)
+  strided_vector.flat = false;
+  KernelSpec strided_wide = strided;  // 64-bit offsets
+  strided_wide.wide = true;
+  for (const KernelSpec& spec : {flat_vector, flat_scalar, strided, strided_vector, strided_wide}) {
     const std::string source = program_kernel_source(program, spec);
     std::string cubin;
     ASSERT_NO_THROW(cubin = compile_program_source(source, "sm_90")) << source;
@@ -90,9 +94,18 @@ TEST(ProgramJit, SixteenBitOperandsCompile) {
     flat_scalar.vec = 1;
     KernelSpec strided = flat_scalar;
     strided.flat = false;
-    for (const KernelSpec& spec : {flat_vector, flat_scalar, strided}) {
+    KernelSpec strided_vector = flat_vector;
+    strided_vector.flat = false;
+    // Only 16-bit operands: 8 to a 16-byte vector.
+    KernelSpec flat_eight{DType::Float32, half, {half, half, half}, {true, true, false}, true, 8};
+    flat_eight.unroll = 2;  // as launch_compiled_program: at most 16 elements a step
+    for (const KernelSpec& spec : {flat_vector, flat_scalar, strided, strided_vector, flat_eight}) {
       const std::string source = program_kernel_source(program, spec);
       EXPECT_NE(source.find("minitorch::"), std::string::npos) << source;
+      if (spec.vec > 1) {
+        EXPECT_NE(source.find("mt_load_h(a0"), std::string::npos) << source;
+        EXPECT_NE(source.find("mt_save_h(out"), std::string::npos) << source;
+      }
       std::string cubin;
       ASSERT_NO_THROW(cubin = compile_program_source(source, "sm_90")) << source;
       EXPECT_GT(cubin.size(), 1000U);

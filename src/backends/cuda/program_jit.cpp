@@ -147,6 +147,8 @@ std::string key_of(int device, const Program& p, const KernelSpec& spec) {
   put(spec.linear, sizeof spec.linear);
   put(&spec.flat, sizeof spec.flat);
   put(&spec.vec, sizeof spec.vec);
+  put(&spec.wide, sizeof spec.wide);
+  put(&spec.unroll, sizeof spec.unroll);
   put(&p.inputs, 1);
   put(&p.size, 1);
   put(&p.output, 1);
@@ -201,7 +203,9 @@ cudaKernel_t compiled_kernel(const Program& program, const KernelSpec& spec,
   return kernel;
 }
 
-bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
+bool aligned_to(const void* p, std::int64_t bytes) {
+  return reinterpret_cast<std::uintptr_t>(p) % static_cast<std::uintptr_t>(bytes) == 0;
+}
 
 bool stepping(const TensorData& t) {
   for (int d = 0; d < t.ndim(); ++d) {
@@ -210,6 +214,145 @@ bool stepping(const TensorData& t) {
     }
   }
   return false;
+}
+
+// The elements per work item of a flat kernel: a 16-byte vector of the compute dtype when
+// every vector-loaded operand is 16-byte aligned (8 16-bit floats when every stepping operand
+// and the output is one), else 1.
+int flat_vec(DType compute, std::span<const TensorData> inputs, const TensorData& out,
+             const KernelSpec& spec) {
+  if (!is_floating_point(compute) || !aligned_to(out.data_ptr(), 16)) {
+    return 1;
+  }
+  bool sixteen_bit = is_reduced_float(out.dtype());
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    if (!spec.linear[k]) {
+      continue;
+    }
+    const bool vector_loaded = inputs[k].dtype() == compute || is_reduced_float(inputs[k].dtype());
+    if (vector_loaded && !aligned_to(inputs[k].data_ptr(), 16)) {
+      return 1;
+    }
+    sixteen_bit = sixteen_bit && is_reduced_float(inputs[k].dtype());
+  }
+  return sixteen_bit ? 8 : static_cast<int>(16 / element_size(compute));
+}
+
+// Note [CUDA program geometry]: the strided kernel walks the output's dims innermost first,
+// with size-1 dims dropped and adjacent dims merged where every operand steps through them
+// as one (outer stride = inner stride * inner size), as Note [CUDA dim merging] does for
+// map and zip. Inputs that do not step count as stride 0 everywhere (read at [0]).
+ProgramStrides merged_geometry(std::span<const TensorData> inputs, const TensorData& out,
+                               const KernelSpec& spec) {
+  ProgramStrides g;
+  const int operands = 1 + static_cast<int>(inputs.size());
+  auto stride = [&](int k, int d) -> long long {
+    if (k == 0) {
+      return out.strides()[d];
+    }
+    return spec.linear[k - 1] ? inputs[k - 1].strides()[d] : 0;
+  };
+  for (int d = out.ndim() - 1; d >= 0; --d) {
+    const long long size = out.shape()[d];
+    if (size == 1) {
+      continue;
+    }
+    bool merge = g.ndim > 0;
+    for (int k = 0; merge && k < operands; ++k) {
+      merge = stride(k, d) == g.strides[k][g.ndim - 1] * g.sizes[g.ndim - 1];
+    }
+    if (merge) {
+      g.sizes[g.ndim - 1] *= size;
+      continue;
+    }
+    g.sizes[g.ndim] = size;
+    for (int k = 0; k < operands; ++k) {
+      g.strides[k][g.ndim] = stride(k, d);
+    }
+    ++g.ndim;
+  }
+  if (g.ndim == 0) {  // one element: every dim had size 1
+    g.ndim = 1;
+    g.sizes[0] = 1;
+  }
+  return g;
+}
+
+// The elements per work item of the strided kernel: a 16-byte vector (of the compute dtype)
+// along the innermost dim when the output is unit-stride there, every stepping input unit-
+// stride (then loaded as vectors: g.unit) or broadcast there, that dim a multiple of the
+// vector, and every vector-loaded row aligned; else 1.
+int strided_vec(DType compute, std::span<const TensorData> inputs, const TensorData& out,
+                ProgramStrides& g) {
+  if (!is_floating_point(compute)) {
+    return 1;
+  }
+  const int vec = static_cast<int>(16 / element_size(compute));
+  auto rows_aligned = [&](int k, const void* data, DType dtype) {
+    const std::int64_t bytes = vec * static_cast<std::int64_t>(element_size(dtype));
+    bool ok = aligned_to(data, bytes);
+    for (int d = 1; d < g.ndim; ++d) {
+      ok = ok && g.strides[k][d] % vec == 0;
+    }
+    return ok;
+  };
+  if (g.strides[0][0] != 1 || g.sizes[0] % vec != 0 ||
+      !rows_aligned(0, out.data_ptr(), out.dtype())) {
+    return 1;
+  }
+  unsigned unit = 0;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    const long long inner = g.strides[k + 1][0];
+    if (inner == 1) {
+      if (!rows_aligned(static_cast<int>(k) + 1, inputs[k].data_ptr(), inputs[k].dtype())) {
+        return 1;
+      }
+      unit |= 1U << k;
+    } else if (inner != 0) {
+      return 1;
+    }
+  }
+  g.unit = unit;
+  return vec;
+}
+
+// Whether every offset of the item walk fits 32-bit unsigned arithmetic: fewer than 2^31
+// items and every operand's offsets non-negative and below 2^31.
+bool offsets_fit_32_bits(const ProgramStrides& g, int operands, std::int64_t items, int vec) {
+  constexpr long long kLimit = 1LL << 31;
+  if (items >= kLimit) {
+    return false;
+  }
+  for (int k = 0; k < operands; ++k) {
+    long long last = vec - 1;
+    for (int d = 0; d < g.ndim; ++d) {
+      if (g.strides[k][d] < 0 || g.strides[k][d] >= kLimit) {
+        return false;
+      }
+      last += (g.sizes[d] - 1) * g.strides[k][d];
+      if (last >= kLimit) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// n / d as (umulhi(n, magic) + n) >> shift, exact for n, d < 2^31 (as cuda_elementwise.cuh's
+// Divider).
+void set_divisors(ProgramStrides& g) {
+  for (int d = 0; d < g.ndim; ++d) {
+    const auto size = static_cast<std::uint64_t>(g.sizes[d]);
+    unsigned shift = 0;
+    while (shift < 32 && (std::uint64_t{1} << shift) < size) {
+      ++shift;
+    }
+    g.shift[d] = shift;
+    g.magic[d] =
+        static_cast<unsigned>(((std::uint64_t{1} << 32) * ((std::uint64_t{1} << shift) - size)) /
+                                  size +
+                              1);
+  }
 }
 
 // The compiled kernels convert only as mt_store does: inputs to the compute dtype by
@@ -289,21 +432,42 @@ bool launch_compiled_program(const Program& program, DType compute,
   spec.compute = compute;
   spec.out = out.dtype();
   spec.flat = out.is_contiguous();
-  bool aligned = aligned16(out.data_ptr());
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     spec.inputs[k] = inputs[k].dtype();
     spec.linear[k] = stepping(inputs[k]);
-    if (spec.linear[k]) {
-      spec.flat = spec.flat && inputs[k].is_contiguous();
-      aligned = aligned && (inputs[k].dtype() != compute || aligned16(inputs[k].data_ptr()));
-    }
+    spec.flat = spec.flat && (!spec.linear[k] || inputs[k].is_contiguous());
   }
-  if (spec.flat && aligned && is_floating_point(compute)) {
-    spec.vec = static_cast<int>(16 / element_size(compute));
+  const std::int64_t n = out.numel();
+  const char* path = spec.flat ? "cuda_compiled_flat" : "cuda_compiled";
+  if (n == 0) {
+    primitive_report() = PrimitiveReport{path, "cuda", 0};
+    return true;
+  }
+  ProgramStrides geometry;
+  std::int64_t items = 0;
+  if (spec.flat) {
+    spec.vec = flat_vec(compute, inputs, out, spec);
+    // At most 16 elements a thread per grid step: the program's code is repeated per element.
+    // 8 x 4 gave 0.58 of a copy on the four-op bfloat16 program, against 1.02 for float32's
+    // 4 x 4 (bench/results/gpu_bench_quick_2026-12-07_s12a_h100.txt).
+    spec.unroll = std::max(1, std::min(kProgramUnroll, 16 / spec.vec));
+    items = (n + spec.vec - 1) / spec.vec;
+  } else {
+    geometry = merged_geometry(inputs, out, spec);
+    spec.vec = strided_vec(compute, inputs, out, geometry);
+    items = n / spec.vec;
+    geometry.sizes[0] /= spec.vec;  // dim 0 in items; unit strides step a vector per item
+    for (int k = 0; k <= static_cast<int>(inputs.size()); ++k) {
+      geometry.strides[k][0] *= spec.vec;
+    }
+    spec.wide = !offsets_fit_32_bits(geometry, 1 + static_cast<int>(inputs.size()), items,
+                                     spec.vec);
+    if (!spec.wide) {
+      set_divisors(geometry);
+    }
   }
   const cudaKernel_t kernel = compiled_kernel(program, spec, context);
 
-  const std::int64_t n = out.numel();
   void* out_ptr = out.data_ptr();
   const void* in_ptrs[kMaxProgramInputs] = {};
   void* args[kMaxProgramInputs + 3] = {&out_ptr};
@@ -312,28 +476,15 @@ bool launch_compiled_program(const Program& program, DType compute,
     in_ptrs[k] = inputs[k].data_ptr();
     args[count++] = &in_ptrs[k];
   }
-  long long n_arg = n;
-  args[count++] = &n_arg;
-  ProgramStrides strides;
+  long long count_arg = spec.flat ? n : items;
+  args[count++] = &count_arg;
   if (!spec.flat) {
-    const TensorData* operands[1 + kMaxProgramInputs] = {&out};
-    for (std::size_t k = 0; k < inputs.size(); ++k) {
-      operands[k + 1] = &inputs[k];
-    }
-    for (int d = out.ndim() - 1; d >= 0; --d) {
-      strides.sizes[strides.ndim] = out.shape()[d];
-      for (std::size_t k = 0; k <= inputs.size(); ++k) {
-        strides.strides[k][strides.ndim] = operands[k]->strides()[d];
-      }
-      ++strides.ndim;
-    }
-    args[count++] = &strides;
+    args[count++] = &geometry;
   }
-  const std::int64_t items = (n + spec.vec - 1) / spec.vec;
-  const auto grid = static_cast<unsigned>(std::clamp<std::int64_t>(
-      (items + kProgramThreads - 1) / kProgramThreads, 1, sm_count(out.device().index()) * 16LL));
-  primitive_report() = PrimitiveReport{spec.flat ? "cuda_compiled_flat" : "cuda_compiled", "cuda",
-                                       static_cast<int>(grid) * kProgramThreads};
+  const std::int64_t kPerBlock = std::int64_t{kProgramThreads} * spec.unroll;
+  const auto grid = static_cast<unsigned>(
+      std::clamp<std::int64_t>((items + kPerBlock - 1) / kPerBlock, 1, 65536));
+  primitive_report() = PrimitiveReport{path, "cuda", static_cast<int>(grid) * kProgramThreads};
   MT_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(kernel), dim3(grid),
                                  dim3(kProgramThreads), args, 0, stream_of(out)),
                 context);

@@ -48,6 +48,15 @@ void append(std::string& s, std::string_view a, const A&... rest) {
   append(s, rest...);
 }
 
+// prefix, k and suffix as one name ("a" 2 "[u]" -> "a2[u]"), appended piece by piece (GCC 12's
+// -Wrestrict misfires on "literal" + std::string).
+std::string indexed(std::string_view prefix, int k, std::string_view suffix) {
+  std::string s(prefix);
+  s += std::to_string(k);
+  s += suffix;
+  return s;
+}
+
 std::string value_name(const Program& p, int v) {
   std::string name(1, v < p.inputs ? 'x' : 'v');
   name += std::to_string(v < p.inputs ? v : v - p.inputs);
@@ -86,76 +95,139 @@ void append_eval(std::string& s, const Program& p, const KernelSpec& spec) {
 
 // out[o] = the program over element e of each input (stepping inputs at their offset, the
 // others at 0), converted to the output dtype.
-std::string store_expression(const Program& p, const KernelSpec& spec, std::string_view out_at,
-                             std::string_view (*input_at)(int)) {
+std::string store_expression(const Program& p, const KernelSpec& spec, std::string_view out_at) {
   std::string s = "out[" + std::string(out_at) + "] = mt_store(mt_eval(";
   for (int k = 0; k < p.inputs; ++k) {
     append(s, k == 0 ? "" : ", ", "static_cast<T>(in", std::to_string(k), "[",
-           spec.linear[k] ? input_at(k) : "0", "])");
+           spec.linear[k] ? out_at : "0", "])");
   }
   return s + "));\n";
 }
 
+// Fills a<k>[u][0 .. vec) from in<k> + at: one 16-byte (or 8-byte, 16-bit) load where the
+// operand has the compute dtype or is a 16-bit float, else element by element.
+void append_vector_load(std::string& s, const KernelSpec& spec, int k, std::string_view at,
+                        std::string_view indent) {
+  const std::string a = indexed("a", k, "[u]");
+  const std::string in = indexed("in", k, "");
+  if (spec.vec > 1 && spec.inputs[k] == spec.compute) {
+    append(s, indent, "mt_load(", a, ", ", in, " + ", at, ");\n");
+  } else if (spec.vec > 1 && is_reduced_float(spec.inputs[k])) {
+    append(s, indent, "mt_load_h(", a, ", ", in, " + ", at, ");\n");
+  } else {
+    append(s, indent, "for (int l = 0; l < ", std::to_string(spec.vec), "; ++l) ", a,
+           "[l] = static_cast<T>(", in, "[", at, " + l]);\n");
+  }
+}
+
+// r[0 .. vec) = the program over a<k>[u][l], stored at out + at as one vector where it can.
+void append_compute_store(std::string& s, const Program& p, const KernelSpec& spec,
+                          std::string_view at, std::string_view indent) {
+  const std::string vec = std::to_string(spec.vec);
+  append(s, indent, "OUT r[", vec, "];\n", indent, "for (int l = 0; l < ", vec,
+         "; ++l) r[l] = mt_store(mt_eval(");
+  for (int k = 0; k < p.inputs; ++k) {
+    append(s, k == 0 ? "" : ", ", "a", std::to_string(k), "[u][l]");
+  }
+  append(s, "));\n");
+  if (spec.vec > 1 && spec.out == spec.compute) {
+    append(s, indent, "mt_save(out + ", at, ", r);\n");
+  } else if (spec.vec > 1 && is_reduced_float(spec.out)) {
+    append(s, indent, "mt_save_h(out + ", at, ", r);\n");
+  } else {
+    append(s, indent, "for (int l = 0; l < ", vec, "; ++l) out[", at, " + l] = r[l];\n");
+  }
+}
+
+// The operands of kProgramUnroll work items per thread: T a<k>[U][vec]; inputs that do not
+// step are read once.
+void append_operand_arrays(std::string& s, const Program& p, const KernelSpec& spec) {
+  const std::string vec = std::to_string(spec.vec);
+  const std::string unroll = std::to_string(spec.unroll);
+  for (int k = 0; k < p.inputs; ++k) {
+    const std::string a = indexed("a", k, "");
+    append(s, "    T ", a, "[", unroll, "][", vec, "];\n");
+    if (!spec.linear[k]) {
+      append(s, "    for (int u = 0; u < ", unroll, "; ++u) for (int l = 0; l < ", vec, "; ++l) ",
+             a, "[u][l] = static_cast<T>(in", std::to_string(k), "[0]);\n");
+    }
+  }
+}
+
+// Flat: work item i is elements [i * vec, i * vec + vec); a thread takes items base,
+// base + blockDim.x, ... (kProgramUnroll of them, consecutive threads on consecutive items),
+// loads all of them, then computes and stores; the last partial item goes element by element.
 void append_flat_body(std::string& s, const Program& p, const KernelSpec& spec) {
   const std::string vec = std::to_string(spec.vec);
-  append(
-      s, "  const long long step = static_cast<long long>(gridDim.x) * blockDim.x * ", vec,
-      ";\n  for (long long i = (static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x) * ",
-      vec, "; i < n; i += step) {\n");
-  if (spec.vec > 1) {
-    // A whole vector: each stepping input of the compute dtype in one 16-byte load.
-    append(s, "    if (i + ", vec, " <= n) {\n");
-    for (int k = 0; k < p.inputs; ++k) {
-      const std::string in = "in" + std::to_string(k);
-      append(s, "      T a", std::to_string(k), "[", vec, "];\n");
-      if (spec.linear[k] && spec.inputs[k] == spec.compute) {
-        append(s, "      mt_load(a", std::to_string(k), ", ", in, " + i);\n");
-      } else {
-        append(s, "      for (int l = 0; l < ", vec, "; ++l) a", std::to_string(k),
-               "[l] = static_cast<T>(", in, spec.linear[k] ? "[i + l]" : "[0]", ");\n");
-      }
+  const std::string unroll = std::to_string(spec.unroll);
+  append(s, "  const long long items = (n + ", vec, " - 1) / ", vec,
+         ";\n  const long long step = static_cast<long long>(gridDim.x) * blockDim.x * ", unroll,
+         ";\n  for (long long base = static_cast<long long>(blockIdx.x) * blockDim.x * ", unroll,
+         " + threadIdx.x; base < items; base += step) {\n");
+  append_operand_arrays(s, p, spec);
+  append(s, "#pragma unroll\n    for (int u = 0; u < ", unroll,
+         "; ++u) {\n      const long long i = (base + static_cast<long long>(u) * blockDim.x) * ",
+         vec, ";\n      if (i + ", vec, " <= n) {\n");
+  for (int k = 0; k < p.inputs; ++k) {
+    if (spec.linear[k]) {
+      append_vector_load(s, spec, k, "i", "        ");
     }
-    append(s, "      OUT r[", vec, "];\n      for (int l = 0; l < ", vec,
-           "; ++l) r[l] = mt_store(mt_eval(");
-    for (int k = 0; k < p.inputs; ++k) {
-      append(s, k == 0 ? "" : ", ", "a", std::to_string(k), "[l]");
-    }
-    append(s, "));\n");
-    if (spec.out == spec.compute) {
-      append(s, "      mt_save(out + i, r);\n");
-    } else {
-      append(s, "      for (int l = 0; l < ", vec, "; ++l) out[i + l] = r[l];\n");
-    }
-    append(s, "      continue;\n    }\n");
   }
-  append(s, "    for (long long e = i; e < n && e < i + ", vec, "; ++e) {\n      ",
-         store_expression(p, spec, "e", [](int) -> std::string_view { return "e"; }),
-         "    }\n  }\n");
+  append(s, "      }\n    }\n#pragma unroll\n    for (int u = 0; u < ", unroll,
+         "; ++u) {\n      const long long i = (base + static_cast<long long>(u) * blockDim.x) * ",
+         vec, ";\n      if (i + ", vec, " <= n) {\n");
+  append_compute_store(s, p, spec, "i", "        ");
+  append(s, "      } else {\n        for (long long e = i; e < n; ++e) ",
+         store_expression(p, spec, "e"), "      }\n    }\n  }\n");
+}
+
+// Strided: work item i is vec elements along the innermost dim; mt_offsets turns it into each
+// operand's element offset (in 32-bit multiply-shift division when spec.wide is off).
+void append_offsets(std::string& s, const Program& p, const KernelSpec& spec) {
+  const std::string operands = std::to_string(1 + p.inputs);
+  append(s, "__device__ __forceinline__ void mt_offsets(I i, const ProgramStrides& g, I (&off)[",
+         operands, "]) {\n#pragma unroll\n  for (int k = 0; k < ", operands,
+         "; ++k) off[k] = 0;\n#pragma unroll\n  for (int d = 0; d < ", std::to_string(kMaxDims),
+         "; ++d) {\n    I r = i;\n    if (d + 1 < g.ndim) {\n      const I q = ",
+         spec.wide ? "i / static_cast<I>(g.sizes[d])"
+                   : "(__umulhi(i, g.magic[d]) + i) >> g.shift[d]",
+         ";\n      r = i - q * static_cast<I>(g.sizes[d]);\n      i = q;\n    }\n"
+         "#pragma unroll\n    for (int k = 0; k < ",
+         operands,
+         "; ++k) off[k] += r * static_cast<I>(g.strides[k][d]);\n    if (d + 1 >= g.ndim) "
+         "break;\n  }\n}\n");
 }
 
 void append_strided_body(std::string& s, const Program& p, const KernelSpec& spec) {
-  append(s,
-         "  const long long step = static_cast<long long>(gridDim.x) * blockDim.x;\n"
-         "  for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;"
-         " i < n; i += step) {\n"
-         "    long long offset[",
-         std::to_string(1 + p.inputs),
-         "] = {};\n"
-         "    long long rest = i;\n"
-         "    for (int d = 0; d < g.ndim; ++d) {\n"
-         "      const long long index = rest % g.sizes[d];\n"
-         "      rest /= g.sizes[d];\n"
-         "      for (int k = 0; k < ",
-         std::to_string(1 + p.inputs),
-         "; ++k) offset[k] += index * g.strides[k][d];\n"
-         "    }\n    ");
-  static const char* const kOffsets[] = {"offset[1]", "offset[2]", "offset[3]", "offset[4]",
-                                         "offset[5]", "offset[6]", "offset[7]", "offset[8]"};
-  static_assert(std::size(kOffsets) == kMaxProgramInputs);
-  append(
-      s,
-      store_expression(p, spec, "offset[0]", [](int k) -> std::string_view { return kOffsets[k]; }),
-      "  }\n");
+  const std::string unroll = std::to_string(spec.unroll);
+  append(s, "  const I items = static_cast<I>(n);\n  const I step = static_cast<I>(gridDim.x) * ",
+         "blockDim.x * ", unroll, ";\n  for (I base = static_cast<I>(blockIdx.x) * blockDim.x * ",
+         unroll, " + threadIdx.x; base < items; base += step) {\n    I o[", unroll, "];\n");
+  append_operand_arrays(s, p, spec);
+  append(s, "#pragma unroll\n    for (int u = 0; u < ", unroll,
+         "; ++u) {\n      const I i = base + static_cast<I>(u) * blockDim.x;\n"
+         "      if (i < items) {\n        I off[",
+         std::to_string(1 + p.inputs), "];\n        mt_offsets(i, g, off);\n        o[u] = off[0];\n");
+  for (int k = 0; k < p.inputs; ++k) {
+    if (!spec.linear[k]) {
+      continue;
+    }
+    const std::string at = indexed("off[", k + 1, "]");
+    if (spec.vec == 1) {
+      append(s, "        a", std::to_string(k), "[u][0] = static_cast<T>(in", std::to_string(k),
+             "[", at, "]);\n");
+      continue;
+    }
+    append(s, "        if ((g.unit >> ", std::to_string(k), ") & 1) {\n");
+    append_vector_load(s, spec, k, at, "          ");
+    append(s, "        } else {\n          const T x = static_cast<T>(in", std::to_string(k), "[",
+           at, "]);\n          for (int l = 0; l < ", std::to_string(spec.vec), "; ++l) a",
+           std::to_string(k), "[u][l] = x;\n        }\n");
+  }
+  append(s, "      }\n    }\n#pragma unroll\n    for (int u = 0; u < ", unroll,
+         "; ++u) {\n      if (base + static_cast<I>(u) * blockDim.x < items) {\n");
+  append_compute_store(s, p, spec, "o[u]", "        ");
+  append(s, "      }\n    }\n  }\n");
 }
 
 }  // namespace
@@ -183,10 +255,36 @@ std::string program_kernel_source(const Program& program, const KernelSpec& spec
            "*>(p) = ",
            is_float ? "make_float4(r[0], r[1], r[2], r[3])" : "make_double2(r[0], r[1])", ";\n}\n");
   }
+  if (spec.vec > 1 && spec.compute == DType::Float32) {
+    // vec 16-bit floats in one vector load or store (8 or 16 bytes; the host checked the
+    // alignment), converted one by one through half.h (Note [Reduced floats]).
+    const std::string words = std::to_string(spec.vec / 2);
+    const std::string_view v = spec.vec == 8 ? "uint4" : "uint2";
+    append(s,
+           "template <class H> __device__ __forceinline__ void mt_load_h(T* a, const H* p) {\n  "
+           "const ",
+           v, " q = __ldg(reinterpret_cast<const ", v, "*>(p));\n  const unsigned w[", words,
+           "] = {q.x, q.y", spec.vec == 8 ? ", q.z, q.w" : "", "};\n  for (int l = 0; l < ",
+           std::to_string(spec.vec),
+           "; ++l) a[l] = static_cast<T>(H::from_bits(static_cast<unsigned short>(w[l / 2] >> "
+           "(16 * (l % 2)))));\n}\n");
+    append(s,
+           "template <class H> __device__ __forceinline__ void mt_save_h(H* p, const H* r) {\n  "
+           "unsigned w[",
+           words, "];\n  for (int l = 0; l < ", words,
+           "; ++l) w[l] = r[2 * l].bits | (static_cast<unsigned>(r[2 * l + 1].bits) << 16);\n  "
+           "*reinterpret_cast<",
+           v, "*>(p) = ",
+           spec.vec == 8 ? "make_uint4(w[0], w[1], w[2], w[3])" : "make_uint2(w[0], w[1])",
+           ";\n}\n");
+  }
   if (!spec.flat) {
-    append(s, "struct ProgramStrides {\n  long long sizes[", std::to_string(kMaxDims),
-           "];\n  long long strides[", std::to_string(1 + kMaxProgramInputs), "][",
-           std::to_string(kMaxDims), "];\n  int ndim;\n};\n");
+    const std::string dims = std::to_string(kMaxDims);
+    append(s, "typedef ", spec.wide ? "long long" : "unsigned",
+           " I;\nstruct ProgramStrides {\n  long long sizes[", dims, "];\n  long long strides[",
+           std::to_string(1 + kMaxProgramInputs), "][", dims, "];\n  unsigned magic[", dims,
+           "];\n  unsigned shift[", dims, "];\n  int ndim;\n  unsigned unit;\n};\n");
+    append_offsets(s, program, spec);
   }
   append_eval(s, program, spec);
   append(s, "extern \"C\" __global__ void __launch_bounds__(", std::to_string(kProgramThreads),
