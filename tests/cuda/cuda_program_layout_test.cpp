@@ -8,8 +8,8 @@
 #include <string>
 
 #include "cuda/cuda_test_support.h"
-#include "ops/property_support.h"
 #include "minitorch/user_function.h"
+#include "ops/property_support.h"
 #include "support/nd_array.h"
 
 namespace minitorch::testing {
@@ -62,15 +62,16 @@ TEST_P(CudaProgramLayouts, MatchReference) {
       const Tensor col = random_on({rows, 1}, dtype, gen);
       const Tensor transposed = random_on({cols, rows}, dtype, gen).transpose(0, 1);
       const Tensor sliced = random_on({rows, cols + 3}, dtype, gen).narrow(1, 1, cols);
-      const Tensor shifted = random_on({rows * cols + 1}, dtype, gen).narrow(0, 1, rows * cols)
-                                 .reshape({rows, cols});
+      const Tensor shifted =
+          random_on({rows * cols + 1}, dtype, gen).narrow(0, 1, rows * cols).reshape({rows, cols});
       const Tensor scalar = random_on({1, 1}, dtype, gen);
       const Tensor batch = random_on({2, rows, cols}, dtype, gen);
       const std::pair<const char*, Tensor> operands[] = {
-          {"contiguous", same},   {"row broadcast", row}, {"column broadcast", col},
-          {"transposed", transposed}, {"sliced", sliced}, {"unaligned start", shifted},
+          {"contiguous", same},       {"row broadcast", row}, {"column broadcast", col},
+          {"transposed", transposed}, {"sliced", sliced},     {"unaligned start", shifted},
           {"scalar-shaped", scalar}};
-      auto check = [&](const char* what, const std::function<Tensor(const Tensor&, const Tensor&)>& f,
+      auto check = [&](const char* what,
+                       const std::function<Tensor(const Tensor&, const Tensor&)>& f,
                        const Tensor& x, const Tensor& y) {
         Tensor got = f(on_cuda(x), on_cuda(y));
         Tensor want = on_reference([&] { return f(x, y); });
@@ -79,19 +80,24 @@ TEST_P(CudaProgramLayouts, MatchReference) {
       };
       for (const auto& [name, y] : operands) {
         if (floating) {
-          check(name, [](const Tensor& p, const Tensor& q) { return swish(p, q); }, a, y);
-          check(name, [](const Tensor& p, const Tensor& q) { return swish(q, p); }, a, y);
+          check(
+              name, [](const Tensor& p, const Tensor& q) { return swish(p, q); }, a, y);
+          check(
+              name, [](const Tensor& p, const Tensor& q) { return swish(q, p); }, a, y);
         }
         check(
-            name, [&](const Tensor& p, const Tensor& q) { return fma3(p, q, scalar.to(p.device())); },
-            a, y);
+            name,
+            [&](const Tensor& p, const Tensor& q) { return fma3(p, q, scalar.to(p.device())); }, a,
+            y);
       }
       // A batch over a broadcast [rows, 1] (merging [2, rows] keeps the broadcast dim apart),
       // and over a transposed operand.
-      check("batch, column broadcast", [](const Tensor& x, const Tensor& y) { return fma3(x, y, x); },
-            batch, col);
-      check("batch, transposed", [](const Tensor& x, const Tensor& y) { return fma3(x, y, y); },
-            batch, transposed);
+      check(
+          "batch, column broadcast", [](const Tensor& x, const Tensor& y) { return fma3(x, y, x); },
+          batch, col);
+      check(
+          "batch, transposed", [](const Tensor& x, const Tensor& y) { return fma3(x, y, y); },
+          batch, transposed);
     }
   }
 }

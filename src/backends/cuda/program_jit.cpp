@@ -348,10 +348,8 @@ void set_divisors(ProgramStrides& g) {
       ++shift;
     }
     g.shift[d] = shift;
-    g.magic[d] =
-        static_cast<unsigned>(((std::uint64_t{1} << 32) * ((std::uint64_t{1} << shift) - size)) /
-                                  size +
-                              1);
+    g.magic[d] = static_cast<unsigned>(
+        ((std::uint64_t{1} << 32) * ((std::uint64_t{1} << shift) - size)) / size + 1);
   }
 }
 
@@ -460,8 +458,8 @@ bool launch_compiled_program(const Program& program, DType compute,
     for (int k = 0; k <= static_cast<int>(inputs.size()); ++k) {
       geometry.strides[k][0] *= spec.vec;
     }
-    spec.wide = !offsets_fit_32_bits(geometry, 1 + static_cast<int>(inputs.size()), items,
-                                     spec.vec);
+    spec.wide =
+        !offsets_fit_32_bits(geometry, 1 + static_cast<int>(inputs.size()), items, spec.vec);
     if (!spec.wide) {
       set_divisors(geometry);
     }

@@ -185,17 +185,17 @@ void append_flat_body(std::string& s, const Program& p, const KernelSpec& spec) 
 // operand's element offset (in 32-bit multiply-shift division when spec.wide is off).
 void append_offsets(std::string& s, const Program& p, const KernelSpec& spec) {
   const std::string operands = std::to_string(1 + p.inputs);
-  append(s, "__device__ __forceinline__ void mt_offsets(I i, const ProgramStrides& g, I (&off)[",
-         operands, "]) {\n#pragma unroll\n  for (int k = 0; k < ", operands,
-         "; ++k) off[k] = 0;\n#pragma unroll\n  for (int d = 0; d < ", std::to_string(kMaxDims),
-         "; ++d) {\n    I r = i;\n    if (d + 1 < g.ndim) {\n      const I q = ",
-         spec.wide ? "i / static_cast<I>(g.sizes[d])"
-                   : "(__umulhi(i, g.magic[d]) + i) >> g.shift[d]",
-         ";\n      r = i - q * static_cast<I>(g.sizes[d]);\n      i = q;\n    }\n"
-         "#pragma unroll\n    for (int k = 0; k < ",
-         operands,
-         "; ++k) off[k] += r * static_cast<I>(g.strides[k][d]);\n    if (d + 1 >= g.ndim) "
-         "break;\n  }\n}\n");
+  append(
+      s, "__device__ __forceinline__ void mt_offsets(I i, const ProgramStrides& g, I (&off)[",
+      operands, "]) {\n#pragma unroll\n  for (int k = 0; k < ", operands,
+      "; ++k) off[k] = 0;\n#pragma unroll\n  for (int d = 0; d < ", std::to_string(kMaxDims),
+      "; ++d) {\n    I r = i;\n    if (d + 1 < g.ndim) {\n      const I q = ",
+      spec.wide ? "i / static_cast<I>(g.sizes[d])" : "(__umulhi(i, g.magic[d]) + i) >> g.shift[d]",
+      ";\n      r = i - q * static_cast<I>(g.sizes[d]);\n      i = q;\n    }\n"
+      "#pragma unroll\n    for (int k = 0; k < ",
+      operands,
+      "; ++k) off[k] += r * static_cast<I>(g.strides[k][d]);\n    if (d + 1 >= g.ndim) "
+      "break;\n  }\n}\n");
 }
 
 void append_strided_body(std::string& s, const Program& p, const KernelSpec& spec) {
@@ -207,7 +207,8 @@ void append_strided_body(std::string& s, const Program& p, const KernelSpec& spe
   append(s, "#pragma unroll\n    for (int u = 0; u < ", unroll,
          "; ++u) {\n      const I i = base + static_cast<I>(u) * blockDim.x;\n"
          "      if (i < items) {\n        I off[",
-         std::to_string(1 + p.inputs), "];\n        mt_offsets(i, g, off);\n        o[u] = off[0];\n");
+         std::to_string(1 + p.inputs),
+         "];\n        mt_offsets(i, g, off);\n        o[u] = off[0];\n");
   for (int k = 0; k < p.inputs; ++k) {
     if (!spec.linear[k]) {
       continue;
