@@ -20,6 +20,7 @@
 #include "backends/backend.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cuda_kernels.h"
+#include "backends/cuda/divider.h"
 
 namespace minitorch::cuda {
 
@@ -27,28 +28,6 @@ inline constexpr int kThreads = 256;
 inline constexpr int kUnroll = 4;
 inline constexpr int kTile = 32;
 inline constexpr int kTileRows = 8;
-
-/// n / divisor by multiply-high and shift (valid for n, divisor < 2^31).
-struct Divider {
-  std::uint32_t divisor = 1;
-  std::uint32_t magic = 1;
-  std::uint32_t shift = 0;
-
-  static Divider of(std::uint32_t d) {
-    Divider result;
-    result.divisor = d;
-    while (result.shift < 32 && (std::uint64_t{1} << result.shift) < d) {
-      ++result.shift;
-    }
-    std::uint64_t one = 1;
-    result.magic = static_cast<std::uint32_t>(((one << 32) * ((one << result.shift) - d)) / d + 1);
-    return result;
-  }
-  __device__ __forceinline__ std::uint32_t div(std::uint32_t n) const {
-    std::uint32_t t = __umulhi(n, magic);
-    return (t + n) >> shift;
-  }
-};
 
 /// Note [CUDA dim merging]: the output's dims without size-1 ones, innermost first, with
 /// adjacent dims merged where every operand steps through them as one (outer stride =

@@ -25,6 +25,7 @@
 
 #include "backends/backend.h"
 #include "backends/cuda/cuda_kernels.h"
+#include "backends/cuda/divider.h"
 #include "minitorch/config.h"
 #include "minitorch/error.h"
 
@@ -338,18 +339,12 @@ bool offsets_fit_32_bits(const ProgramStrides& g, int operands, std::int64_t ite
   return true;
 }
 
-// n / d as (umulhi(n, magic) + n) >> shift, exact for n, d < 2^31 (as cuda_elementwise.cuh's
-// Divider).
+// Each dim's multiply-shift divisor (divider.h), which mt_offsets applies inline.
 void set_divisors(ProgramStrides& g) {
   for (int d = 0; d < g.ndim; ++d) {
-    const auto size = static_cast<std::uint64_t>(g.sizes[d]);
-    unsigned shift = 0;
-    while (shift < 32 && (std::uint64_t{1} << shift) < size) {
-      ++shift;
-    }
-    g.shift[d] = shift;
-    g.magic[d] = static_cast<unsigned>(
-        ((std::uint64_t{1} << 32) * ((std::uint64_t{1} << shift) - size)) / size + 1);
+    const Divider divider = Divider::of(static_cast<std::uint32_t>(g.sizes[d]));
+    g.magic[d] = divider.magic;
+    g.shift[d] = divider.shift;
   }
 }
 
