@@ -136,6 +136,20 @@ TEST(CudaDevice, PrimitiveReportNamesTheCudaPath) {
   EXPECT_EQ(primitive_report().path, "cuda_tiled");
 }
 
+TEST(CudaDevice, TiledPathBeyond32BitOffsets) {
+  MT_REQUIRE_CUDA();
+  // 33024 x 32768 bools, more than 2^30 elements: the tiled kernel with 64-bit offsets.
+  constexpr std::int64_t kRows = 33024;
+  constexpr std::int64_t kCols = 32768;
+  Generator gen(testing::test_seed());
+  Tensor x = rand({kRows, kCols}, {.device = Device::cuda()}, &gen).gt(0.5);
+  Tensor y = x.transpose(0, 1).contiguous();
+  EXPECT_EQ(primitive_report().path, "cuda_tiled64");
+  // x's last 40 columns, rows past offset 2^30 included, transposed on the host.
+  Tensor expected = x.narrow(1, kCols - 40, 40).to(Device::cpu()).transpose(0, 1).contiguous();
+  EXPECT_EQ(bits(y.narrow(0, kCols - 40, 40)), bits(expected));
+}
+
 TEST(CudaDevice, TrainingStepRunsOnTheGpu) {
   MT_REQUIRE_CUDA();
   Generator gen(testing::test_seed());

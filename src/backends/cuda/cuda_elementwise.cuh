@@ -9,13 +9,15 @@
 //    else 64-bit division.
 //  - elementwise_tiled: an input whose unit-stride dim p is not out's innermost dim q
 //    (a transposed operand): a 32x8 block stages a 32x32 (q, p) tile of it through shared
-//    memory (rows padded by one element), so both its reads and out's writes are coalesced.
+//    memory (rows padded by one element), so both its reads and out's writes are coalesced;
+//    all of a block's loads are issued before its barrier, offsets 32-bit when they fit.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "backends/backend.h"
 #include "backends/cuda/cuda_check.h"
@@ -206,80 +208,116 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-/// The (q, p) plane of the tiled path plus the remaining dims, innermost first.
+/// The (q, p) plane of the tiled path plus the remaining dims, innermost first, with offsets
+/// of type I: uint32 (block index split by multiply-shift) when every offset fits, else int64.
+template <class I>
 struct TiledGeometry {
-  std::int64_t size_q;
-  std::int64_t size_p;
-  std::int64_t tiles_q;
-  std::int64_t tiles_p;
-  std::int64_t stride_q[3];
-  std::int64_t stride_p[3];
+  using Div = std::conditional_t<sizeof(I) == 4, Divider, std::int64_t>;
+  I size_q;
+  I size_p;
+  Div tiles_q;
+  Div tiles_p;
+  I stride_q[3];
+  I stride_p[3];
   int nrest;
-  std::int64_t rest_sizes[kMaxDims];
-  std::int64_t rest_strides[3][kMaxDims];
+  Div rest_sizes[kMaxDims];
+  I rest_strides[3][kMaxDims];
 };
 
-template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
+/// n / d and n % d, for the two kinds of TiledGeometry divisor.
+__device__ __forceinline__ std::uint32_t split(std::uint32_t& n, const Divider& d) {
+  std::uint32_t q = d.div(n);
+  std::uint32_t r = n - q * d.divisor;
+  n = q;
+  return r;
+}
+__device__ __forceinline__ std::int64_t split(std::int64_t& n, std::int64_t d) {
+  std::int64_t q = n / d;
+  std::int64_t r = n - q * d;
+  n = q;
+  return r;
+}
+
+// A 32x8 block per 32x32 (q, p) tile. Every global load of the block is issued before the
+// barrier (kTile / kTileRows per operand per thread): transposed operands with lanes along p
+// (their unit stride), staged through shared memory; the others with lanes along q (out's
+// unit stride), kept in registers. Measured in dev/cuda/transpose_lab.cu (tile32_prefetch):
+// with 32-bit offsets this reaches a copy's bandwidth, where one load-store pair at a time
+// with 64-bit index math reached 0.87 of it.
+template <int NIN, bool kT0, bool kT1, class I, class Out, class In0, class In1, class Fn>
 __global__ void __launch_bounds__(kTile* kTileRows)
-    elementwise_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, TiledGeometry g) {
+    elementwise_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, TiledGeometry<I> g) {
+  constexpr int kSteps = kTile / kTileRows;
   __shared__ In0 tile0[kT0 ? kTile : 1][kTile + 1];
   __shared__ In1 tile1[kT1 ? kTile : 1][kTile + 1];
-  std::int64_t block = blockIdx.x;
-  const std::int64_t q0 = (block % g.tiles_q) * kTile;
-  block /= g.tiles_q;
-  const std::int64_t p0 = (block % g.tiles_p) * kTile;
-  block /= g.tiles_p;
-  std::int64_t base[3] = {0, 0, 0};
+  I block = static_cast<I>(blockIdx.x);
+  const I q0 = split(block, g.tiles_q) * kTile;
+  const I p0 = split(block, g.tiles_p) * kTile;
+  I base[3] = {0, 0, 0};
   for (int d = 0; d < g.nrest; ++d) {
-    std::int64_t r = block % g.rest_sizes[d];
-    block /= g.rest_sizes[d];
+    I r = split(block, g.rest_sizes[d]);
 #pragma unroll
     for (int k = 0; k < 3; ++k) {
       base[k] += r * g.rest_strides[k][d];
     }
   }
-  const int tx = static_cast<int>(threadIdx.x);
-  const int ty = static_cast<int>(threadIdx.y);
-  // Transposed operands: lanes walk p (their unit stride), rows walk q.
-  if constexpr (kT0 || kT1) {
+  const I tx = static_cast<I>(threadIdx.x);
+  const I ty = static_cast<I>(threadIdx.y);
+  In0 a[kSteps] = {};
+  In1 b[kSteps] = {};
 #pragma unroll
-    for (int j = 0; j < kTile; j += kTileRows) {
-      std::int64_t p = p0 + tx;
-      std::int64_t q = q0 + ty + j;
+  for (int j = 0; j < kSteps; ++j) {
+    const I row = ty + static_cast<I>(j * kTileRows);
+    if constexpr (kT0 || kT1) {  // lanes along p
+      const I p = p0 + tx;
+      const I q = q0 + row;
       if (p < g.size_p && q < g.size_q) {
         if constexpr (kT0) {
-          tile0[ty + j][tx] = in0[base[1] + p * g.stride_p[1] + q * g.stride_q[1]];
+          a[j] = in0[base[1] + p * g.stride_p[1] + q * g.stride_q[1]];
         }
         if constexpr (kT1) {
-          tile1[ty + j][tx] = in1[base[2] + p * g.stride_p[2] + q * g.stride_q[2]];
+          b[j] = in1[base[2] + p * g.stride_p[2] + q * g.stride_q[2]];
         }
       }
     }
-    __syncthreads();
-  }
-  // Output (and untransposed operands): lanes walk q, out's unit stride.
-#pragma unroll
-  for (int j = 0; j < kTile; j += kTileRows) {
-    std::int64_t q = q0 + tx;
-    std::int64_t p = p0 + ty + j;
+    const I q = q0 + tx;  // lanes along q
+    const I p = p0 + row;
     if (p < g.size_p && q < g.size_q) {
-      In0 a{};
-      In1 b{};
-      if constexpr (NIN >= 1) {
-        if constexpr (kT0) {
-          a = tile0[tx][ty + j];
-        } else {
-          a = in0[base[1] + q * g.stride_q[1] + p * g.stride_p[1]];
-        }
+      if constexpr (NIN >= 1 && !kT0) {
+        a[j] = in0[base[1] + q * g.stride_q[1] + p * g.stride_p[1]];
       }
-      if constexpr (NIN >= 2) {
-        if constexpr (kT1) {
-          b = tile1[tx][ty + j];
-        } else {
-          b = in1[base[2] + q * g.stride_q[2] + p * g.stride_p[2]];
-        }
+      if constexpr (NIN >= 2 && !kT1) {
+        b[j] = in1[base[2] + q * g.stride_q[2] + p * g.stride_p[2]];
       }
-      out[base[0] + q * g.stride_q[0] + p * g.stride_p[0]] = apply<NIN, Out>(fn, a, b);
+    }
+  }
+  if constexpr (kT0 || kT1) {
+#pragma unroll
+    for (int j = 0; j < kSteps; ++j) {
+      if constexpr (kT0) {
+        tile0[ty + j * kTileRows][tx] = a[j];
+      }
+      if constexpr (kT1) {
+        tile1[ty + j * kTileRows][tx] = b[j];
+      }
+    }
+    __syncthreads();
+#pragma unroll
+    for (int j = 0; j < kSteps; ++j) {
+      if constexpr (kT0) {
+        a[j] = tile0[tx][ty + j * kTileRows];
+      }
+      if constexpr (kT1) {
+        b[j] = tile1[tx][ty + j * kTileRows];
+      }
+    }
+  }
+#pragma unroll
+  for (int j = 0; j < kSteps; ++j) {
+    const I q = q0 + tx;
+    const I p = p0 + ty + static_cast<I>(j * kTileRows);
+    if (p < g.size_p && q < g.size_q) {
+      out[base[0] + q * g.stride_q[0] + p * g.stride_p[0]] = apply<NIN, Out>(fn, a[j], b[j]);
     }
   }
 }
@@ -310,36 +348,73 @@ inline int transposed_dim(const Merged& m, int k) {
   return -1;
 }
 
-template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
-void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m, int p,
-                  cudaStream_t stream, const OpContext& context) {
-  TiledGeometry g{};
-  g.size_q = m.sizes[0];
-  g.size_p = m.sizes[p];
-  g.tiles_q = ceil_div(g.size_q, kTile);
-  g.tiles_p = ceil_div(g.size_p, kTile);
-  std::int64_t blocks = g.tiles_q * g.tiles_p;
+/// A TiledGeometry divisor from its size: multiply-shift for 32-bit offsets.
+template <class I>
+typename TiledGeometry<I>::Div tiled_divisor(std::int64_t size) {
+  if constexpr (sizeof(I) == 4) {
+    return Divider::of(static_cast<std::uint32_t>(size));
+  } else {
+    return size;
+  }
+}
+
+template <int NIN, bool kT0, bool kT1, class I, class Out, class In0, class In1, class Fn>
+void launch_tiled_as(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m, int p,
+                     cudaStream_t stream, const OpContext& context) {
+  TiledGeometry<I> g{};
+  g.size_q = static_cast<I>(m.sizes[0]);
+  g.size_p = static_cast<I>(m.sizes[p]);
+  std::int64_t tiles_q = ceil_div(m.sizes[0], kTile);
+  std::int64_t tiles_p = ceil_div(m.sizes[p], kTile);
+  g.tiles_q = tiled_divisor<I>(tiles_q);
+  g.tiles_p = tiled_divisor<I>(tiles_p);
+  std::int64_t blocks = tiles_q * tiles_p;
   for (int k = 0; k < 3; ++k) {
-    g.stride_q[k] = m.strides[k][0];
-    g.stride_p[k] = m.strides[k][p];
+    g.stride_q[k] = static_cast<I>(m.strides[k][0]);
+    g.stride_p[k] = static_cast<I>(m.strides[k][p]);
   }
   for (int d = 1; d < m.ndim; ++d) {
     if (d == p) {
       continue;
     }
-    g.rest_sizes[g.nrest] = m.sizes[d];
+    g.rest_sizes[g.nrest] = tiled_divisor<I>(m.sizes[d]);
     for (int k = 0; k < 3; ++k) {
-      g.rest_strides[k][g.nrest] = m.strides[k][d];
+      g.rest_strides[k][g.nrest] = static_cast<I>(m.strides[k][d]);
     }
     blocks *= m.sizes[d];
     ++g.nrest;
   }
   primitive_report() = PrimitiveReport{
-      "cuda_tiled", "cuda",
+      sizeof(I) == 4 ? "cuda_tiled" : "cuda_tiled64", "cuda",
       static_cast<int>(std::min<std::int64_t>(blocks * kTile * kTileRows, 1 << 30))};
-  elementwise_tiled<NIN, kT0, kT1>
+  elementwise_tiled<NIN, kT0, kT1, I>
       <<<static_cast<unsigned>(blocks), dim3(kTile, kTileRows), 0, stream>>>(fn, out, in0, in1, g);
   check_launch("elementwise_tiled", context);
+}
+
+/// The tiled path, with 32-bit offsets when they fit.
+template <int NIN, bool kT0, bool kT1, class Out, class In0, class In1, class Fn>
+void launch_tiled(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m, int p,
+                  bool fits32, cudaStream_t stream, const OpContext& context) {
+  if (fits32) {
+    launch_tiled_as<NIN, kT0, kT1, std::uint32_t>(fn, out, in0, in1, m, p, stream, context);
+  } else {
+    launch_tiled_as<NIN, kT0, kT1, std::int64_t>(fn, out, in0, in1, m, p, stream, context);
+  }
+}
+
+/// Whether every element count and every operand's offset fit in 30 bits (so 32-bit index
+/// math, with its sums, cannot overflow).
+inline bool offsets_fit_32_bits(const Merged& m, std::int64_t n) {
+  bool fits = n < (std::int64_t{1} << 30);
+  for (int k = 0; k < 3 && fits; ++k) {
+    std::int64_t max_offset = 0;
+    for (int d = 0; d < m.ndim; ++d) {
+      max_offset += (m.sizes[d] - 1) * m.strides[k][d];
+    }
+    fits = max_offset < (std::int64_t{1} << 30);
+  }
+  return fits;
 }
 
 template <int NIN, int V, class I, class Geometry, class Out, class In0, class In1, class Fn>
@@ -387,6 +462,8 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
   const In1* in1_ptr = in1 ? static_cast<const In1*>(in1->data_ptr()) : nullptr;
   cudaStream_t stream = stream_of(out);
 
+  // 32-bit index math when every offset fits.
+  const bool fits32 = offsets_fit_32_bits(m, n);
   // Tiled path for a transposed operand against a unit-stride output.
   if (m.ndim >= 2 && m.strides[0][0] == 1 && m.sizes[0] >= 16) {
     int p0 = NIN >= 1 ? transposed_dim(m, 1) : -1;
@@ -397,29 +474,24 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
       bool t1 = NIN >= 2 && p1 == p;
       if constexpr (NIN == 2) {
         if (t0 && t1) {
-          launch_tiled<NIN, true, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
+          launch_tiled<NIN, true, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, fits32, stream,
+                                        context);
         } else if (t0) {
-          launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
+          launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, fits32, stream,
+                                         context);
         } else {
-          launch_tiled<NIN, false, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
+          launch_tiled<NIN, false, true>(fn, out_ptr, in0_ptr, in1_ptr, m, p, fits32, stream,
+                                         context);
         }
         return;
       } else if constexpr (NIN == 1) {
-        launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, stream, context);
+        launch_tiled<NIN, true, false>(fn, out_ptr, in0_ptr, in1_ptr, m, p, fits32, stream,
+                                       context);
         return;
       }
     }
   }
 
-  // 32-bit index math when every offset fits.
-  bool fits32 = n < (std::int64_t{1} << 30);
-  for (int k = 0; k < 3 && fits32; ++k) {
-    std::int64_t max_offset = 0;
-    for (int d = 0; d < m.ndim; ++d) {
-      max_offset += (m.sizes[d] - 1) * m.strides[k][d];
-    }
-    fits32 = max_offset < (std::int64_t{1} << 30);
-  }
   if (!fits32) {
     launch_strided<NIN, 1, std::int64_t, Geometry64>(fn, out_ptr, in0_ptr, in1_ptr, m, stream,
                                                      context, "cuda_strided64");
