@@ -1,4 +1,4 @@
-// GPU benchmarks of the CUDA backend (issue 6), all through the public Tensor API:
+// GPU benchmarks of the CUDA backend (issues 6 and 17), all through the public Tensor API:
 //  1. GB/s of map, zip, broadcast zip, transposed zip and reductions on 64M float32, each as
 //     a ratio to a device-to-device cudaMemcpy timed in the same run (bytes read + written);
 //  2. sgemm and dgemm, 1024 to 8192, against cuBLAS in the same run (cuBLAS is a peer here and
@@ -80,32 +80,33 @@ void bench_bandwidth(Targets& targets) {
     std::function<mt::Tensor()> op;
     double target;
   };
-  // Note [Program benchmark]: a four-op user function in one program (issue 11: >= 0.9 of a
-  // copy's bandwidth), and the same four ops composed (bytes counted as the function's).
+  // Note [Program benchmark]: a four-op user function in one program (issue 17: >= 0.95 of a
+  // copy's bandwidth like any zip, 0.9 with a transposed operand), and the same four ops
+  // composed (bytes counted as the function's). Targets: issue 17's.
   static const auto four_ops =
       mt::elementwise([](auto x, auto y) { return x * sigmoid(y) + y * 0.5; });
   std::vector<Row> rows = {
-      {"program x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return four_ops(a, b); }, 0.9},
+      {"program x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return four_ops(a, b); }, 0.95},
       {"composed x*sigmoid(y)+y*0.5", 3 * bytes, [&] { return a * b.sigmoid() + b * 0.5; }, 0.0},
-      {"program, row broadcast y [8192]", 2 * bytes, [&] { return four_ops(a, row); }, 0.9},
-      {"program, column broadcast y [8192, 1]", 2 * bytes, [&] { return four_ops(a, col); }, 0.9},
-      {"program, transposed y.T", 3 * bytes, [&] { return four_ops(a, bt); }, 0.0},
+      {"program, row broadcast y [8192]", 2 * bytes, [&] { return four_ops(a, row); }, 0.95},
+      {"program, column broadcast y [8192, 1]", 2 * bytes, [&] { return four_ops(a, col); }, 0.95},
+      {"program, transposed y.T", 3 * bytes, [&] { return four_ops(a, bt); }, 0.9},
       {"map neg", 2 * bytes, [&] { return a.neg(); }, 0.95},
       {"map exp", 2 * bytes, [&] { return a.exp(); }, 0.95},
       {"zip add", 3 * bytes, [&] { return a + b; }, 0.95},
-      {"zip add, row broadcast [8192]", 2 * bytes, [&] { return a + row; }, 0.75},
-      {"zip add, column broadcast [8192, 1]", 2 * bytes, [&] { return a + col; }, 0.75},
-      {"zip add, transposed b.T", 3 * bytes, [&] { return a + bt; }, 0.75},
-      {"contiguous of a transpose", 2 * bytes, [&] { return bt.contiguous(); }, 0.0},
-      {"sum over dim 1 (rows)", bytes, [&] { return a.sum(1); }, 0.85},
-      {"sum over dim 0 (columns)", bytes, [&] { return a.sum(0); }, 0.85},
-      {"sum over everything (64M)", bytes, [&] { return flat.sum(0); }, 0.85},
-      {"max over dim 1", bytes, [&] { return a.max(1); }, 0.85},
+      {"zip add, row broadcast [8192]", 2 * bytes, [&] { return a + row; }, 0.95},
+      {"zip add, column broadcast [8192, 1]", 2 * bytes, [&] { return a + col; }, 0.95},
+      {"zip add, transposed b.T", 3 * bytes, [&] { return a + bt; }, 0.9},
+      {"contiguous of a transpose", 2 * bytes, [&] { return bt.contiguous(); }, 0.9},
+      {"sum over dim 1 (rows)", bytes, [&] { return a.sum(1); }, 0.9},
+      {"sum over dim 0 (columns)", bytes, [&] { return a.sum(0); }, 0.9},
+      {"sum over everything (64M)", bytes, [&] { return flat.sum(0); }, 0.9},
+      {"max over dim 1", bytes, [&] { return a.max(1); }, 0.9},
       {"bfloat16 map neg", 2 * bytes16, [&] { return a16.neg(); }, 0.0},
       {"bfloat16 zip add", 3 * bytes16, [&] { return a16 + b16; }, 0.0},
       {"bfloat16 program x*sigmoid(y)+y*0.5", 3 * bytes16, [&] { return four_ops(a16, b16); }, 0.0},
       {"bfloat16 -> float32", 3 * bytes16, [&] { return a16.to(mt::kFloat32); }, 0.0},
-      {"bfloat16 sum over dim 1 (through float32)", bytes16, [&] { return a16.sum(1); }, 0.0},
+      {"bfloat16 sum over dim 1 (float32 sums)", bytes16, [&] { return a16.sum(1); }, 0.9},
   };
   for (const Row& r : rows) {
     mt::Tensor keep;
@@ -397,7 +398,7 @@ int main(int argc, char** argv) {
     bench_gemm_half(&targets, handle);
     cublasDestroy(handle);
   }
-  std::printf("\n== Acceptance targets (issue 6)\n");
+  std::printf("\n== Acceptance targets (issue 17; issue 6 for latency and xor)\n");
   for (const std::string& line : targets.lines) {
     std::printf("%s\n", line.c_str());
   }

@@ -1,14 +1,9 @@
 // GPU benchmarks 2b and 2c (see gpu_bench.cpp's list): TF32 sgemm and bfloat16/float16
 // matmul on tensor cores against cuBLAS in the same run, same layouts and formats.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
 
 #include <cmath>
-#include <random>
 
 #include "backends/backend.h"
-#include "backends/cuda/cuda_matmul.cuh"
-#include "backends/cuda/cuda_matmul_wgmma.cuh"
 #include "gpu_bench_support.h"
 
 namespace minitorch::gpu_bench {
@@ -72,100 +67,60 @@ void bench_gemm_tf32(cublasHandle_t handle) {
 
 // ---- 2c. bfloat16/float16 matmul vs cuBLAS -----------------------------------------------------
 
-// Ours (cuda_matmul_half.cu's tensor-core kernel, called directly: the dtypes have no Tensor API
-// yet) against cublasGemmEx with the same contract: 16-bit inputs and output in one format,
-// float32 accumulation (CUBLAS_COMPUTE_32F), cuBLAS's default algorithm (tensor ops). Row-major
-// square matrices, "NN" (B stored [K, N]: launch_matmul_half) and "TN" (B stored [N, K]:
-// launch_matmul_wgmma where it takes the problem, else launch_matmul_half), each against
-// cuBLAS in the same layout; inputs uniform in [-0.5, 0.5) rounded to the format.
+// Ours (Tensor::matmul on bfloat16/float16 tensors: the library's dispatch, matmul_half)
+// against cublasGemmEx with the same contract: 16-bit inputs and output in one format, float32
+// accumulation (CUBLAS_COMPUTE_32F), cuBLAS's default algorithm (tensor ops). Row-major
+// square matrices, "NN" (B stored [K, N]; wgmma through a K-major copy of B, Note [wgmma by
+// copying]) and "TN" (B stored [N, K] and transposed: wgmma directly), each against cuBLAS
+// in the same layout; inputs uniform in [-0.5, 0.5) rounded to the format.
 void bench_gemm_half(Targets* targets, cublasHandle_t handle) {
-  namespace cuda = mt::cuda;
   std::printf(
       "\n== bf16/fp16 matmul: minitorch tensor cores vs cublasGemmEx (CUBLAS_COMPUTE_32F), "
       "TFLOP/s = 2 n^3 / time\n");
   std::printf("  %-8s %-6s %6s %10s %10s %10s %10s %8s %14s  %s\n", "format", "layout", "n",
               "ours ms", "ours TF", "cublas ms", "cublas TF", "ratio", "max rel diff", "path");
-  std::mt19937_64 rng(5);
-  std::uniform_real_distribution<float> uniform(-0.5f, 0.5f);
+  mt::Generator gen(5);
+  const mt::TensorOptions on_gpu = {.device = mt::Device::cuda()};
   for (const bool tn : {false, true}) {
-    for (cuda::HalfFormat format : {cuda::HalfFormat::BFloat16, cuda::HalfFormat::Float16}) {
-      const bool bf16 = format == cuda::HalfFormat::BFloat16;
-      auto to_bits = [&](float v) {
-        return bf16 ? __bfloat16_as_ushort(__float2bfloat16_rn(v))
-                    : __half_as_ushort(__float2half_rn(v));
-      };
-      auto to_float = [&](std::uint16_t bits) {
-        return bf16 ? __bfloat162float(__ushort_as_bfloat16(bits))
-                    : __half2float(__ushort_as_half(bits));
-      };
+    for (const mt::DType dtype : {mt::kBFloat16, mt::kFloat16}) {
+      const bool bf16 = dtype == mt::kBFloat16;
       const cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
-      for (int n : tn ? std::vector<int>{4096, 8192} : std::vector<int>{2048, 4096, 8192}) {
-        const auto count = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
-        std::vector<std::uint16_t> host(count);
-        std::uint16_t* a = nullptr;
-        std::uint16_t* b = nullptr;
-        std::uint16_t* c_ours = nullptr;
-        std::uint16_t* c_cublas = nullptr;
-        for (std::uint16_t** buffer : {&a, &b, &c_ours, &c_cublas}) {
-          check(cudaMalloc(buffer, count * 2), "cudaMalloc");
-        }
-        for (std::uint16_t* operand : {a, b}) {
-          for (auto& bits : host) {
-            bits = to_bits(uniform(rng));
-          }
-          check(cudaMemcpy(operand, host.data(), count * 2, cudaMemcpyHostToDevice), "cudaMemcpy");
-        }
-        cuda::MatmulHalfArgs args;
-        args.a = a;
-        args.b = b;
-        args.c = c_ours;
-        args.format = format;
-        args.m = args.n = args.k = n;
-        args.lda = args.ldb = args.ldc = n;
-        args.b_row = !tn;
-        args.stream = lib_stream();
+      for (std::int64_t n : {2048, 4096, 8192}) {
+        const mt::Tensor a = (mt::rand({n, n}, on_gpu, &gen) - 0.5).to(dtype);
+        // NN: B stored [K, N]. TN: B stored [N, K], used as its transpose.
+        const mt::Tensor b_stored = (mt::rand({n, n}, on_gpu, &gen) - 0.5).to(dtype);
+        const mt::Tensor b = tn ? b_stored.transpose(0, 1) : b_stored;
+        const mt::Tensor c = mt::empty({n, n}, {.dtype = dtype, .device = mt::Device::cuda()});
         const int reps = n == 2048 ? 15 : (n == 4096 ? 9 : 7);
-        auto run_ours = [&] {
-          if (!tn || !cuda::launch_matmul_wgmma(args, cuda::OpContext{})) {
-            cuda::launch_matmul_half(args, cuda::OpContext{});
-          }
-        };
-        const double ours_ms = time_ms(run_ours, 2, reps);
+        mt::Tensor ours;
+        const double ours_ms = time_ms([&] { ours = a.matmul(b); }, 2, reps);
         const std::string path(mt::primitive_report().path);
         const float one = 1;
         const float zero = 0;
+        const int m = static_cast<int>(n);
         // Row-major C = A B is column-major C^T = B^T A^T; with B stored [N, K] (TN), B^T is
         // cuBLAS's op T of the column-major [K, N] it sees.
         auto run_cublas = [&] {
-          check(cublasGemmEx(handle, tn ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, b,
-                             type, n, a, type, n, &zero, c_cublas, type, n, CUBLAS_COMPUTE_32F,
-                             CUBLAS_GEMM_DEFAULT),
+          check(cublasGemmEx(handle, tn ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one,
+                             raw(b_stored), type, m, raw(a), type, m, &zero, raw(c), type, m,
+                             CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
                 "cublasGemmEx");
         };
         const double cublas_ms = time_ms(run_cublas, 2, reps);
         // Largest difference relative to the largest magnitude (another sum order, then a
         // rounding to 16 bits: expect about one ulp of the format).
-        std::vector<std::uint16_t> ours(count);
-        check(cudaMemcpy(ours.data(), c_ours, count * 2, cudaMemcpyDeviceToHost), "cudaMemcpy");
-        check(cudaMemcpy(host.data(), c_cublas, count * 2, cudaMemcpyDeviceToHost), "cudaMemcpy");
-        double scale = 0;
-        double diff = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-          const double want = to_float(host[i]);
-          scale = std::max(scale, std::abs(want));
-          diff = std::max(diff, std::abs(static_cast<double>(to_float(ours[i])) - want));
-        }
-        for (std::uint16_t* buffer : {a, b, c_ours, c_cublas}) {
-          check(cudaFree(buffer), "cudaFree");
-        }
-        const double flops = 2.0 * n * static_cast<double>(n) * n;
-        std::printf("  %-8s %-6s %6d %10.3f %10.2f %10.3f %10.2f %8.3f %14.2e  %s\n",
-                    bf16 ? "bfloat16" : "float16", tn ? "TN" : "NN", n, ours_ms,
-                    flops / ours_ms / 1e9, cublas_ms, flops / cublas_ms / 1e9, cublas_ms / ours_ms,
-                    diff / scale, path.c_str());
+        const mt::Tensor want = c.to(mt::kFloat32);
+        const double scale = want.abs().max().item();
+        const double diff = (ours.to(mt::kFloat32) - want).abs().max().item();
+        const double flops =
+            2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+        std::printf("  %-8s %-6s %6lld %10.3f %10.2f %10.3f %10.2f %8.3f %14.2e  %s\n",
+                    bf16 ? "bfloat16" : "float16", tn ? "TN" : "NN", static_cast<long long>(n),
+                    ours_ms, flops / ours_ms / 1e9, cublas_ms, flops / cublas_ms / 1e9,
+                    cublas_ms / ours_ms, diff / scale, path.c_str());
         if (targets != nullptr && bf16 && n == 8192) {
           targets->add(
-              tn ? "bf16 TN matmul 8192 vs cuBLAS bf16" : "bf16 matmul 8192 vs cuBLAS bf16",
+              tn ? "bf16 TN matmul 8192 vs cuBLAS bf16" : "bf16 NN matmul 8192 vs cuBLAS bf16",
               cublas_ms / ours_ms, 0.85, true, "x");
         }
       }

@@ -94,8 +94,8 @@ bool cuda_jit();
 /// MINITORCH_ALLOW_TF32: whether float32 CUDA matmuls may use TF32 tensor cores (default
 /// false). Read through minitorch::allow_tf32() (matmul_precision.h), which a program may set.
 bool allow_tf32();
-/// MINITORCH_CUDA_WGMMA: whether 16-bit CUDA matmuls in the TN layout may use the Hopper wgmma
-/// kernel (default false until its tests have run on a GPU; docs/cuda.md).
+/// MINITORCH_CUDA_WGMMA: whether 16-bit CUDA matmuls may use the Hopper wgmma kernel (TN
+/// layout; large problems in other layouts through a K-major copy; default true; docs/cuda.md).
 bool cuda_wgmma();
 /// MINITORCH_TEST_SEED: the seed of the random test cases (default 20261121).
 std::uint64_t test_seed();

@@ -29,8 +29,13 @@ class Backend {
   virtual void elementwise(const Program& program, DType compute,
                            std::span<const TensorData> inputs, TensorData& out) = 0;
   /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's
-  /// convention). An empty dim gives op's identity.
+  /// convention). An empty dim gives op's identity. in has out's dtype, except on a backend
+  /// whose folds_reduced_floats() is true: there a float16/bfloat16 in may fold into a
+  /// float32 out (Note [Reduced floats]).
   virtual void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) = 0;
+  /// Whether reduce takes float16/bfloat16 inputs with a float32 out, reading 16-bit elements
+  /// directly (else the ops layer reduces a float32 copy).
+  virtual bool folds_reduced_floats() const { return false; }
   /// a [B..., m, k] @ b [B..., k, n] -> out [B..., m, n]; the batch dims of a and b equal
   /// out's (broadcast by stride 0). Any strides.
   virtual void matmul(const TensorData& a, const TensorData& b, TensorData& out) = 0;

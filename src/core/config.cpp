@@ -135,14 +135,14 @@ constexpr std::array kSpecs{
          0,
          {},
          "0"},
-    Spec{{"MINITORCH_CUDA_WGMMA", "cuda", "0 or 1", "0",
-          "16-bit CUDA matmuls in the TN layout may use the Hopper wgmma kernel (off until its "
-          "tests have run on a GPU: docs/cuda.md)"},
+    Spec{{"MINITORCH_CUDA_WGMMA", "cuda", "0 or 1", "1",
+          "16-bit CUDA matmuls may use the Hopper wgmma kernel (TN layout; large problems in "
+          "other layouts through a K-major copy: docs/cuda.md)"},
          Kind::Flag,
          0,
          0,
          {},
-         "0"},
+         "1"},
     Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
           "where tools/fetch_data.sh puts the real datasets and their readers look"},
          Kind::Text},

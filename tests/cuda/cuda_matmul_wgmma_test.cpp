@@ -76,7 +76,8 @@ bool takes_wgmma(const Shape3& d) {
   return wgmma_expected() && d.m >= 128 && d.n >= 128 && d.k >= 64 && d.k % 8 == 0;
 }
 
-// The kernel is opt-in (MINITORCH_CUDA_WGMMA) until it has run on a GPU: these tests turn it on.
+// MINITORCH_CUDA_WGMMA is on by default; these tests set it so that the environment cannot
+// turn the kernel under test off.
 class CudaMatmulWgmma : public ::testing::TestWithParam<DType> {
  protected:
   void SetUp() override { config::set_override("MINITORCH_CUDA_WGMMA", "1"); }
@@ -141,6 +142,34 @@ TEST_P(CudaMatmulWgmma, BatchedAndBroadcastBatches) {
     EXPECT_EQ(path_of_last_launch() == "cuda_matmul_wgmma", wgmma_expected())
         << "path " << path_of_last_launch();
     EXPECT_EQ(compare_to_float64(got, a, b), "");
+  }
+}
+
+// Note [wgmma by copying] (cuda_matmul.cu): from M >= 2048 a row-major B, from N >= 2048 a
+// column-major A, is copied K-major and the product runs on wgmma; broadcast batches stay
+// broadcast in the copy.
+TEST_P(CudaMatmulWgmma, LargeProblemsInOtherLayoutsRunThroughAKMajorCopy) {
+  MT_REQUIRE_CUDA();
+  Generator gen(test_seed());
+  const DType dtype = GetParam();
+  auto on_gpu = [&](const Shape& shape) {
+    return randn(shape, {}, &gen).to(dtype).to(Device::cuda());
+  };
+  // NN; A column-major; both; NN with B broadcast over a batch of 3.
+  const std::vector<std::array<Tensor, 2>> cases = {
+      {on_gpu({2048, 72}), on_gpu({72, 136})},
+      {on_gpu({64, 130}).transpose(0, 1), on_gpu({2048, 64}).transpose(0, 1)},
+      {on_gpu({80, 2048}).transpose(0, 1), on_gpu({80, 2049})},
+      {on_gpu({3, 2050, 64}), on_gpu({64, 200})}};
+  for (const auto& [a, b] : cases) {
+    SCOPED_TRACE(std::string(to_string(dtype)) + " a " + to_string(a.shape()) + " b " +
+                 to_string(b.shape()));
+    const Tensor a_before = a.to(Device::cpu());
+    const Tensor got = a.matmul(b);
+    EXPECT_EQ(path_of_last_launch() == "cuda_matmul_wgmma", wgmma_expected())
+        << "path " << path_of_last_launch();
+    EXPECT_EQ(compare_to_float64(got, a, b), "");
+    EXPECT_EQ(a.to(Device::cpu()).to_vector(), a_before.to_vector()) << "an operand changed";
   }
 }
 

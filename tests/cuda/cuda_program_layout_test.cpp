@@ -2,11 +2,14 @@
 // kernel generator distinguishes, against the reference backend: flat (vectors, a partial
 // last vector, unaligned starts), and strided (Note [CUDA program geometry]) with row and
 // column broadcasts (vector loads beside broadcast ones), transposed and sliced operands,
-// merged dims, size-1 dims, an operand read once, in float32, float64, bfloat16 and int64.
+// merged dims, size-1 dims, an operand read once, and the tiled kernel for operands
+// unit-stride along another dim than the output's (Note [CUDA tiled programs]), in float32,
+// float64, bfloat16 and int64.
 // Sizes are off the vector and block boundaries. The op table's programs cover the ops.
 #include <functional>
 #include <string>
 
+#include "backends/backend.h"
 #include "cuda/cuda_test_support.h"
 #include "minitorch/user_function.h"
 #include "ops/property_support.h"
@@ -77,10 +80,12 @@ TEST_P(CudaProgramLayouts, MatchReference) {
           {"contiguous", same},       {"row broadcast", row}, {"column broadcast", col},
           {"transposed", transposed}, {"sliced", sliced},     {"unaligned start", shifted},
           {"scalar-shaped", scalar}};
+      std::string gpu_path;  // the path of the last check's GPU program
       auto check = [&](const char* what,
                        const std::function<Tensor(const Tensor&, const Tensor&)>& f,
                        const Tensor& x, const Tensor& y) {
         Tensor got = f(on_cuda(x), on_cuda(y));
+        gpu_path = primitive_report().path;
         Tensor want = on_reference([&] { return f(x, y); });
         const Tolerance tol = tolerance(dtype);
         EXPECT_EQ(compare(read(got.to(Device::cpu())), read(want), tol.rtol, tol.atol), "") << what;
@@ -105,6 +110,24 @@ TEST_P(CudaProgramLayouts, MatchReference) {
       check(
           "batch, transposed", [](const Tensor& x, const Tensor& y) { return fma3(x, y, y); },
           batch, transposed);
+      // Note [CUDA tiled programs]: unit-stride along the output's middle dim (p is merged
+      // dim 1, the batch a block index), and along its outer dim (p is moved to dim 1).
+      const Tensor middle = random_on({cols, 2, rows}, dtype, gen).permute({1, 2, 0});
+      const Tensor outer = random_on({cols, 2, rows}, dtype, gen).permute({2, 1, 0});
+      const bool tiled = rows >= 16 && cols >= 16;
+      check(
+          "3-D, unit-stride middle dim",
+          [](const Tensor& x, const Tensor& y) { return fma3(x, y, x); }, batch, middle);
+      if (tiled) {
+        EXPECT_EQ(gpu_path, "cuda_compiled_tiled");
+      }
+      check(
+          "3-D, unit-stride outer dim",
+          [](const Tensor& x, const Tensor& y) { return fma3(y, x, y); },
+          random_on({rows, 2, cols}, dtype, gen), outer);
+      if (tiled) {
+        EXPECT_EQ(gpu_path, "cuda_compiled_tiled");
+      }
     }
   }
 }

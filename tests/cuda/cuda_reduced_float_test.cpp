@@ -35,6 +35,52 @@ TEST(CudaReducedFloat, SumsAccumulateInFloat32) {
   }
 }
 
+// CUDA folds 16-bit elements straight into float32 (Backend::folds_reduced_floats): every
+// reduction kernel (rows, split rows, columns, split columns, transposed, strided) and odd,
+// unaligned lengths, against float64 folds of the same values. max is exact; a sum is within
+// one rounding to 16 bits plus float32 sums.
+TEST(CudaReducedFloat, ReductionsFoldSixteenBitElementsInFloat32InEveryLayout) {
+  MT_REQUIRE_CUDA();
+  Generator gen(11);
+  for (DType dtype : kReduced) {
+    const Tensor base = randn({3, 1031, 70}, {}, &gen).to(dtype);
+    const Tensor gpu = base.to(Device::cuda());
+    const Tensor base64 = base.to(kFloat64);
+    struct Case {
+      Tensor cpu;  // float64
+      Tensor cuda;
+      std::int64_t dim;
+    };
+    const std::vector<Case> cases = {
+        {base64, gpu, 2},  // short rows
+        {base64, gpu, 1},  // columns
+        {base64, gpu, 0},  // few long columns: split
+        {base64.transpose(1, 2), gpu.transpose(1, 2), 2},  // transposed
+        {base64.reshape({-1}), gpu.reshape({-1}), 0},  // one long row: split
+        {base64.slice(2, 1, 70), gpu.slice(2, 1, 70), 2},  // unaligned rows
+        {base64.permute({2, 0, 1}), gpu.permute({2, 0, 1}), 1},  // strided
+    };
+    const double u = dtype == kFloat16 ? std::ldexp(1.0, -11) : std::ldexp(1.0, -8);
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(to_string(dtype)) + " shape " + to_string(c.cuda.shape()) + " dim " +
+                   std::to_string(c.dim));
+      const Tensor sum = c.cuda.sum(c.dim).to(Device::cpu());
+      const Tensor max = c.cuda.max(c.dim).to(Device::cpu());
+      ASSERT_EQ(sum.dtype(), dtype);
+      const std::vector<double> got = sum.to_vector();
+      const std::vector<double> want = c.cpu.sum(c.dim).to_vector();
+      const std::vector<double> scale = c.cpu.abs().sum(c.dim).to_vector();
+      const double n = static_cast<double>(c.cpu.shape()[c.dim]);
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        ASSERT_LE(std::fabs(got[i] - want[i]),
+                  u * std::fabs(want[i]) + 2 * n * std::ldexp(1.0, -24) * scale[i])
+            << "element " << i;
+      }
+      EXPECT_EQ(max.to_vector(), c.cpu.max(c.dim).to_vector());
+    }
+  }
+}
+
 // |got - want| within the 16-bit rounding of the result plus float32 sums over k.
 void expect_matmul_close(const Tensor& a, const Tensor& b, DType dtype) {
   const Tensor got = matmul(a.to(Device::cuda()), b.to(Device::cuda())).to(Device::cpu());

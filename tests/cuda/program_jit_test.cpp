@@ -58,7 +58,12 @@ TEST_P(ProgramJitTest, EveryOpCompilesForEveryLayout) {
   strided_vector.flat = false;
   KernelSpec strided_wide = strided;  // 64-bit offsets
   strided_wide.wide = true;
-  for (const KernelSpec& spec : {flat_vector, flat_scalar, strided, strided_vector, strided_wide}) {
+  KernelSpec tiled = strided;  // Note [CUDA tiled programs]: input 0 through shared memory
+  tiled.transposed = 1;
+  KernelSpec tiled_wide = strided_wide;  // inputs 0 and 2 tiled, 64-bit offsets
+  tiled_wide.transposed = 5;
+  for (const KernelSpec& spec :
+       {flat_vector, flat_scalar, strided, strided_vector, strided_wide, tiled, tiled_wide}) {
     const std::string source = program_kernel_source(program, spec);
     std::string cubin;
     ASSERT_NO_THROW(cubin = compile_program_source(source, "sm_90")) << source;
@@ -99,7 +104,10 @@ TEST(ProgramJit, SixteenBitOperandsCompile) {
     // Only 16-bit operands: 8 to a 16-byte vector.
     KernelSpec flat_eight{DType::Float32, half, {half, half, half}, {true, true, false}, true, 8};
     flat_eight.unroll = 2;  // as launch_compiled_program: at most 16 elements a step
-    for (const KernelSpec& spec : {flat_vector, flat_scalar, strided, strided_vector, flat_eight}) {
+    KernelSpec tiled = strided;
+    tiled.transposed = 5;
+    for (const KernelSpec& spec :
+         {flat_vector, flat_scalar, strided, strided_vector, flat_eight, tiled}) {
       const std::string source = program_kernel_source(program, spec);
       EXPECT_NE(source.find("minitorch::"), std::string::npos) << source;
       if (spec.vec > 1) {

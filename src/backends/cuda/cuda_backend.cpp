@@ -56,6 +56,8 @@ class CudaBackend final : public Backend {
     cuda::launch_reduce(op, in, dim, out, OpContext{"reduce", to_string(op), &in, nullptr, &out});
   }
 
+  bool folds_reduced_floats() const override { return true; }
+
   void matmul(const TensorData& a, const TensorData& b, TensorData& out) override {
     cuda::check_device(out.device(), "matmul");
     DeviceGuard guard(out.device().index());

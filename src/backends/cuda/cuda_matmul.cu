@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <type_traits>
+#include <utility>
 
 #include "backends/backend.h"
 #include "backends/cuda/cuda_elementwise.cuh"
@@ -374,13 +375,56 @@ MatmulGeometry matmul_geometry(const TensorData& a, const TensorData& b, const T
   return g;
 }
 
+// Note [wgmma by copying]: the wgmma kernel takes only "TN" problems (both operands K-major).
+// A large problem in another layout first copies each operand that is not K-major into a
+// K-major temporary: a transposed copy runs at a device copy's bandwidth (the tiled
+// elementwise path), so copying B ([K, N], 2KN bytes each way at ~3 TB/s on an H100) costs
+// about 4KN / 3e12 s against wgmma's 2MNK / 7.5e14 s, i.e. 500 / M of the matmul (A: 500 / N).
+// From M (N) >= 2048 that is at most a quarter, where the mma.sync kernel that would run
+// instead reaches under half of wgmma's speed.
+constexpr std::int64_t kWgmmaCopyMin = 2048;
+
+/// x ([..., rows, cols]) copied so that dim `unit` (ndim - 1 or ndim - 2) is unit-stride;
+/// broadcast batch dims (stride 0) are copied once and stay broadcast.
+TensorData copy_with_unit_dim(const TensorData& x, int unit, const OpContext& context) {
+  const int nd = x.ndim();
+  Shape once = x.shape();
+  for (int d = 0; d < nd - 2; ++d) {
+    once[d] = x.strides()[d] == 0 ? 1 : once[d];
+  }
+  const TensorData source(x.storage(), x.offset(), once, x.strides(), x.dtype());
+  Shape stored = once;
+  if (unit == nd - 2) {
+    std::swap(stored[nd - 2], stored[nd - 1]);
+  }
+  TensorData copy = TensorData::empty(stored, x.dtype(), x.device(), "matmul");
+  if (unit == nd - 2) {
+    copy = copy.transpose(nd - 2, nd - 1);
+  }
+  launch_copy(source, copy, context);
+  Strides strides = copy.strides();
+  for (int d = 0; d < nd - 2; ++d) {
+    strides[d] = x.strides()[d] == 0 ? 0 : strides[d];
+  }
+  return TensorData(copy.storage(), copy.offset(), x.shape(), strides, x.dtype());
+}
+
 // float16 and bfloat16 (Note [Reduced floats], docs/dtypes.md): the Hopper wgmma kernel where
-// it takes the problem (cuda_matmul_wgmma.cu), else the tensor-core kernel where its layout
-// rules hold (cuda_matmul_half.cu), else its strided SIMT kernel; all sum in float32 and round
-// once.
+// it takes the problem (cuda_matmul_wgmma.cu; other layouts of large problems by copying,
+// Note [wgmma by copying]), else the tensor-core kernel where its layout rules hold
+// (cuda_matmul_half.cu), else its strided SIMT kernel; all sum in float32 and round once.
 void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
                  const OpContext& context) {
   const MatmulGeometry g = matmul_geometry(a, b, out);
+  const bool copy_a = g.ak != 1 && g.N >= kWgmmaCopyMin;
+  const bool copy_b = g.bk != 1 && g.M >= kWgmmaCopyMin;
+  if ((copy_a || copy_b) && (g.ak == 1 || copy_a) && (g.bk == 1 || copy_b) && g.M >= 128 &&
+      g.N >= 128 && g.K >= 64 && g.K % 8 == 0 && config::cuda_wgmma() && wgmma_kernel_available()) {
+    const int nd = out.ndim();
+    matmul_half(copy_a ? copy_with_unit_dim(a, nd - 1, context) : a,
+                copy_b ? copy_with_unit_dim(b, nd - 2, context) : b, out, context);
+    return;
+  }
   const auto* a_ptr = static_cast<const std::uint16_t*>(a.data_ptr());
   const auto* b_ptr = static_cast<const std::uint16_t*>(b.data_ptr());
   auto* c_ptr = static_cast<std::uint16_t*>(out.data_ptr());
@@ -406,7 +450,6 @@ void matmul_half(const TensorData& a, const TensorData& b, TensorData& out,
                               g.batch,
                               stream};
     // Hopper's wgmma kernel first: it takes large "TN" problems on sm_90 (Linear's x @ W^T).
-    // Opt-in (MINITORCH_CUDA_WGMMA=1) until it has run on a GPU (docs/cuda.md).
     if (config::cuda_wgmma() && launch_matmul_wgmma(args, context)) {
       return;
     }

@@ -476,6 +476,8 @@ bool layout_taken(const MatmulHalfArgs& args) {
 
 }  // namespace
 
+bool wgmma_kernel_available() { return current_device_is_sm90(); }
+
 bool launch_matmul_wgmma(const MatmulHalfArgs& args, const OpContext& context) {
   if (!layout_taken(args) || !current_device_is_sm90()) {
     return false;

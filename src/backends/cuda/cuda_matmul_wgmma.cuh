@@ -20,4 +20,8 @@ namespace minitorch::cuda {
 /// so results may differ from launch_matmul_half's in the last bit.
 bool launch_matmul_wgmma(const MatmulHalfArgs& args, const OpContext& context);
 
+/// Whether launch_matmul_wgmma can take any problem here: the build compiled the kernel and
+/// the current device is compute capability 9.0 (asked once per device).
+bool wgmma_kernel_available();
+
 }  // namespace minitorch::cuda

@@ -15,6 +15,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "backends/backend.h"
 #include "backends/cuda/cuda_allocator.h"
@@ -37,19 +38,19 @@ __device__ __forceinline__ T warp_fold(const Fn& fn, T acc) {
   return acc;
 }
 
-// Folds p[begin, end) into this thread's accumulator: thread t of n takes elements (or V-wide
-// vectors) t, t + n, ... in order, four loads in flight.
-template <class T, class Fn, bool kVec>
-__device__ __forceinline__ T fold_range(const Fn& fn, const T* p, std::int64_t begin,
+// Folds p[begin, end) into this thread's accumulator of type T: thread t of n takes elements
+// (or 16-byte vectors of V) t, t + n, ... in order, four loads in flight.
+template <class T, class In, class Fn, bool kVec>
+__device__ __forceinline__ T fold_range(const Fn& fn, const In* p, std::int64_t begin,
                                         std::int64_t end, int t, int n) {
   T acc = Fn::template identity<T>();
   if constexpr (kVec) {
-    constexpr int V = 16 / sizeof(T);
-    const auto* pv = reinterpret_cast<const Pack<T, V>*>(p + begin);
+    constexpr int V = 16 / sizeof(In);
+    const auto* pv = reinterpret_cast<const Pack<In, V>*>(p + begin);
     std::int64_t nv = (end - begin) / V;
     std::int64_t i = t;
     for (; i + 3 * n < nv; i += 4 * n) {
-      Pack<T, V> x[4];
+      Pack<In, V> x[4];
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
         x[u] = pv[i + u * n];
@@ -58,15 +59,15 @@ __device__ __forceinline__ T fold_range(const Fn& fn, const T* p, std::int64_t b
       for (int u = 0; u < 4; ++u) {
 #pragma unroll
         for (int e = 0; e < V; ++e) {
-          acc = fn(acc, x[u].v[e]);
+          acc = fn(acc, static_cast<T>(x[u].v[e]));
         }
       }
     }
     for (; i < nv; i += n) {
-      Pack<T, V> x = pv[i];
+      Pack<In, V> x = pv[i];
 #pragma unroll
       for (int e = 0; e < V; ++e) {
-        acc = fn(acc, x.v[e]);
+        acc = fn(acc, static_cast<T>(x.v[e]));
       }
     }
   } else {
@@ -75,7 +76,7 @@ __device__ __forceinline__ T fold_range(const Fn& fn, const T* p, std::int64_t b
       T x[4];
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
-        x[u] = p[i + u * n];
+        x[u] = static_cast<T>(p[i + u * n]);
       }
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
@@ -83,7 +84,7 @@ __device__ __forceinline__ T fold_range(const Fn& fn, const T* p, std::int64_t b
       }
     }
     for (; i < end; i += n) {
-      acc = fn(acc, p[i]);
+      acc = fn(acc, static_cast<T>(p[i]));
     }
   }
   return acc;
@@ -111,16 +112,16 @@ __device__ __forceinline__ T block_fold(const Fn& fn, T acc) {
 }
 
 // A warp per row: block of 8 warps = 8 rows.
-template <class T, class Fn, bool kVec>
+template <class T, class In, class Fn, bool kVec>
 __global__ void __launch_bounds__(kBlock)
-    reduce_rows_warp(Fn fn, const T* in, T* out, std::int64_t rows, std::int64_t len,
+    reduce_rows_warp(Fn fn, const In* in, T* out, std::int64_t rows, std::int64_t len,
                      std::int64_t row_stride, std::int64_t out_stride) {
   int lane = static_cast<int>(threadIdx.x) % kWarp;
   std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * (kBlock / kWarp) +
       static_cast<int>(threadIdx.x) / kWarp;
   T acc = Fn::template identity<T>();
   if (row < rows) {
-    acc = fold_range<T, Fn, kVec>(fn, in + row * row_stride, 0, len, lane, kWarp);
+    acc = fold_range<T, In, Fn, kVec>(fn, in + row * row_stride, 0, len, lane, kWarp);
   }
   acc = warp_fold(fn, acc);
   if (row < rows && lane == 0) {
@@ -130,16 +131,16 @@ __global__ void __launch_bounds__(kBlock)
 
 // A block per (row, chunk of `chunk` elements): blockIdx.x = row * chunks + chunk index.
 // out[row * out_stride + chunk index] gets the chunk's fold.
-template <class T, class Fn, bool kVec>
+template <class T, class In, class Fn, bool kVec>
 __global__ void __launch_bounds__(kBlock)
-    reduce_rows_block(Fn fn, const T* in, T* out, std::int64_t len, std::int64_t row_stride,
+    reduce_rows_block(Fn fn, const In* in, T* out, std::int64_t len, std::int64_t row_stride,
                       std::int64_t out_stride, std::int64_t chunk, std::int64_t chunks) {
   std::int64_t row = blockIdx.x / chunks;
   std::int64_t c = blockIdx.x % chunks;
   std::int64_t begin = c * chunk;
   std::int64_t end = begin + chunk < len ? begin + chunk : len;
-  T acc = fold_range<T, Fn, kVec>(fn, in + row * row_stride, begin, end,
-                                  static_cast<int>(threadIdx.x), kBlock);
+  T acc = fold_range<T, In, Fn, kVec>(fn, in + row * row_stride, begin, end,
+                                      static_cast<int>(threadIdx.x), kBlock);
   acc = block_fold(fn, acc);
   if (threadIdx.x == 0) {
     out[row * out_stride + c] = acc;
@@ -148,9 +149,9 @@ __global__ void __launch_bounds__(kBlock)
 
 // Columns: out[o, c] (+ split) = fold over rows r of in[o, r, c]. Block 32 x 8; grid x =
 // column blocks * outer, grid y = row splits of rows_per_split rows each.
-template <class T, class Fn>
+template <class T, class In, class Fn>
 __global__ void __launch_bounds__(kWarp* kColRows)
-    reduce_cols(Fn fn, const T* in, T* out, std::int64_t inner, std::int64_t len,
+    reduce_cols(Fn fn, const In* in, T* out, std::int64_t inner, std::int64_t len,
                 std::int64_t rows_per_split, std::int64_t in_outer, std::int64_t in_row,
                 std::int64_t in_col, std::int64_t out_outer, std::int64_t out_col,
                 std::int64_t out_split) {
@@ -162,13 +163,13 @@ __global__ void __launch_bounds__(kWarp* kColRows)
   std::int64_t r_end = r_begin + rows_per_split < len ? r_begin + rows_per_split : len;
   T acc = Fn::template identity<T>();
   if (col < inner) {
-    const T* p = in + o * in_outer + col * in_col;
+    const In* p = in + o * in_outer + col * in_col;
     std::int64_t r = r_begin + threadIdx.y;
     for (; r + 3 * kColRows < r_end; r += 4 * kColRows) {
       T x[4];
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
-        x[u] = p[(r + u * kColRows) * in_row];
+        x[u] = static_cast<T>(p[(r + u * kColRows) * in_row]);
       }
 #pragma unroll
       for (int u = 0; u < 4; ++u) {
@@ -176,7 +177,7 @@ __global__ void __launch_bounds__(kWarp* kColRows)
       }
     }
     for (; r < r_end; r += kColRows) {
-      acc = fn(acc, p[r * in_row]);
+      acc = fn(acc, static_cast<T>(p[r * in_row]));
     }
   }
   partial[threadIdx.y][threadIdx.x] = acc;
@@ -200,9 +201,9 @@ struct StridedReduce {
   std::int64_t in_reduce_stride;
 };
 
-template <class T, class Fn>
+template <class T, class In, class Fn>
 __global__ void __launch_bounds__(kBlock)
-    reduce_strided(Fn fn, const T* in, T* out, std::int64_t n_out, StridedReduce g) {
+    reduce_strided(Fn fn, const In* in, T* out, std::int64_t n_out, StridedReduce g) {
   std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * kBlock + threadIdx.x;
   if (i >= n_out) {
     return;
@@ -218,7 +219,7 @@ __global__ void __launch_bounds__(kBlock)
   }
   T acc = Fn::template identity<T>();
   for (std::int64_t r = 0; r < g.len; ++r) {
-    acc = fn(acc, in[in_offset + r * g.in_reduce_stride]);
+    acc = fn(acc, static_cast<T>(in[in_offset + r * g.in_reduce_stride]));
   }
   out[out_offset] = acc;
 }
@@ -277,11 +278,12 @@ void report(const char* path, std::int64_t threads) {
       PrimitiveReport{path, "cuda", static_cast<int>(std::min<std::int64_t>(threads, 1 << 30))};
 }
 
-template <class T, class Fn>
-void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std::int64_t row_stride,
-          std::int64_t out_stride, Device device, const OpContext& context) {
+template <class T, class In, class Fn>
+void rows(Fn fn, const In* in, T* out, std::int64_t nrows, std::int64_t len,
+          std::int64_t row_stride, std::int64_t out_stride, Device device,
+          const OpContext& context) {
   cudaStream_t stream = current_stream(device.index());
-  constexpr int V = 16 / sizeof(T);
+  constexpr int V = 16 / sizeof(In);
   bool vec = len % V == 0 && row_stride % V == 0 && aligned(in, 16);
   // Few long rows: split each into chunks so that the grid fills the GPU. The split depends
   // only on the shape, so the order of the fold is fixed.
@@ -293,24 +295,24 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
     report("cuda_reduce_split", chunks * nrows * kBlock);
     auto grid = static_cast<unsigned>(chunks * nrows);
     if (vec) {
-      reduce_rows_block<T, Fn, true><<<grid, kBlock, 0, stream>>>(
+      reduce_rows_block<T, In, Fn, true><<<grid, kBlock, 0, stream>>>(
           fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     } else {
-      reduce_rows_block<T, Fn, false><<<grid, kBlock, 0, stream>>>(
+      reduce_rows_block<T, In, Fn, false><<<grid, kBlock, 0, stream>>>(
           fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     }
     check_launch("reduce_rows_block", context);
-    rows<T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, device, context);
+    rows<T, T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, device, context);
     return;
   }
   if (len <= 2048) {
     auto grid = static_cast<unsigned>(ceil_div(nrows, kBlock / kWarp));
     report("cuda_reduce_warp_inner", grid * kBlock);
     if (vec) {
-      reduce_rows_warp<T, Fn, true>
+      reduce_rows_warp<T, In, Fn, true>
           <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     } else {
-      reduce_rows_warp<T, Fn, false>
+      reduce_rows_warp<T, In, Fn, false>
           <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     }
     check_launch("reduce_rows_warp", context);
@@ -320,17 +322,17 @@ void rows(Fn fn, const T* in, T* out, std::int64_t nrows, std::int64_t len, std:
   report("cuda_reduce_block_inner", nrows * kBlock);
   auto grid = static_cast<unsigned>(nrows);
   if (vec) {
-    reduce_rows_block<T, Fn, true>
+    reduce_rows_block<T, In, Fn, true>
         <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   } else {
-    reduce_rows_block<T, Fn, false>
+    reduce_rows_block<T, In, Fn, false>
         <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   }
   check_launch("reduce_rows_block", context);
 }
 
-template <class T, class Fn>
-void cols(Fn fn, const T* in, T* out, std::int64_t outer, std::int64_t len, std::int64_t inner,
+template <class T, class In, class Fn>
+void cols(Fn fn, const In* in, T* out, std::int64_t outer, std::int64_t len, std::int64_t inner,
           std::int64_t in_outer, std::int64_t in_row, std::int64_t in_col, std::int64_t out_outer,
           std::int64_t out_col, Device device, const OpContext& context) {
   cudaStream_t stream = current_stream(device.index());
@@ -344,25 +346,25 @@ void cols(Fn fn, const T* in, T* out, std::int64_t outer, std::int64_t len, std:
     // Pass 1 writes partial[o, split, c]; pass 2 folds the splits in order.
     Workspace partial(outer * splits * inner * static_cast<std::int64_t>(sizeof(T)), device);
     report("cuda_reduce_cols_split", blocks * splits * kWarp * kColRows);
-    reduce_cols<T, Fn>
+    reduce_cols<T, In, Fn>
         <<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)), block, 0, stream>>>(
             fn, in, partial.as<T>(), inner, len, rows_per_split, in_outer, in_row, in_col,
             splits * inner, 1, inner);
     check_launch("reduce_cols", context);
-    reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
+    reduce_cols<T, T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
         fn, partial.as<T>(), out, inner, splits, splits, splits * inner, inner, 1, out_outer,
         out_col, 0);
     check_launch("reduce_cols", context);
     return;
   }
   report("cuda_reduce_cols", blocks * kWarp * kColRows);
-  reduce_cols<T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
+  reduce_cols<T, In, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
       fn, in, out, inner, len, std::max<std::int64_t>(len, 1), in_outer, in_row, in_col, out_outer,
       out_col, 0);
   check_launch("reduce_cols", context);
 }
 
-template <class T, class Fn>
+template <class T, class In, class Fn>
 void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpContext& context) {
   StridedReduce g{};
   for (int d = out.ndim() - 1; d >= 0; --d) {
@@ -377,18 +379,18 @@ void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpCont
   auto grid = static_cast<unsigned>(ceil_div(n_out, kBlock));
   report("cuda_reduce_strided", n_out);
   cudaStream_t stream = stream_of(out);
-  reduce_strided<T, Fn><<<grid, kBlock, 0, stream>>>(fn, static_cast<const T*>(in.data_ptr()),
-                                                     static_cast<T*>(out.data_ptr()), n_out, g);
+  reduce_strided<T, In, Fn><<<grid, kBlock, 0, stream>>>(fn, static_cast<const In*>(in.data_ptr()),
+                                                         static_cast<T*>(out.data_ptr()), n_out, g);
   check_launch("reduce_strided", context);
 }
 
-template <class T, class Fn>
+template <class T, class In, class Fn>
 void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const OpContext& context) {
   if (out.numel() == 0) {
     report("cuda_empty", 0);
     return;
   }
-  const T* in_ptr = static_cast<const T*>(in.data_ptr());
+  const In* in_ptr = static_cast<const In*>(in.data_ptr());
   T* out_ptr = static_cast<T*>(out.data_ptr());
   Group outer = merge_group(in, out, 0, dim);
   Group inner = merge_group(in, out, dim + 1, in.ndim());
@@ -396,32 +398,42 @@ void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const O
   std::int64_t s_r = len <= 1 ? 1 : in.strides()[dim];
   if (outer.ok && inner.ok && len > 0) {
     if (inner.size == 1 && s_r == 1) {
-      rows<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
-                  out.device(), context);
+      rows<T, In, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
+                      out.device(), context);
       return;
     }
     if (inner.size > 1 && inner.in_stride == 1) {
-      cols<T, Fn>(fn, in_ptr, out_ptr, outer.size, len, inner.size, outer.in_stride, s_r, 1,
-                  outer.out_stride, inner.out_stride, out.device(), context);
+      cols<T, In, Fn>(fn, in_ptr, out_ptr, outer.size, len, inner.size, outer.in_stride, s_r, 1,
+                      outer.out_stride, inner.out_stride, out.device(), context);
       return;
     }
     if (inner.size == 1 && outer.size > 1 && outer.in_stride == 1) {
       // A transposed input: the kept dim is the unit-stride one, so fold across columns.
-      cols<T, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
-                  out.device(), context);
+      cols<T, In, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
+                      out.device(), context);
       return;
     }
   }
-  strided<T, Fn>(fn, in, dim, out, context);
+  strided<T, In, Fn>(fn, in, dim, out, context);
 }
 
 }  // namespace
 
 void launch_reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out,
                    const OpContext& context) {
+  if (is_reduced_float(in.dtype()) && out.dtype() == DType::Float32) {
+    // Note [Reduced floats]: 16-bit inputs read as they are, folded in float32.
+    dispatch_dtype(in.dtype(), [&](auto in_t) {
+      using In = decltype(in_t);
+      if constexpr (std::is_same_v<In, Half> || std::is_same_v<In, BFloat16>) {
+        dispatch_reduce(op, [&](auto fn) { reduce_typed<float, In>(fn, in, dim, out, context); });
+      }
+    });
+    return;
+  }
   dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
-    dispatch_reduce(op, [&](auto fn) { reduce_typed<T>(fn, in, dim, out, context); });
+    dispatch_reduce(op, [&](auto fn) { reduce_typed<T, T>(fn, in, dim, out, context); });
   });
 }
 

@@ -19,8 +19,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "backends/backend.h"
@@ -150,6 +152,7 @@ std::string key_of(int device, const Program& p, const KernelSpec& spec) {
   put(&spec.vec, sizeof spec.vec);
   put(&spec.wide, sizeof spec.wide);
   put(&spec.unroll, sizeof spec.unroll);
+  put(&spec.transposed, sizeof spec.transposed);
   put(&p.inputs, 1);
   put(&p.size, 1);
   put(&p.output, 1);
@@ -348,6 +351,89 @@ void set_divisors(ProgramStrides& g) {
   }
 }
 
+// Note [CUDA tiled programs]: an input that is unit-stride along another dim p than the
+// output's innermost dim q (a transposed operand: x + y.T) would make the strided kernel's
+// loads of it 32 sectors per warp; as map and zip do (Note [CUDA dim merging]'s tiled path),
+// such inputs go through 32x32 shared-memory tiles instead, so that their reads are
+// coalesced along p and the output's writes along q. Chosen when the output is unit-stride
+// along q, both q and p have at least 16 elements, and at most kMaxTiledInputs inputs need a
+// tile. Returns the inputs to tile (bit k) with g reordered so that dim 1 is p, or 0.
+unsigned tiled_inputs(ProgramStrides& g, int inputs) {
+  if (g.ndim < 2 || g.strides[0][0] != 1 || g.sizes[0] < 16) {
+    return 0;
+  }
+  auto is_transposed = [&](int k, int d) {
+    const long long inner = g.strides[k + 1][0];
+    return inner != 0 && inner != 1 && g.strides[k + 1][d] == 1;
+  };
+  int p = -1;
+  for (int k = 0; k < inputs && p < 0; ++k) {
+    for (int d = 1; d < g.ndim && p < 0; ++d) {
+      p = is_transposed(k, d) && g.sizes[d] >= 16 ? d : -1;
+    }
+  }
+  if (p < 0) {
+    return 0;
+  }
+  unsigned mask = 0;
+  int count = 0;
+  for (int k = 0; k < inputs; ++k) {
+    if (is_transposed(k, p)) {
+      mask |= 1U << k;
+      ++count;
+    }
+  }
+  if (count > kMaxTiledInputs) {
+    return 0;
+  }
+  // Dim p to position 1, the dims between shifted out by one (their order is only the
+  // block index's).
+  for (int d = p; d > 1; --d) {
+    std::swap(g.sizes[d], g.sizes[d - 1]);
+    for (int k = 0; k <= inputs; ++k) {
+      std::swap(g.strides[k][d], g.strides[k][d - 1]);
+    }
+  }
+  return mask;
+}
+
+// The tiled kernel's block grid: (tiles along q) x (tiles along p) x (the other dims), with
+// each extent's multiply-shift divisor for 32-bit kernels. Returns the block count.
+std::int64_t set_tile_divisors(ProgramStrides& g, bool wide) {
+  std::int64_t blocks = 1;
+  for (int d = 0; d < g.ndim; ++d) {
+    const std::int64_t extent = d < 2 ? (g.sizes[d] + kProgramTile - 1) / kProgramTile : g.sizes[d];
+    blocks *= extent;
+    if (!wide) {
+      const Divider divider = Divider::of(static_cast<std::uint32_t>(extent));
+      g.magic[d] = divider.magic;
+      g.shift[d] = divider.shift;
+    }
+  }
+  return blocks;
+}
+
+// The tiled kernel's plan: sets spec's tiled fields and g (reordered, with the block grid's
+// divisors) and returns the block count, or returns 0 leaving both untouched.
+std::int64_t plan_tiled(ProgramStrides& g, int inputs, std::int64_t n, KernelSpec& spec) {
+  ProgramStrides tiled = g;
+  const unsigned mask = tiled_inputs(tiled, inputs);
+  if (mask == 0) {
+    return 0;
+  }
+  const bool wide = !offsets_fit_32_bits(tiled, 1 + inputs, n, 1);
+  const std::int64_t blocks = set_tile_divisors(tiled, wide);
+  if (blocks > std::numeric_limits<int>::max()) {  // more blocks than gridDim.x takes
+    return 0;
+  }
+  g = tiled;
+  spec.transposed = mask;
+  spec.wide = wide;
+  spec.vec = 1;
+  spec.unroll = 1;
+  return blocks;
+}
+
 // The compiled kernels convert only as mt_store does: inputs to the compute dtype by
 // static_cast (exact for bool and int64 -> floating, as cast_value, and for 16-bit floats ->
 // float32 through half.h), the output is the compute dtype, bool, or a 16-bit float computed
@@ -438,7 +524,15 @@ bool launch_compiled_program(const Program& program, DType compute,
   }
   ProgramStrides geometry;
   std::int64_t items = 0;
-  if (spec.flat) {
+  std::int64_t tiled_blocks = 0;
+  if (!spec.flat) {
+    geometry = merged_geometry(inputs, out, spec);
+    tiled_blocks = plan_tiled(geometry, static_cast<int>(inputs.size()), n, spec);
+  }
+  if (tiled_blocks > 0) {
+    path = "cuda_compiled_tiled";
+    items = n;
+  } else if (spec.flat) {
     spec.vec = flat_vec(compute, inputs, out, spec);
     // At most 16 elements a thread per grid step: the program's code is repeated per element.
     // 8 x 4 gave 0.58 of a copy on the four-op bfloat16 program, against 1.02 for float32's
@@ -446,7 +540,6 @@ bool launch_compiled_program(const Program& program, DType compute,
     spec.unroll = std::max(1, std::min(kProgramUnroll, 16 / spec.vec));
     items = (n + spec.vec - 1) / spec.vec;
   } else {
-    geometry = merged_geometry(inputs, out, spec);
     spec.vec = strided_vec(compute, inputs, out, geometry);
     items = n / spec.vec;
     geometry.sizes[0] /= spec.vec;  // dim 0 in items; unit strides step a vector per item
@@ -476,7 +569,8 @@ bool launch_compiled_program(const Program& program, DType compute,
   }
   const std::int64_t kPerBlock = std::int64_t{kProgramThreads} * spec.unroll;
   const auto grid = static_cast<unsigned>(
-      std::clamp<std::int64_t>((items + kPerBlock - 1) / kPerBlock, 1, 65536));
+      tiled_blocks > 0 ? tiled_blocks
+                       : std::clamp<std::int64_t>((items + kPerBlock - 1) / kPerBlock, 1, 65536));
   primitive_report() = PrimitiveReport{path, "cuda", static_cast<int>(grid) * kProgramThreads};
   MT_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(kernel), dim3(grid),
                                  dim3(kProgramThreads), args, 0, stream_of(out)),

@@ -231,6 +231,90 @@ void append_strided_body(std::string& s, const Program& p, const KernelSpec& spe
   append(s, "      }\n    }\n  }\n");
 }
 
+// Tiled (Note [CUDA tiled programs] in program_jit.cpp): block b of the grid is a (q, p) tile
+// and an index over the other dims; thread (tx, ty) takes rows ty, ty + 8, ... of the tile and
+// issues every load before the barrier: transposed inputs with lanes along p (their unit
+// stride) into shared memory, the others with lanes along q (the output's) into registers;
+// then it computes and stores with lanes along q.
+void append_tiled_body(std::string& s, const Program& p, const KernelSpec& spec) {
+  const std::string tile = std::to_string(kProgramTile);
+  const std::string rows = std::to_string(kProgramTileRows);
+  const std::string steps = std::to_string(kProgramTile / kProgramTileRows);
+  const std::string operands = std::to_string(1 + p.inputs);
+  append(s, "  const I tx = threadIdx.x % ", tile, ";\n  const I ty = threadIdx.x / ", tile,
+         ";\n  I b = static_cast<I>(blockIdx.x);\n  I q0 = 0;\n  I p0 = 0;\n  I base[", operands,
+         "] = {};\n#pragma unroll\n  for (int d = 0; d < ", std::to_string(kMaxDims),
+         "; ++d) {\n    if (d >= g.ndim) break;\n    const I count = d < 2 ? "
+         "static_cast<I>((g.sizes[d] + ",
+         tile, " - 1) / ", tile,
+         ") : static_cast<I>(g.sizes[d]);\n    I r = b;\n    if (d + 1 < g.ndim) {\n      const I "
+         "q = ",
+         spec.wide ? "b / count" : "(__umulhi(b, g.magic[d]) + b) >> g.shift[d]",
+         ";\n      r = b - q * count;\n      b = q;\n    }\n    if (d == 0) q0 = r * ", tile,
+         ";\n    else if (d == 1) p0 = r * ", tile, ";\n    else for (int k = 0; k < ", operands,
+         "; ++k) base[k] += r * static_cast<I>(g.strides[k][d]);\n  }\n",
+         "  const I size_q = static_cast<I>(g.sizes[0]);\n",
+         "  const I size_p = static_cast<I>(g.sizes[1]);\n");
+  // Operand k's offset at (q, p).
+  auto at = [](int k, std::string_view q, std::string_view p_) {
+    std::string e = indexed("base[", k, "] + ");
+    e.append(q);
+    e += indexed(" * static_cast<I>(g.strides[", k, "][0]) + ");
+    e.append(p_);
+    e += indexed(" * static_cast<I>(g.strides[", k, "][1])");
+    return e;
+  };
+  for (int k = 0; k < p.inputs; ++k) {
+    const std::string a = indexed("a", k, "");
+    append(s, "  T ", a, "[", steps, "] = {};\n");
+    if ((spec.transposed >> k) & 1U) {
+      append(s, "  __shared__ T ", indexed("tile", k, ""), "[", tile, "][", tile, " + 1];\n");
+    }
+    if (!spec.linear[k]) {
+      append(s, "  for (int j = 0; j < ", steps, "; ++j) ", a, "[j] = static_cast<T>(",
+             indexed("in", k, "[0]);\n"));
+    }
+  }
+  std::string across;  // transposed inputs: lanes along p
+  std::string along;  // the others: lanes along q
+  for (int k = 0; k < p.inputs; ++k) {
+    if (!spec.linear[k]) {
+      continue;
+    }
+    const bool transposed = (spec.transposed >> k) & 1U;
+    append(transposed ? across : along, "        ", indexed("a", k, "[j]"), " = static_cast<T>(",
+           indexed("in", k, "["),
+           transposed ? at(k + 1, "row_q", "lane") : at(k + 1, "lane", "row_p"), "]);\n");
+  }
+  append(s, "#pragma unroll\n  for (int j = 0; j < ", steps, "; ++j) {\n    const I row = ty + ",
+         rows, " * j;\n    {\n      const I lane = p0 + tx;\n      const I row_q = q0 + row;\n",
+         "      if (lane < size_p && row_q < size_q) {\n", across, "      }\n    }\n",
+         "    {\n      const I lane = q0 + tx;\n      const I row_p = p0 + row;\n",
+         "      if (row_p < size_p && lane < size_q) {\n", along, "      }\n    }\n  }\n");
+  append(s, "#pragma unroll\n  for (int j = 0; j < ", steps, "; ++j) {\n");
+  for (int k = 0; k < p.inputs; ++k) {
+    if ((spec.transposed >> k) & 1U) {
+      append(s, "    ", indexed("tile", k, ""), "[ty + ", rows,
+             " * j][tx] = ", indexed("a", k, "[j]"), ";\n");
+    }
+  }
+  append(s, "  }\n  __syncthreads();\n#pragma unroll\n  for (int j = 0; j < ", steps, "; ++j) {\n");
+  for (int k = 0; k < p.inputs; ++k) {
+    if ((spec.transposed >> k) & 1U) {
+      append(s, "    ", indexed("a", k, "[j]"), " = ", indexed("tile", k, ""), "[tx][ty + ", rows,
+             " * j];\n");
+    }
+  }
+  append(s, "  }\n#pragma unroll\n  for (int j = 0; j < ", steps,
+         "; ++j) {\n    const I lane = q0 + tx;\n    const I row_p = p0 + ty + ", rows,
+         " * j;\n    if (row_p < size_p && lane < size_q) {\n      out[", at(0, "lane", "row_p"),
+         "] = mt_store(mt_eval(");
+  for (int k = 0; k < p.inputs; ++k) {
+    append(s, k == 0 ? "" : ", ", indexed("a", k, "[j]"));
+  }
+  append(s, "));\n    }\n  }\n");
+}
+
 }  // namespace
 
 std::string program_kernel_source(const Program& program, const KernelSpec& spec) {
@@ -285,7 +369,9 @@ std::string program_kernel_source(const Program& program, const KernelSpec& spec
            " I;\nstruct ProgramStrides {\n  long long sizes[", dims, "];\n  long long strides[",
            std::to_string(1 + kMaxProgramInputs), "][", dims, "];\n  unsigned magic[", dims,
            "];\n  unsigned shift[", dims, "];\n  int ndim;\n  unsigned unit;\n};\n");
-    append_offsets(s, program, spec);
+    if (spec.transposed == 0) {
+      append_offsets(s, program, spec);
+    }
   }
   append_eval(s, program, spec);
   append(s, "extern \"C\" __global__ void __launch_bounds__(", std::to_string(kProgramThreads),
@@ -296,6 +382,8 @@ std::string program_kernel_source(const Program& program, const KernelSpec& spec
   append(s, ", long long n", spec.flat ? "" : ", const ProgramStrides g", ") {\n");
   if (spec.flat) {
     append_flat_body(s, program, spec);
+  } else if (spec.transposed != 0) {
+    append_tiled_body(s, program, spec);
   } else {
     append_strided_body(s, program, spec);
   }

@@ -21,7 +21,9 @@ inline constexpr int kProgramUnroll = 4;
 /// every stepping operand is contiguous in the output's order (flat: offset = index), the
 /// elements per work item (vec: 16-byte vectors of the compute dtype, 8 16-bit floats when
 /// every stepping operand is one, else 1), when not flat whether offsets need 64 bits, and the
-/// work items a thread takes per grid step.
+/// work items a thread takes per grid step. A nonzero `transposed` (bit k: input k) asks for
+/// the tiled kernel instead (Note [CUDA tiled programs] in program_jit.cpp): those inputs are
+/// unit-stride along another dim than the output's innermost and go through shared memory.
 struct KernelSpec {
   DType compute = DType::Float32;
   DType out = DType::Float32;
@@ -31,7 +33,15 @@ struct KernelSpec {
   int vec = 1;
   bool wide = false;
   int unroll = kProgramUnroll;
+  unsigned transposed = 0;
 };
+
+/// The tiled kernel: 32x32 (q, p) tiles, a block of kProgramThreads = 32 x kProgramTileRows
+/// threads; at most kMaxTiledInputs inputs go through shared memory (four float64 tiles take
+/// 33 KiB of the 48 KiB a block may declare).
+inline constexpr int kProgramTile = 32;
+inline constexpr int kProgramTileRows = 8;
+inline constexpr int kMaxTiledInputs = 4;
 
 /// The kernel's source. Its parameters, in order: the output pointer, one pointer per input,
 /// a count (long long: the elements when flat, else the work items) and, when !spec.flat, a
@@ -43,7 +53,9 @@ std::string program_kernel_source(const Program& program, const KernelSpec& spec
 /// through as one merged), each operand's strides in elements (operand 0 the output; dim 0's
 /// stride is per item), the multiply-shift divisors of the sizes (32-bit kernels), and which
 /// inputs are unit-stride along dim 0 (bit k: loaded as vectors; else broadcast there).
-/// Layout shared with the generated source.
+/// The tiled kernel's: dim 0 is q (the output's unit-stride dim), dim 1 is p (the transposed
+/// inputs' unit-stride dim), and the divisors are of the block grid's extents (tiles along q
+/// and p, the sizes of the other dims). Layout shared with the generated source.
 struct ProgramStrides {
   long long sizes[kMaxDims] = {};
   long long strides[1 + kMaxProgramInputs][kMaxDims] = {};
