@@ -231,6 +231,24 @@ void bench_latency(Targets& targets) {
     check(cudaDeviceSynchronize(), "sync");
     floor_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / ops);
   }
+  // Where the host time goes: the output's allocation alone (from the cache), and the op
+  // without one (in place).
+  auto back_to_back_us = [&](const std::function<void()>& op) {
+    std::vector<double> us;
+    for (int trial = 0; trial < 5; ++trial) {
+      check(cudaDeviceSynchronize(), "sync");
+      auto t0 = Clock::now();
+      for (int i = 0; i < ops; ++i) {
+        op();
+      }
+      check(cudaDeviceSynchronize(), "sync");
+      us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / ops);
+    }
+    return median(us);
+  };
+  mt::Tensor c_in_place = a.clone();
+  const double alloc_us = back_to_back_us([&] { mt::Tensor e = mt::empty({1024}, on_gpu); });
+  const double in_place_us = back_to_back_us([&] { c_in_place.add_(b); });
   // The same op's device time alone.
   double kernel_us = time_ms([&] { mt::Tensor c = a + b; }, 10, 201) * 1e3;
   std::printf("\n== Latency of a 1K-element float32 zip (a + b) through the Tensor API\n");
@@ -241,6 +259,8 @@ void bench_latency(Targets& targets) {
   std::printf("  each op followed by cudaDeviceSynchronize: %7.2f us (includes the round trip)\n",
               median(synced));
   std::printf("  device time between events: %7.2f us\n", kernel_us);
+  std::printf("  empty({1024}) alone, back-to-back: %7.2f us; in place a.add_(b): %7.2f us\n",
+              alloc_us, in_place_us);
   std::printf("  floor, cudaMemsetAsync of 4 KiB back-to-back: %7.2f us per call\n",
               median(floor_us));
   targets.add("1K-element op, back-to-back", median(per_op), 4.0, false, "us");
