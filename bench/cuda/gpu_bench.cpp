@@ -6,11 +6,10 @@
 //     or FP64 arithmetic, no TF32 — NVIDIA_TF32_OVERRIDE must be unset or 0);
 //     2b. TF32: ours with set_allow_tf32(true) vs cublasSgemm in CUBLAS_TF32_TENSOR_OP_MATH,
 //     2048 to 8192 (skipped under NVIDIA_TF32_OVERRIDE=0; `--tf32` runs these rows alone);
-//     2c. bfloat16/float16: the tensor-core kernel (launch_matmul_half, on raw device buffers)
-//     vs cublasGemmEx with the same formats in and out and CUBLAS_COMPUTE_32F, 2048 to 8192;
-//     then "TN" (B stored [N, K], Linear's x @ W^T) at 4096 and 8192, where sm_90 takes the
-//     wgmma kernel (launch_matmul_wgmma), vs cublasGemmEx in the same layout (`--half` runs
-//     these rows alone);
+//     2c. bfloat16/float16: Tensor::matmul on 16-bit tensors (wgmma on sm_90, the mma.sync
+//     kernel elsewhere) vs cublasGemmEx with the same formats in and out and
+//     CUBLAS_COMPUTE_32F, 2048 to 8192, "NN" (B stored [K, N]) and "TN" (B stored [N, K],
+//     Linear's x @ W^T), cuBLAS in the same layout (`--half` runs these rows alone);
 //  3. the latency of a 1K-element op through the Tensor API;
 //  4. seconds per epoch of an xor MLP (hidden 100) on the GPU and on the CPU backend.
 // Device work is timed with CUDA events after warm-up; every figure is a median.
