@@ -398,10 +398,14 @@ TensorData copy_with_unit_dim(const TensorData& x, int unit, const OpContext& co
     std::swap(stored[nd - 2], stored[nd - 1]);
   }
   TensorData copy = TensorData::empty(stored, x.dtype(), x.device(), "matmul");
+  // The copy is written in its storage order, so that it takes the tiled path (the source
+  // transposed against a unit-stride output) and not a scatter along the output's rows.
   if (unit == nd - 2) {
+    launch_copy(source.transpose(nd - 2, nd - 1), copy, context);
     copy = copy.transpose(nd - 2, nd - 1);
+  } else {
+    launch_copy(source, copy, context);
   }
-  launch_copy(source, copy, context);
   Strides strides = copy.strides();
   for (int d = 0; d < nd - 2; ++d) {
     strides[d] = x.strides()[d] == 0 ? 0 : strides[d];
