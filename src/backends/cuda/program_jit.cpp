@@ -571,7 +571,9 @@ bool launch_compiled_program(const Program& program, DType compute,
   const auto grid = static_cast<unsigned>(
       tiled_blocks > 0 ? tiled_blocks
                        : std::clamp<std::int64_t>((items + kPerBlock - 1) / kPerBlock, 1, 65536));
-  primitive_report() = PrimitiveReport{path, "cuda", static_cast<int>(grid) * kProgramThreads};
+  primitive_report() = PrimitiveReport{
+      path, "cuda",
+      static_cast<int>(std::min<std::int64_t>(std::int64_t{grid} * kProgramThreads, 1 << 30))};
   MT_CUDA_CHECK(cudaLaunchKernel(reinterpret_cast<const void*>(kernel), dim3(grid),
                                  dim3(kProgramThreads), args, 0, stream_of(out)),
                 context);
