@@ -49,7 +49,7 @@ TEST(CudaReducedFloat, ReductionsFoldSixteenBitElementsInFloat32InEveryLayout) {
     struct Case {
       Tensor cpu;  // float64
       Tensor cuda;
-      std::int64_t dim;
+      int dim;
     };
     const std::vector<Case> cases = {
         {base64, gpu, 2},  // short rows
