@@ -62,6 +62,20 @@ std::string compare_to_float64(const Tensor& got_cuda, const Tensor& a, const Te
 
 std::string path_of_last_launch() { return std::string(primitive_report().path); }
 
+Tensor random_on_gpu(const Shape& shape, DType dtype, Generator& gen) {
+  return randn(shape, {}, &gen).to(dtype).to(Device::cuda());
+}
+
+// a @ b runs on wgmma exactly where this device and build have it, within the float64 bound.
+void expect_product_on_wgmma(const Tensor& a, const Tensor& b) {
+  SCOPED_TRACE(std::string(to_string(a.dtype())) + " a " + to_string(a.shape()) + " b " +
+               to_string(b.shape()));
+  const Tensor got = a.matmul(b);
+  EXPECT_EQ(path_of_last_launch() == "cuda_matmul_wgmma", wgmma_expected())
+      << "path " << path_of_last_launch();
+  EXPECT_EQ(compare_to_float64(got, a, b), "");
+}
+
 struct Shape3 {
   std::int64_t m, n, k;
 };
@@ -126,22 +140,14 @@ TEST_P(CudaMatmulWgmma, OtherLayoutsFallBackAndStayCorrect) {
 TEST_P(CudaMatmulWgmma, BatchedAndBroadcastBatches) {
   MT_REQUIRE_CUDA();
   Generator gen(test_seed());
-  const DType dtype = GetParam();
-  auto on_gpu = [&](const Shape& shape) {
-    return randn(shape, {}, &gen).to(dtype).to(Device::cuda());
-  };
+  auto on_gpu = [&](const Shape& shape) { return random_on_gpu(shape, GetParam(), gen); };
   // [4] @ [4]; [3] @ one W (stride 0); [2, 1] @ [1, 3] (both operands broadcast).
   const std::vector<std::array<Tensor, 2>> cases = {
       {on_gpu({4, 256, 128}), on_gpu({4, 192, 128}).transpose(1, 2)},
       {on_gpu({3, 130, 136}), on_gpu({300, 136}).transpose(0, 1)},
       {on_gpu({2, 1, 129, 72}), on_gpu({1, 3, 257, 72}).transpose(2, 3)}};
   for (const auto& [a, b] : cases) {
-    SCOPED_TRACE(std::string(to_string(dtype)) + " a " + to_string(a.shape()) + " b " +
-                 to_string(b.shape()));
-    const Tensor got = a.matmul(b);
-    EXPECT_EQ(path_of_last_launch() == "cuda_matmul_wgmma", wgmma_expected())
-        << "path " << path_of_last_launch();
-    EXPECT_EQ(compare_to_float64(got, a, b), "");
+    expect_product_on_wgmma(a, b);
   }
 }
 
@@ -151,10 +157,7 @@ TEST_P(CudaMatmulWgmma, BatchedAndBroadcastBatches) {
 TEST_P(CudaMatmulWgmma, LargeProblemsInOtherLayoutsRunThroughAKMajorCopy) {
   MT_REQUIRE_CUDA();
   Generator gen(test_seed());
-  const DType dtype = GetParam();
-  auto on_gpu = [&](const Shape& shape) {
-    return randn(shape, {}, &gen).to(dtype).to(Device::cuda());
-  };
+  auto on_gpu = [&](const Shape& shape) { return random_on_gpu(shape, GetParam(), gen); };
   // NN; A column-major; both; NN with B broadcast over a batch of 3.
   const std::vector<std::array<Tensor, 2>> cases = {
       {on_gpu({2048, 72}), on_gpu({72, 136})},
@@ -162,14 +165,10 @@ TEST_P(CudaMatmulWgmma, LargeProblemsInOtherLayoutsRunThroughAKMajorCopy) {
       {on_gpu({80, 2048}).transpose(0, 1), on_gpu({80, 2049})},
       {on_gpu({3, 2050, 64}), on_gpu({64, 200})}};
   for (const auto& [a, b] : cases) {
-    SCOPED_TRACE(std::string(to_string(dtype)) + " a " + to_string(a.shape()) + " b " +
-                 to_string(b.shape()));
     const Tensor a_before = a.to(Device::cpu());
-    const Tensor got = a.matmul(b);
-    EXPECT_EQ(path_of_last_launch() == "cuda_matmul_wgmma", wgmma_expected())
-        << "path " << path_of_last_launch();
-    EXPECT_EQ(compare_to_float64(got, a, b), "");
-    EXPECT_EQ(a.to(Device::cpu()).to_vector(), a_before.to_vector()) << "an operand changed";
+    expect_product_on_wgmma(a, b);
+    EXPECT_EQ(a.to(Device::cpu()).to_vector(), a_before.to_vector())
+        << "an operand changed: a " << to_string(a.shape()) << " b " << to_string(b.shape());
   }
 }
 
