@@ -13,6 +13,10 @@
 # env:   BUILD_DIR (default build/gpu), MT_CUDA_ARCHITECTURES (default 90-real;90-virtual),
 #        SANITIZER_TIMEOUT (seconds per compute-sanitizer run, default 240),
 #        MINITORCH_DATA and AMP_EPOCHS (amp: see tools/gpu_amp.sh),
+#        SHARDS (processes per test run, default 4: the op table compiles a kernel per new
+#        layout on one CPU core, so shards run side by side on the GPU and the other cores),
+#        PREBUILT (a build folder made elsewhere for sm_90 and carried, e.g. build/gq: its
+#        binaries are used when they run here, and nothing is built),
 #        GTEST_ROOT (a GoogleTest prefix when the machine has none installed; else .deps/gtest
 #        is used when present), NCCL_ROOT (a folder with include/nccl.h and lib/libnccl.so*
 #        when NCCL is not beside CUDA; else the nvidia-nccl Python package is used when present)
@@ -26,9 +30,31 @@ mkdir -p "$out"
 build="${BUILD_DIR:-build/gpu}"
 arch="${MT_CUDA_ARCHITECTURES:-90-real;90-virtual}"
 export NVIDIA_TF32_OVERRIDE=0
-summary=()
 status=0
-note() { summary+=("$1"); echo "== $1"; }
+shards="${SHARDS:-4}"
+summary="$out/gpu_summary.txt"
+: > "$summary"
+note() { echo "$1" >> "$summary"; echo "== $1"; }
+export LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib:${LD_LIBRARY_PATH:-}
+
+# Runs the gtest command "$@" as $shards processes at once (gtest's own sharding), into
+# $out/$log; fails if any shard failed. PASSED counts are summed by passed_count.
+sharded() {
+  local log=$1 i rc=0
+  shift
+  local pids=()
+  for ((i = 0; i < shards; i++)); do
+    GTEST_TOTAL_SHARDS=$shards GTEST_SHARD_INDEX=$i "$@" > "$out/$log.$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || rc=1; done
+  for ((i = 0; i < shards; i++)); do cat "$out/$log.$i" && rm -f "$out/$log.$i"; done > "$out/$log"
+  return $rc
+}
+passed_count() {
+  echo "$(grep -hE '^\[  PASSED  \]' "$1" | awk '{n += $4} END {print n + 0}') tests passed" \
+    "in $(grep -c '^\[==========\] .* ran' "$1") shards"
+}
 
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv \
   > "$out/gpu_device.txt" 2>&1 || true
@@ -69,29 +95,40 @@ fi
 export NCCL_NVLS_ENABLE="${NCCL_NVLS_ENABLE:-0}"
 
 start=$SECONDS
+prebuilt=0
+if [[ -n "${PREBUILT:-}" ]] && "$PREBUILT/bin/cuda_test" --gtest_list_tests > /dev/null 2>&1; then
+  build="$PREBUILT"
+  prebuilt=1
+fi
 # cuda_test: the backend and the CUDA op table; the others are suites with CUDA cases.
 extra_tests=(cuda_program_jit_test cuda_stream_test cuda_index_test arg_ops_test)
 targets=(cuda_test mt_gpu_bench minitorch_cli "${extra_tests[@]}")
-if cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
+if ((prebuilt)); then
+  [[ -x "$build/bin/nccl_test" ]] && targets+=(nccl_test)
+  echo "prebuilt binaries of $build run here: no build" > "$out/gpu_build.log"
+elif cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \
   "-DCMAKE_CUDA_ARCHITECTURES=$arch" "${gtest_args[@]}" "${nccl_args[@]}" \
   > "$out/gpu_build.log" 2>&1 && grep -q "NCCL process group on" "$out/gpu_build.log"; then
   targets+=(nccl_test)
 fi
-if ! grep -q "Build files have been written" "$out/gpu_build.log" ||
+if ((prebuilt)); then
+  note "build: none, prebuilt binaries of $build"
+elif ! grep -q "Build files have been written" "$out/gpu_build.log" ||
   ! cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" >> "$out/gpu_build.log" 2>&1; then
   tail -40 "$out/gpu_build.log"
   echo "gpu_check: build failed (log: $out/gpu_build.log)"
   exit 1
+else
+  note "build: ok in $((SECONDS - start)) s"
 fi
-note "build: ok in $((SECONDS - start)) s"
 
 tests="$build/bin/cuda_test"
 start=$SECONDS
 if ! want tests; then
   :
-elif "$tests" --gtest_color=no > "$out/gpu_tests.txt" 2>&1; then
-  note "tests: $(grep -E '^\[  PASSED  \]' "$out/gpu_tests.txt" | head -1) in $((SECONDS - start)) s"
+elif sharded gpu_tests.txt "$tests" --gtest_color=no; then
+  note "tests: $(passed_count "$out/gpu_tests.txt") in $((SECONDS - start)) s"
 else
   status=1
   grep -E '^\[  FAILED  \]|Failure|error' "$out/gpu_tests.txt" | head -30
@@ -132,36 +169,38 @@ elif want tests; then
   note "nccl tests: not built (no NCCL found: set NCCL_ROOT)"
 fi
 
-# One compute-sanitizer run of cuda_test: its verdict, or FAILED.
+# One compute-sanitizer run of cuda_test, sharded: its verdicts, or FAILED.
 sanitize() {
   local tool=$1 cases=$2 filter=$3 name=$4
-  local start=$SECONDS log="$out/gpu_sanitizer_${tool}_$name.txt"
-  if MINITORCH_CUDA_CASES=$cases timeout "${SANITIZER_TIMEOUT:-240}" \
+  local start=$SECONDS log="gpu_sanitizer_${tool}_$name.txt"
+  if MINITORCH_CUDA_CASES=$cases sharded "$log" timeout "${SANITIZER_TIMEOUT:-400}" \
     compute-sanitizer --tool "$tool" --error-exitcode 3 \
-    --print-limit 50 "$tests" --gtest_color=no --gtest_brief=1 \
-    "--gtest_filter=$filter" > "$log" 2>&1; then
-    note "compute-sanitizer $tool ($filter, $cases cases per primitive): $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$log" | tail -1) in $((SECONDS - start)) s"
+    --print-limit 50 "$tests" --gtest_color=no --gtest_brief=1 "--gtest_filter=$filter"; then
+    note "compute-sanitizer $tool ($filter, $cases cases per primitive): $(passed_count "$out/$log"), $(grep -hE 'ERROR SUMMARY|RACECHECK SUMMARY' "$out/$log" | sort | uniq -c | tr -s ' ' | tr '\n' ';') in $((SECONDS - start)) s"
   else
-    status=1
-    grep -E 'ERROR SUMMARY|RACECHECK SUMMARY|Invalid|Race|FAILED' "$log" | head -20
-    note "compute-sanitizer $tool ($filter): FAILED or cut at ${SANITIZER_TIMEOUT:-240} s (see $(basename "$log"))"
+    grep -E 'ERROR SUMMARY|RACECHECK SUMMARY|Invalid|Race|FAILED' "$out/$log" | head -20
+    note "compute-sanitizer $tool ($filter): FAILED or cut at ${SANITIZER_TIMEOUT:-400} s (see $log)"
+    return 1
   fi
 }
 
+# memcheck instruments every global access and every launch, racecheck every shared-memory
+# access: the whole suite under one tool did not finish in 540 s (session 9), so the runs go
+# in parts, side by side, each sharded, with few random cases (every kernel and layout path
+# is still reached). The out-of-memory test is left out: the tool reports its failing
+# cudaMalloc. racecheck runs the differential tests and the op table, which reach every
+# kernel that uses shared memory (tiles, reductions, matmul).
+sanitizer_jobs=()
 if want sanitizers || want memcheck; then
-  # memcheck instruments every global access and every launch: the whole suite at once did
-  # not finish in 540 s (session 9), so it runs in three parts, each with its own timeout and
-  # verdict, with few random cases (every kernel and layout path is still reached). The
-  # out-of-memory test is left out: the tool reports its failing cudaMalloc.
-  sanitize memcheck 6 'CudaDifferential.*' differential
-  sanitize memcheck 3 'Cuda/OpTable*' op_table
-  sanitize memcheck 6 '-CudaDifferential.*:Cuda/OpTable*:CudaDevice.OutOfMemoryNamesRequestedAndFreeBytes' rest
+  sanitize memcheck 6 'CudaDifferential.*' differential & sanitizer_jobs+=($!)
+  sanitize memcheck 3 'Cuda/OpTable*' op_table & sanitizer_jobs+=($!)
+  sanitize memcheck 6 '-CudaDifferential.*:Cuda/OpTable*:CudaDevice.OutOfMemoryNamesRequestedAndFreeBytes' rest &
+  sanitizer_jobs+=($!)
 fi
 if want sanitizers || want racecheck; then
-  # racecheck instruments every shared-memory access (slow): the differential tests reach
-  # every kernel that uses shared memory (tiles, reductions, matmul).
-  sanitize racecheck 12 'CudaDifferential.*:Cuda/OpTable*' differential
+  sanitize racecheck 12 'CudaDifferential.*:Cuda/OpTable*' differential & sanitizer_jobs+=($!)
 fi
+for job in "${sanitizer_jobs[@]}"; do wait "$job" || status=1; done
 
 start=$SECONDS
 if want bench; then
@@ -202,5 +241,5 @@ fi
 
 echo
 echo "==== gpu_check summary ($(head -2 "$out/gpu_device.txt" | tail -1))"
-printf '%s\n' "${summary[@]}"
+cat "$summary"
 exit $status

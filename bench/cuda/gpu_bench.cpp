@@ -245,9 +245,34 @@ void bench_latency(Targets& targets) {
     }
     return median(us);
   };
+  // The host's own cost: 200 ops right after a sync, timed without a sync at the end (the
+  // launch queue holds more than 200 launches, so the host never waits for the device). When
+  // it is well under the back-to-back figure, the device's per-kernel time sets that figure.
+  auto issue_us = [&](const std::function<void()>& op) {
+    std::vector<double> us;
+    for (int trial = 0; trial < 21; ++trial) {
+      check(cudaDeviceSynchronize(), "sync");
+      auto t0 = Clock::now();
+      for (int i = 0; i < 200; ++i) {
+        op();
+      }
+      us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / 200);
+    }
+    check(cudaDeviceSynchronize(), "sync");
+    return median(us);
+  };
+  const double host_us = issue_us([&] { mt::Tensor c = a + b; });
+  const double host_memset_us =
+      issue_us([&] { check(cudaMemsetAsync(raw(a), 0, 4096, lib_stream()), "memset"); });
+  // The same op over a 2-D [32, 32] view of [32, 64] tensors: the strided kernel, whose
+  // launch carries the ~300-byte geometry of 12 dims (Note [CUDA launch latency]).
+  mt::Tensor wide_a = mt::rand({32, 64}, on_gpu).slice(1, 0, 32);
+  mt::Tensor wide_b = mt::rand({32, 64}, on_gpu).slice(1, 0, 32);
+  const double strided_host_us = issue_us([&] { mt::Tensor c = wide_a + wide_b; });
   mt::Tensor c_in_place = a.clone();
   const double alloc_us = back_to_back_us([&] { mt::Tensor e = mt::empty({1024}, on_gpu); });
   const double in_place_us = back_to_back_us([&] { c_in_place.add_(b); });
+  const double strided_us = back_to_back_us([&] { mt::Tensor c = wide_a + wide_b; });
   // The same op's device time alone.
   double kernel_us = time_ms([&] { mt::Tensor c = a + b; }, 10, 201) * 1e3;
   std::printf("\n== Latency of a 1K-element float32 zip (a + b) through the Tensor API\n");
@@ -262,6 +287,11 @@ void bench_latency(Targets& targets) {
               alloc_us, in_place_us);
   std::printf("  floor, cudaMemsetAsync of 4 KiB back-to-back: %7.2f us per call\n",
               median(floor_us));
+  std::printf("  host issue cost alone (200 ops, no wait): a + b %7.2f us, memset %7.2f us\n",
+              host_us, host_memset_us);
+  std::printf(
+      "  [32, 32] views of [32, 64] (strided geometry): back-to-back %7.2f us, host %7.2f us\n",
+      strided_us, strided_host_us);
   targets.add("1K-element op, back-to-back", median(per_op), 4.0, false, "us");
 }
 

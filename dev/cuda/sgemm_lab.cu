@@ -84,6 +84,8 @@ struct Variant {
 using AsyncSquare = AsyncShape<128, 128, 16, 3, 4, 2, 2, 2>;
 using AsyncWide = AsyncShape<128, 256, 16, 4, 4, 2, 2, 4>;
 using AsyncT128 = AsyncShape<128, 128, 16, 4, 2, 2, 4, 2>;
+using AsyncT128K8 = AsyncShape<128, 128, 8, 6, 2, 2, 4, 2>;
+using AsyncT128S3 = AsyncShape<128, 128, 16, 3, 2, 2, 4, 2>;
 
 const Variant kVariants[] = {
     {"base", matmul_staged<8>, kStagedThreads, 0, 128, 128, 8},
@@ -96,6 +98,12 @@ const Variant kVariants[] = {
      AsyncWide::kSharedBytes, 128, 256, 16},
     {"async-t128", matmul_async<128, 128, 16, 4, 2, 2, 4, 2, 3, false>, AsyncT128::kThreads,
      AsyncT128::kSharedBytes, 128, 128, 16},
+    {"async-t128-pf2", matmul_async<128, 128, 16, 4, 2, 2, 4, 2, 2, true>, AsyncT128::kThreads,
+     AsyncT128::kSharedBytes, 128, 128, 16},
+    {"async-t128-k8", matmul_async<128, 128, 8, 6, 2, 2, 4, 2, 3, false>, AsyncT128K8::kThreads,
+     AsyncT128K8::kSharedBytes, 128, 128, 8},
+    {"async-t128-s3", matmul_async<128, 128, 16, 3, 2, 2, 4, 2, 3, false>, AsyncT128S3::kThreads,
+     AsyncT128S3::kSharedBytes, 128, 128, 16},
 };
 
 // Deterministic values in [-1, 1) from an index hash, made on the device.

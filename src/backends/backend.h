@@ -30,11 +30,12 @@ class Backend {
                            std::span<const TensorData> inputs, TensorData& out) = 0;
   /// out = fold of op over in's dim; out has in's shape with dim set to 1 (the lecture's
   /// convention). An empty dim gives op's identity. in has out's dtype, except on a backend
-  /// whose folds_reduced_floats() is true: there a float16/bfloat16 in may fold into a
+  /// whose folds_reduced_floats() is true: there a float16/bfloat16 in may also fold into a
   /// float32 out (Note [Reduced floats]).
   virtual void reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out) = 0;
-  /// Whether reduce takes float16/bfloat16 inputs with a float32 out, reading 16-bit elements
-  /// directly (else the ops layer reduces a float32 copy).
+  /// Whether reduce folds float16/bfloat16 inputs in float32, reading 16-bit elements
+  /// directly, into an out of float32 or of in's dtype (each result rounded once as it is
+  /// stored); else the ops layer reduces a float32 copy.
   virtual bool folds_reduced_floats() const { return false; }
   /// a [B..., m, k] @ b [B..., k, n] -> out [B..., m, n]; the batch dims of a and b equal
   /// out's (broadcast by stride 0). Any strides.

@@ -81,17 +81,12 @@ TensorData reduce(ReduceOp op, const TensorData& a, std::int64_t dim) {
   if (is_reduced_float(a.dtype())) {
     // Note [Reduced floats] (docs/dtypes.md): a float32 reduction, rounded to the input's
     // dtype once, so no partial sum is ever rounded to 16 bits. A backend that folds 16-bit
-    // inputs into float32 reads them as they are; the others reduce a float32 copy.
+    // inputs into float32 reads them as they are and rounds its float32 results as it stores
+    // them; the others reduce a float32 copy.
     if (!backend.folds_reduced_floats()) {
       TensorData wide = reduce(op, copy_to(a, kFloat32, a.device()), d);
       return copy_to(wide, a.dtype(), a.device());
     }
-    TensorData wide = TensorData::empty(out_shape, kFloat32, a.device());
-    {
-      profile::PrimitiveTimer timer(op, a, d, wide);
-      backend.reduce(op, a, d, wide);
-    }
-    return copy_to(wide, a.dtype(), a.device());
   }
   TensorData out = TensorData::empty(out_shape, a.dtype(), a.device());
   profile::PrimitiveTimer timer(op, a, d, out);

@@ -1,7 +1,6 @@
 // Device tensors on CUDA: moving between devices, factories on the GPU, errors for operands on
 // different devices, the caching allocator (reuse, out of memory), bitwise determinism of
 // reductions and matmul, and the primitive report.
-#include <cstring>
 
 #include "backends/backend.h"
 #include "cuda/cuda_test_support.h"
@@ -10,6 +9,7 @@
 namespace minitorch {
 namespace {
 
+using testing::bits;
 using testing::cuda_available;
 
 TEST(CudaDevice, NoDeviceOrNoBuildGivesDeviceError) {
@@ -89,14 +89,6 @@ TEST(CudaDevice, OutOfMemoryNamesRequestedAndFreeBytes) {
   }
   // The device is still usable afterwards.
   EXPECT_EQ(ones({4}, {.device = Device::cuda()}).sum().item(), 4.0);
-}
-
-std::vector<unsigned char> bits(const Tensor& t) {
-  Tensor host = t.to(Device::cpu()).contiguous();
-  std::vector<unsigned char> out(
-      static_cast<std::size_t>(host.numel() * element_size(host.dtype())));
-  std::memcpy(out.data(), host.data().data_ptr(), out.size());
-  return out;
 }
 
 TEST(CudaDevice, ReductionsAndMatmulAreBitwiseDeterministic) {

@@ -10,7 +10,6 @@
 // where exact is the float64 matmul of the float32 inputs (its own error, about K 2^-53 s,
 // is far below this).
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -33,16 +32,6 @@ class CudaMatmulTf32 : public ::testing::Test {
 
 Tensor random_cuda(const Shape& shape, Generator& gen) {
   return (rand(shape, {}, &gen) * 4.0 - 2.0).to(Device::cuda());
-}
-
-std::vector<unsigned char> bits(const Tensor& t) {
-  Tensor host = t.to(Device::cpu()).contiguous();
-  std::vector<unsigned char> out(
-      static_cast<std::size_t>(host.numel() * element_size(host.dtype())));
-  if (!out.empty()) {
-    std::memcpy(out.data(), host.data().data_ptr(), out.size());
-  }
-  return out;
 }
 
 // got (float32) against the float64 product of the same inputs, within Note [TF32

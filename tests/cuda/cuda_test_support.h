@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -46,6 +47,17 @@ inline Tensor on_cuda(const Tensor& t) {
   Tensor flat(TensorData(d.storage(), 0, Shape{elements}, Strides{1}, d.dtype()));
   Tensor device = flat.to(Device::cuda());
   return Tensor(TensorData(device.data().storage(), d.offset(), d.shape(), d.strides(), d.dtype()));
+}
+
+/// t's elements as bytes (copied to the host, in row-major order): for bitwise comparisons.
+inline std::vector<unsigned char> bits(const Tensor& t) {
+  Tensor host = t.to(Device::cpu()).contiguous();
+  std::vector<unsigned char> out(
+      static_cast<std::size_t>(host.numel() * element_size(host.dtype())));
+  if (!out.empty()) {
+    std::memcpy(out.data(), host.data().data_ptr(), out.size());
+  }
+  return out;
 }
 
 /// x on the GPU in x's memory order, through autograd (gradients flow back to x): permuted to

@@ -85,6 +85,13 @@ struct Geometry64 {
   std::int64_t strides[3][kMaxDims];
 };
 
+/// One merged dim (every operand steps through the output as one line): the launch passes
+/// 12 bytes of geometry instead of Geometry32's ~300, which the driver copies into every
+/// launch (Note [CUDA launch latency]).
+struct GeometryFlat {
+  std::uint32_t strides[3];
+};
+
 template <int NIN>
 __device__ __forceinline__ void offsets_of(std::uint32_t linear, const Geometry32& g,
                                            std::uint32_t (&offset)[3]) {
@@ -108,6 +115,14 @@ __device__ __forceinline__ void offsets_of(std::uint32_t linear, const Geometry3
       break;
     }
   }
+}
+
+template <int NIN>
+__device__ __forceinline__ void offsets_of(std::uint32_t linear, const GeometryFlat& g,
+                                           std::uint32_t (&offset)[3]) {
+  offset[0] = linear * g.strides[0];
+  offset[1] = NIN >= 1 ? linear * g.strides[1] : 0;
+  offset[2] = NIN >= 2 ? linear * g.strides[2] : 0;
 }
 
 template <int NIN>
@@ -421,22 +436,27 @@ template <int NIN, int V, class I, class Geometry, class Out, class In0, class I
 void launch_strided(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m,
                     cudaStream_t stream, const OpContext& context, const char* path) {
   Geometry g{};
-  g.ndim = m.ndim;
   std::int64_t items = 1;
   for (int d = 0; d < m.ndim; ++d) {
     std::int64_t size = d == 0 ? m.sizes[0] / V : m.sizes[d];
     items *= size;
     for (int k = 0; k < 3; ++k) {
       std::int64_t stride = d == 0 ? m.strides[k][0] * V : m.strides[k][d];
-      if constexpr (sizeof(I) == 4) {
+      if constexpr (std::is_same_v<Geometry, GeometryFlat>) {
+        g.strides[k] = static_cast<std::uint32_t>(stride);
+      } else if constexpr (sizeof(I) == 4) {
         g.strides[k][d] = static_cast<std::uint32_t>(stride);
       } else {
         g.strides[k][d] = stride;
       }
     }
-    if constexpr (sizeof(I) == 4) {
+    if constexpr (std::is_same_v<Geometry, GeometryFlat>) {
+      // one dim: no sizes
+    } else if constexpr (sizeof(I) == 4) {
+      g.ndim = m.ndim;
       g.sizes[d] = Divider::of(static_cast<std::uint32_t>(size));
     } else {
+      g.ndim = m.ndim;
       g.sizes[d] = size;
     }
   }
@@ -445,6 +465,19 @@ void launch_strided(Fn fn, Out* out, const In0* in0, const In1* in1, const Merge
   elementwise_strided<NIN, V><<<grid, kThreads, 0, stream>>>(
       fn, out, in0, in1, static_cast<I>(items), g, m.strides[1][0] == 1, m.strides[2][0] == 1);
   check_launch("elementwise_strided", context);
+}
+
+/// launch_strided with the smallest geometry that describes m (32-bit offsets).
+template <int NIN, int V, class Out, class In0, class In1, class Fn>
+void launch_strided32(Fn fn, Out* out, const In0* in0, const In1* in1, const Merged& m,
+                      cudaStream_t stream, const OpContext& context, const char* flat_path,
+                      const char* path) {
+  if (m.ndim == 1) {
+    launch_strided<NIN, V, std::uint32_t, GeometryFlat>(fn, out, in0, in1, m, stream, context,
+                                                        flat_path);
+  } else {
+    launch_strided<NIN, V, std::uint32_t, Geometry32>(fn, out, in0, in1, m, stream, context, path);
+  }
 }
 
 /// Runs out[i] = fn(in0[i], in1[i]) (NIN inputs) on the best path for the layouts.
@@ -516,12 +549,11 @@ void run_elementwise(Fn fn, TensorData& out, const TensorData* in0, const Tensor
     }
   }
   if (vec) {
-    launch_strided<NIN, V, std::uint32_t, Geometry32>(
-        fn, out_ptr, in0_ptr, in1_ptr, m, stream, context,
-        m.ndim == 1 ? "cuda_vec" : "cuda_vec_strided");
+    launch_strided32<NIN, V>(fn, out_ptr, in0_ptr, in1_ptr, m, stream, context, "cuda_vec",
+                             "cuda_vec_strided");
   } else {
-    launch_strided<NIN, 1, std::uint32_t, Geometry32>(fn, out_ptr, in0_ptr, in1_ptr, m, stream,
-                                                      context, "cuda_strided32");
+    launch_strided32<NIN, 1>(fn, out_ptr, in0_ptr, in1_ptr, m, stream, context, "cuda_flat32",
+                             "cuda_strided32");
   }
 }
 

@@ -13,7 +13,8 @@
 //    scalar loads with any strides: small, odd-sized or unaligned problems.
 // Batch dims (broadcast ones have stride 0) map to gridDim.z.
 // With allow_tf32() on, float32 problems the tiled kernel takes (and K >= 64) go to the TF32
-// tensor-core kernel instead (cuda_matmul_tf32.cu).
+// tensor-core kernel instead (cuda_matmul_tf32.cu); else large row-major float32 problems go
+// to the cp.async kernel (cuda_matmul_async.cu), which gives matmul_tiled's bits.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -69,32 +70,6 @@ __device__ __forceinline__ void store4(T* p, const T (&r)[4]) {
   }
 }
 
-// The tile of out this block computes. Grouped order: consecutive blocks walk kGroup
-// block-rows down a column before moving right, so the A and B panels in flight at once are
-// shared by more blocks (L2 reuse). The block index is read with volatile asm so that the
-// epilogue recomputes the origin instead of keeping it in registers through the main loop.
-__device__ __forceinline__ void tile_origin(bool grouped, int& m0, int& n0) {
-  unsigned bx;
-  unsigned by;
-  asm volatile("mov.u32 %0, %%ctaid.x;" : "=r"(bx));
-  asm volatile("mov.u32 %0, %%ctaid.y;" : "=r"(by));
-  int block_m = static_cast<int>(by);
-  int block_n = static_cast<int>(bx);
-  if (grouped) {
-    constexpr int kGroup = 8;
-    const int grid_n = static_cast<int>(gridDim.x);
-    const int grid_m = static_cast<int>(gridDim.y);
-    const int id = block_m * grid_n + block_n;
-    const int first_m = id / (kGroup * grid_n) * kGroup;
-    const int rows = grid_m - first_m < kGroup ? grid_m - first_m : kGroup;
-    const int local = id % (kGroup * grid_n);
-    block_m = first_m + local % rows;
-    block_n = local / rows;
-  }
-  m0 = block_m * kBM;
-  n0 = block_n * kBN;
-}
-
 template <class T, bool kARow, bool kBRow>
 __global__ void __launch_bounds__(kTiledThreads, sizeof(T) == 4 ? 2 : 1)
     matmul_tiled(const T* a, const T* b, T* c, int M, int N, int K, std::int64_t lda,
@@ -108,7 +83,7 @@ __global__ void __launch_bounds__(kTiledThreads, sizeof(T) == 4 ? 2 : 1)
   const int col0 = (warp % 2) * 64 + (lane % 8) * 4;  // + j, + 32 + j
   int m0;
   int n0;
-  tile_origin(grouped, m0, n0);
+  tile_origin<kBM, kBN>(grouped, m0, n0);
 
   // Which 4 elements of the A and B tiles this thread loads (see the layouts above).
   const int a_m = kARow ? t / 2 : (t % 32) * 4;
@@ -222,7 +197,7 @@ __global__ void __launch_bounds__(kTiledThreads, sizeof(T) == 4 ? 2 : 1)
       buf ^= 1;
     }
 
-    tile_origin(grouped, m0, n0);
+    tile_origin<kBM, kBN>(grouped, m0, n0);
     const bool vec_store =
         N % 4 == 0 && ldc % 4 == 0 && reinterpret_cast<std::uintptr_t>(C) % 16 == 0;
 #pragma unroll
@@ -497,12 +472,30 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
   bool tiled = (a_row || a_col) && (b_row || b_col) && cn == 1 && M >= 64 && N >= 64 && fits_int;
   // TF32 tensor cores where the program allows them (matmul_precision.h), for the problems
   // the tiled kernel takes with K >= 64 too: smaller ones gain little from them.
+  // Block order: grouped (tile_origin in cuda_matmul.cuh) unless
+  // MINITORCH_CUDA_MATMUL_ORDER=rows, a measuring knob for bench/cuda.
+  const bool grouped = config::cuda_matmul_order() == config::CudaMatmulOrder::Grouped;
   if constexpr (std::is_same_v<T, float>) {
+    const MatmulFloatArgs args{a_ptr,
+                               b_ptr,
+                               c_ptr,
+                               static_cast<int>(M),
+                               static_cast<int>(N),
+                               static_cast<int>(K),
+                               a_row ? am : ak,
+                               b_row ? bk : bn,
+                               cm,
+                               a_row,
+                               b_row,
+                               batch,
+                               stream};
     if (tiled && K >= 64 && allow_tf32()) {
-      launch_matmul_tf32(MatmulTf32Args{a_ptr, b_ptr, c_ptr, static_cast<int>(M),
-                                        static_cast<int>(N), static_cast<int>(K), a_row ? am : ak,
-                                        b_row ? bk : bn, cm, a_row, b_row, batch, stream},
-                         context);
+      launch_matmul_tf32(args, context);
+      return;
+    }
+    // Large row-major problems: the cp.async kernel (Note [FP32 cp.async matmul]).
+    if (tiled && matmul_async_takes(args, sm_count(out.device().index()))) {
+      launch_matmul_async(args, grouped, context);
       return;
     }
   }
@@ -513,9 +506,6 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
         PrimitiveReport{"cuda_matmul_tiled", "cuda",
                         static_cast<int>(std::min<std::int64_t>(
                             std::int64_t{grid.x} * grid.y * grid.z * kTiledThreads, 1 << 30))};
-    // Block order: grouped (Note in the kernel) unless MINITORCH_CUDA_MATMUL_ORDER=rows, a
-    // measuring knob for bench/cuda.
-    const bool grouped = config::cuda_matmul_order() == config::CudaMatmulOrder::Grouped;
     auto launch = [&](auto kernel, std::int64_t lda, std::int64_t ldb) {
       kernel<<<grid, kTiledThreads, 0, stream>>>(a_ptr, b_ptr, c_ptr, static_cast<int>(M),
                                                  static_cast<int>(N), static_cast<int>(K), lda, ldb,

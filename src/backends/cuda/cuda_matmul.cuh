@@ -25,6 +25,33 @@ struct MatmulBatch {
 };
 
 #ifdef __CUDACC__
+/// The tile of out this block computes. Grouped order: consecutive blocks walk 8 block-rows
+/// down a column before moving right, so the A and B panels in flight at once are shared by
+/// more blocks (L2 reuse). The block index is read with volatile asm so that the epilogue
+/// recomputes the origin instead of keeping it in registers through the main loop.
+template <int kTileM, int kTileN>
+__device__ __forceinline__ void tile_origin(bool grouped, int& m0, int& n0) {
+  unsigned bx;
+  unsigned by;
+  asm volatile("mov.u32 %0, %%ctaid.x;" : "=r"(bx));
+  asm volatile("mov.u32 %0, %%ctaid.y;" : "=r"(by));
+  int block_m = static_cast<int>(by);
+  int block_n = static_cast<int>(bx);
+  if (grouped) {
+    constexpr int kGroup = 8;
+    const int grid_n = static_cast<int>(gridDim.x);
+    const int grid_m = static_cast<int>(gridDim.y);
+    const int id = block_m * grid_n + block_n;
+    const int first_m = id / (kGroup * grid_n) * kGroup;
+    const int rows = grid_m - first_m < kGroup ? grid_m - first_m : kGroup;
+    const int local = id % (kGroup * grid_n);
+    block_m = first_m + local % rows;
+    block_n = local / rows;
+  }
+  m0 = block_m * kTileM;
+  n0 = block_n * kTileN;
+}
+
 __device__ __forceinline__ void batch_offsets(const MatmulBatch& g, std::int64_t z, std::int64_t& a,
                                               std::int64_t& b, std::int64_t& c) {
   a = 0;
@@ -40,11 +67,12 @@ __device__ __forceinline__ void batch_offsets(const MatmulBatch& g, std::int64_t
 }
 #endif
 
-/// One float32 matmul for the TF32 kernel, in the tiled kernel's terms: A is row-major
+/// One float32 matmul for the TF32 kernel and the FP32 cp.async kernel, in the tiled kernel's
+/// terms: A is row-major
 /// (a_row, lda = its row stride) or column-major (lda = its column stride), B likewise, C
 /// row-major with unit column stride; rows of A and B 16-byte aligned (cp.async), M, N, K
 /// below 2^30 and M, N, K >= 1.
-struct MatmulTf32Args {
+struct MatmulFloatArgs {
   const float* a = nullptr;
   const float* b = nullptr;
   float* c = nullptr;
@@ -61,7 +89,16 @@ struct MatmulTf32Args {
 };
 
 /// Queues the TF32 tensor-core matmul (cuda_matmul_tf32.cu) on args.stream.
-void launch_matmul_tf32(const MatmulTf32Args& args, const OpContext& context);
+void launch_matmul_tf32(const MatmulFloatArgs& args, const OpContext& context);
+
+/// Whether the FP32 cp.async kernel (cuda_matmul_async.cu, Note [FP32 cp.async matmul]) takes
+/// args: A and B row-major, M and N multiples of 128, K of 16, B's and C's rows 16-byte
+/// aligned, and enough 128x128 tiles to fill sm_count multiprocessors three blocks each.
+bool matmul_async_takes(const MatmulFloatArgs& args, int sm_count);
+
+/// Queues the FP32 cp.async matmul on args.stream (blocks in grouped order when `grouped`).
+/// The same bits as cuda_matmul.cu's matmul_tiled: one increasing-k fma chain per element.
+void launch_matmul_async(const MatmulFloatArgs& args, bool grouped, const OpContext& context);
 
 /// The 16-bit floating-point formats of the half-precision matmul, stored as raw bits
 /// (std::uint16_t): bfloat16 (8 exponent, 7 mantissa bits) or IEEE float16 (5 and 10).
@@ -69,7 +106,7 @@ enum class HalfFormat { BFloat16, Float16 };
 
 /// One bfloat16 or float16 matmul for the tensor-core kernel (cuda_matmul_half.cu): out =
 /// a @ b with a, b and out all in `format`, products summed in float32 in a fixed k order and
-/// rounded to the format (to nearest, ties to even) on store. Layouts as MatmulTf32Args: A
+/// rounded to the format (to nearest, ties to even) on store. Layouts as MatmulFloatArgs: A
 /// row-major (a_row, lda = its row stride) or column-major (lda = its column stride), B
 /// likewise, C row-major with row stride ldc and unit column stride. Preconditions (cp.async
 /// copies 16 bytes = 8 elements; launch_matmul_half throws InternalError when one fails):

@@ -17,7 +17,7 @@ using ChosenTiles = tf32::Tf32Tiles<128, 128, 64, 32, 3, 2>;
 
 }  // namespace
 
-void launch_matmul_tf32(const MatmulTf32Args& args, const OpContext& context) {
+void launch_matmul_tf32(const MatmulFloatArgs& args, const OpContext& context) {
   using Tiles = ChosenTiles;
   const auto batch_grid = static_cast<unsigned>(std::min<std::int64_t>(args.batch.count, 65535));
   const dim3 grid(static_cast<unsigned>(ceil_div(args.n, Tiles::kN)),

@@ -21,7 +21,7 @@
 //    of 8 mod 32).
 //  - Edge tiles are predicated per 16-byte chunk (cp.async with source size 0 writes zeros),
 //    so any M, N, and any K that is a multiple of 4 (the layout rules make it one, see
-//    MatmulTf32Args) work; out is stored element pairs at a time, predicated.
+//    MatmulFloatArgs) work; out is stored element pairs at a time, predicated.
 //  - Batch dims map to gridDim.z (MatmulBatch); blocks walk the tiles in groups of 8
 //    block-rows per column, as the float32 tiled kernel does, for L2 reuse.
 // The sum order over k is fixed, so results are bitwise deterministic from run to run.
@@ -126,7 +126,7 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4],
 
 // The origin of this block's tile of out, in grouped order: consecutive blocks walk 8
 // block-rows down a column before moving right, so that the A and B panels in flight are
-// shared by more blocks (the same order as matmul_tiled's tile_origin in cuda_matmul.cu).
+// shared by more blocks (the same order as tile_origin in cuda_matmul.cuh).
 // The block index is read with volatile asm so that the epilogue recomputes its addresses
 // from it: otherwise the compiler hoists all 32 of them above the main loop and spills.
 template <class Tiles>

@@ -112,9 +112,9 @@ __device__ __forceinline__ T block_fold(const Fn& fn, T acc) {
 }
 
 // A warp per row: block of 8 warps = 8 rows.
-template <class T, class In, class Fn, bool kVec>
+template <class T, class In, class Out, class Fn, bool kVec>
 __global__ void __launch_bounds__(kBlock)
-    reduce_rows_warp(Fn fn, const In* in, T* out, std::int64_t rows, std::int64_t len,
+    reduce_rows_warp(Fn fn, const In* in, Out* out, std::int64_t rows, std::int64_t len,
                      std::int64_t row_stride, std::int64_t out_stride) {
   int lane = static_cast<int>(threadIdx.x) % kWarp;
   std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * (kBlock / kWarp) +
@@ -125,15 +125,15 @@ __global__ void __launch_bounds__(kBlock)
   }
   acc = warp_fold(fn, acc);
   if (row < rows && lane == 0) {
-    out[row * out_stride] = acc;
+    out[row * out_stride] = cast_value<Out>(acc);
   }
 }
 
 // A block per (row, chunk of `chunk` elements): blockIdx.x = row * chunks + chunk index.
 // out[row * out_stride + chunk index] gets the chunk's fold.
-template <class T, class In, class Fn, bool kVec>
+template <class T, class In, class Out, class Fn, bool kVec>
 __global__ void __launch_bounds__(kBlock)
-    reduce_rows_block(Fn fn, const In* in, T* out, std::int64_t len, std::int64_t row_stride,
+    reduce_rows_block(Fn fn, const In* in, Out* out, std::int64_t len, std::int64_t row_stride,
                       std::int64_t out_stride, std::int64_t chunk, std::int64_t chunks) {
   std::int64_t row = blockIdx.x / chunks;
   std::int64_t c = blockIdx.x % chunks;
@@ -143,15 +143,15 @@ __global__ void __launch_bounds__(kBlock)
                                       static_cast<int>(threadIdx.x), kBlock);
   acc = block_fold(fn, acc);
   if (threadIdx.x == 0) {
-    out[row * out_stride + c] = acc;
+    out[row * out_stride + c] = cast_value<Out>(acc);
   }
 }
 
 // Columns: out[o, c] (+ split) = fold over rows r of in[o, r, c]. Block 32 x 8; grid x =
 // column blocks * outer, grid y = row splits of rows_per_split rows each.
-template <class T, class In, class Fn>
+template <class T, class In, class Out, class Fn>
 __global__ void __launch_bounds__(kWarp* kColRows)
-    reduce_cols(Fn fn, const In* in, T* out, std::int64_t inner, std::int64_t len,
+    reduce_cols(Fn fn, const In* in, Out* out, std::int64_t inner, std::int64_t len,
                 std::int64_t rows_per_split, std::int64_t in_outer, std::int64_t in_row,
                 std::int64_t in_col, std::int64_t out_outer, std::int64_t out_col,
                 std::int64_t out_split) {
@@ -188,7 +188,7 @@ __global__ void __launch_bounds__(kWarp* kColRows)
     for (int y = 1; y < kColRows; ++y) {
       acc = fn(acc, partial[y][threadIdx.x]);
     }
-    out[o * out_outer + col * out_col + blockIdx.y * out_split] = acc;
+    out[o * out_outer + col * out_col + blockIdx.y * out_split] = cast_value<Out>(acc);
   }
 }
 
@@ -201,9 +201,9 @@ struct StridedReduce {
   std::int64_t in_reduce_stride;
 };
 
-template <class T, class In, class Fn>
+template <class T, class In, class Out, class Fn>
 __global__ void __launch_bounds__(kBlock)
-    reduce_strided(Fn fn, const In* in, T* out, std::int64_t n_out, StridedReduce g) {
+    reduce_strided(Fn fn, const In* in, Out* out, std::int64_t n_out, StridedReduce g) {
   std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * kBlock + threadIdx.x;
   if (i >= n_out) {
     return;
@@ -221,7 +221,7 @@ __global__ void __launch_bounds__(kBlock)
   for (std::int64_t r = 0; r < g.len; ++r) {
     acc = fn(acc, static_cast<T>(in[in_offset + r * g.in_reduce_stride]));
   }
-  out[out_offset] = acc;
+  out[out_offset] = cast_value<Out>(acc);
 }
 
 // Dims [begin, end) of in (and the same dims of out) merged into one: size, innermost strides.
@@ -278,8 +278,8 @@ void report(const char* path, std::int64_t threads) {
       PrimitiveReport{path, "cuda", static_cast<int>(std::min<std::int64_t>(threads, 1 << 30))};
 }
 
-template <class T, class In, class Fn>
-void rows(Fn fn, const In* in, T* out, std::int64_t nrows, std::int64_t len,
+template <class T, class In, class Out, class Fn>
+void rows(Fn fn, const In* in, Out* out, std::int64_t nrows, std::int64_t len,
           std::int64_t row_stride, std::int64_t out_stride, Device device,
           const OpContext& context) {
   cudaStream_t stream = current_stream(device.index());
@@ -295,24 +295,25 @@ void rows(Fn fn, const In* in, T* out, std::int64_t nrows, std::int64_t len,
     report("cuda_reduce_split", chunks * nrows * kBlock);
     auto grid = static_cast<unsigned>(chunks * nrows);
     if (vec) {
-      reduce_rows_block<T, In, Fn, true><<<grid, kBlock, 0, stream>>>(
+      reduce_rows_block<T, In, T, Fn, true><<<grid, kBlock, 0, stream>>>(
           fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     } else {
-      reduce_rows_block<T, In, Fn, false><<<grid, kBlock, 0, stream>>>(
+      reduce_rows_block<T, In, T, Fn, false><<<grid, kBlock, 0, stream>>>(
           fn, in, partial.as<T>(), len, row_stride, chunks, chunk, chunks);
     }
     check_launch("reduce_rows_block", context);
-    rows<T, T, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, device, context);
+    rows<T, T, Out, Fn>(fn, partial.as<T>(), out, nrows, chunks, chunks, out_stride, device,
+                        context);
     return;
   }
   if (len <= 2048) {
     auto grid = static_cast<unsigned>(ceil_div(nrows, kBlock / kWarp));
     report("cuda_reduce_warp_inner", grid * kBlock);
     if (vec) {
-      reduce_rows_warp<T, In, Fn, true>
+      reduce_rows_warp<T, In, Out, Fn, true>
           <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     } else {
-      reduce_rows_warp<T, In, Fn, false>
+      reduce_rows_warp<T, In, Out, Fn, false>
           <<<grid, kBlock, 0, stream>>>(fn, in, out, nrows, len, row_stride, out_stride);
     }
     check_launch("reduce_rows_warp", context);
@@ -322,17 +323,17 @@ void rows(Fn fn, const In* in, T* out, std::int64_t nrows, std::int64_t len,
   report("cuda_reduce_block_inner", nrows * kBlock);
   auto grid = static_cast<unsigned>(nrows);
   if (vec) {
-    reduce_rows_block<T, In, Fn, true>
+    reduce_rows_block<T, In, Out, Fn, true>
         <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   } else {
-    reduce_rows_block<T, In, Fn, false>
+    reduce_rows_block<T, In, Out, Fn, false>
         <<<grid, kBlock, 0, stream>>>(fn, in, out, len, row_stride, out_stride, len, 1);
   }
   check_launch("reduce_rows_block", context);
 }
 
-template <class T, class In, class Fn>
-void cols(Fn fn, const In* in, T* out, std::int64_t outer, std::int64_t len, std::int64_t inner,
+template <class T, class In, class Out, class Fn>
+void cols(Fn fn, const In* in, Out* out, std::int64_t outer, std::int64_t len, std::int64_t inner,
           std::int64_t in_outer, std::int64_t in_row, std::int64_t in_col, std::int64_t out_outer,
           std::int64_t out_col, Device device, const OpContext& context) {
   cudaStream_t stream = current_stream(device.index());
@@ -346,25 +347,25 @@ void cols(Fn fn, const In* in, T* out, std::int64_t outer, std::int64_t len, std
     // Pass 1 writes partial[o, split, c]; pass 2 folds the splits in order.
     Workspace partial(outer * splits * inner * static_cast<std::int64_t>(sizeof(T)), device);
     report("cuda_reduce_cols_split", blocks * splits * kWarp * kColRows);
-    reduce_cols<T, In, Fn>
+    reduce_cols<T, In, T, Fn>
         <<<dim3(static_cast<unsigned>(blocks), static_cast<unsigned>(splits)), block, 0, stream>>>(
             fn, in, partial.as<T>(), inner, len, rows_per_split, in_outer, in_row, in_col,
             splits * inner, 1, inner);
     check_launch("reduce_cols", context);
-    reduce_cols<T, T, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
+    reduce_cols<T, T, Out, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
         fn, partial.as<T>(), out, inner, splits, splits, splits * inner, inner, 1, out_outer,
         out_col, 0);
     check_launch("reduce_cols", context);
     return;
   }
   report("cuda_reduce_cols", blocks * kWarp * kColRows);
-  reduce_cols<T, In, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
+  reduce_cols<T, In, Out, Fn><<<static_cast<unsigned>(blocks), block, 0, stream>>>(
       fn, in, out, inner, len, std::max<std::int64_t>(len, 1), in_outer, in_row, in_col, out_outer,
       out_col, 0);
   check_launch("reduce_cols", context);
 }
 
-template <class T, class In, class Fn>
+template <class T, class In, class Out, class Fn>
 void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpContext& context) {
   StridedReduce g{};
   for (int d = out.ndim() - 1; d >= 0; --d) {
@@ -379,61 +380,69 @@ void strided(Fn fn, const TensorData& in, int dim, TensorData& out, const OpCont
   auto grid = static_cast<unsigned>(ceil_div(n_out, kBlock));
   report("cuda_reduce_strided", n_out);
   cudaStream_t stream = stream_of(out);
-  reduce_strided<T, In, Fn><<<grid, kBlock, 0, stream>>>(fn, static_cast<const In*>(in.data_ptr()),
-                                                         static_cast<T*>(out.data_ptr()), n_out, g);
+  reduce_strided<T, In, Out, Fn><<<grid, kBlock, 0, stream>>>(
+      fn, static_cast<const In*>(in.data_ptr()), static_cast<Out*>(out.data_ptr()), n_out, g);
   check_launch("reduce_strided", context);
 }
 
-template <class T, class In, class Fn>
+// Folds In elements in T; stores Out (T, or the 16-bit In rounded once from the float32 fold).
+template <class T, class In, class Out, class Fn>
 void reduce_typed(Fn fn, const TensorData& in, int dim, TensorData& out, const OpContext& context) {
   if (out.numel() == 0) {
     report("cuda_empty", 0);
     return;
   }
   const In* in_ptr = static_cast<const In*>(in.data_ptr());
-  T* out_ptr = static_cast<T*>(out.data_ptr());
+  Out* out_ptr = static_cast<Out*>(out.data_ptr());
   Group outer = merge_group(in, out, 0, dim);
   Group inner = merge_group(in, out, dim + 1, in.ndim());
   std::int64_t len = in.shape()[dim];
   std::int64_t s_r = len <= 1 ? 1 : in.strides()[dim];
   if (outer.ok && inner.ok && len > 0) {
     if (inner.size == 1 && s_r == 1) {
-      rows<T, In, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
-                      out.device(), context);
+      rows<T, In, Out, Fn>(fn, in_ptr, out_ptr, outer.size, len, outer.in_stride, outer.out_stride,
+                           out.device(), context);
       return;
     }
     if (inner.size > 1 && inner.in_stride == 1) {
-      cols<T, In, Fn>(fn, in_ptr, out_ptr, outer.size, len, inner.size, outer.in_stride, s_r, 1,
-                      outer.out_stride, inner.out_stride, out.device(), context);
+      cols<T, In, Out, Fn>(fn, in_ptr, out_ptr, outer.size, len, inner.size, outer.in_stride, s_r,
+                           1, outer.out_stride, inner.out_stride, out.device(), context);
       return;
     }
     if (inner.size == 1 && outer.size > 1 && outer.in_stride == 1) {
       // A transposed input: the kept dim is the unit-stride one, so fold across columns.
-      cols<T, In, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
-                      out.device(), context);
+      cols<T, In, Out, Fn>(fn, in_ptr, out_ptr, 1, len, outer.size, 0, s_r, 1, 0, outer.out_stride,
+                           out.device(), context);
       return;
     }
   }
-  strided<T, In, Fn>(fn, in, dim, out, context);
+  strided<T, In, Out, Fn>(fn, in, dim, out, context);
 }
 
 }  // namespace
 
 void launch_reduce(ReduceOp op, const TensorData& in, int dim, TensorData& out,
                    const OpContext& context) {
-  if (is_reduced_float(in.dtype()) && out.dtype() == DType::Float32) {
-    // Note [Reduced floats]: 16-bit inputs read as they are, folded in float32.
+  if (is_reduced_float(in.dtype())) {
+    // Note [Reduced floats]: 16-bit inputs read as they are, folded in float32, stored as
+    // float32 or rounded once to the input's dtype.
     dispatch_dtype(in.dtype(), [&](auto in_t) {
       using In = decltype(in_t);
       if constexpr (std::is_same_v<In, Half> || std::is_same_v<In, BFloat16>) {
-        dispatch_reduce(op, [&](auto fn) { reduce_typed<float, In>(fn, in, dim, out, context); });
+        dispatch_reduce(op, [&](auto fn) {
+          if (out.dtype() == DType::Float32) {
+            reduce_typed<float, In, float>(fn, in, dim, out, context);
+          } else {
+            reduce_typed<float, In, In>(fn, in, dim, out, context);
+          }
+        });
       }
     });
     return;
   }
   dispatch_floating(out.dtype(), [&](auto t) {
     using T = decltype(t);
-    dispatch_reduce(op, [&](auto fn) { reduce_typed<T, T>(fn, in, dim, out, context); });
+    dispatch_reduce(op, [&](auto fn) { reduce_typed<T, T, T>(fn, in, dim, out, context); });
   });
 }
 
