@@ -97,6 +97,9 @@ bool allow_tf32();
 /// MINITORCH_CUDA_WGMMA: whether 16-bit CUDA matmuls may use the Hopper wgmma kernel (TN
 /// layout; large problems in other layouts through a K-major copy; default true; docs/cuda.md).
 bool cuda_wgmma();
+/// MINITORCH_CUDA_ASYNC_MATMUL: whether large row-major float32 CUDA matmuls may use the FP32
+/// cp.async kernel (default false until its tests have run on a GPU; docs/cuda.md).
+bool cuda_async_matmul();
 /// MINITORCH_TEST_SEED: the seed of the random test cases (default 20261121).
 std::uint64_t test_seed();
 /// MINITORCH_CUDA_CASES: random CUDA test cases per primitive and dtype (default 1000).

@@ -143,6 +143,14 @@ constexpr std::array kSpecs{
          0,
          {},
          "1"},
+    Spec{{"MINITORCH_CUDA_ASYNC_MATMUL", "cuda", "0 or 1", "0",
+          "large row-major float32 CUDA matmuls may use the FP32 cp.async kernel (the tiled "
+          "kernel's bits; off until its tests have run on a GPU: docs/cuda.md)"},
+         Kind::Flag,
+         0,
+         0,
+         {},
+         "0"},
     Spec{{"MINITORCH_DATA", "data", "a directory", "~/.cache/minitorch",
           "where tools/fetch_data.sh puts the real datasets and their readers look"},
          Kind::Text},
@@ -416,6 +424,10 @@ bool cuda_jit() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_JIT")>
 bool allow_tf32() { return std::get<bool>(value_of<index_of("MINITORCH_ALLOW_TF32")>()); }
 
 bool cuda_wgmma() { return std::get<bool>(value_of<index_of("MINITORCH_CUDA_WGMMA")>()); }
+
+bool cuda_async_matmul() {
+  return std::get<bool>(value_of<index_of("MINITORCH_CUDA_ASYNC_MATMUL")>());
+}
 
 CudaMatmulOrder cuda_matmul_order() {
   return static_cast<CudaMatmulOrder>(*integer<index_of("MINITORCH_CUDA_MATMUL_ORDER")>());

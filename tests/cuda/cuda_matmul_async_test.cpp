@@ -1,6 +1,7 @@
 // The FP32 cp.async matmul (cuda_matmul_async.cu, Note [FP32 cp.async matmul]): which problems
 // take it, and that it gives matmul_tiled's bits (one increasing-k fma chain per element), so
-// a result never depends on which of the two kernels ran.
+// a result never depends on which of the two kernels ran. MINITORCH_CUDA_ASYNC_MATMUL is off by
+// default until these tests have passed on a GPU; the fixture turns it on.
 #include <cmath>
 #include <string>
 
@@ -10,6 +11,12 @@
 
 namespace minitorch::testing {
 namespace {
+
+class CudaMatmulAsync : public ::testing::Test {
+ protected:
+  void SetUp() override { config::set_override("MINITORCH_CUDA_ASYNC_MATMUL", "1"); }
+  void TearDown() override { config::clear_override("MINITORCH_CUDA_ASYNC_MATMUL"); }
+};
 
 Tensor random_cuda(const Shape& shape, Generator& gen) {
   return (rand(shape, {}, &gen) * 4.0 - 2.0).to(Device::cuda());
@@ -32,7 +39,7 @@ void expect_close_to_float64(const Tensor& out, const Tensor& a, const Tensor& b
 
 // A batch of many 128 x 128 tiles takes the kernel; the first few items alone (too few tiles
 // to fill the GPU) take matmul_tiled, with the same bits.
-TEST(CudaMatmulAsync, BatchedProblemsGiveTheTiledKernelsBits) {
+TEST_F(CudaMatmulAsync, BatchedProblemsGiveTheTiledKernelsBits) {
   MT_REQUIRE_CUDA();
   Generator gen(test_seed());
   const Tensor a = random_cuda({1024, 128, 48}, gen);
@@ -48,11 +55,16 @@ TEST(CudaMatmulAsync, BatchedProblemsGiveTheTiledKernelsBits) {
   ASSERT_EQ(path_of(a, shared_b, out), "cuda_matmul_async");
   ASSERT_EQ(path_of(a.slice(0, 5, 7), shared_b, few), "cuda_matmul_tiled");
   EXPECT_EQ(bits(out.slice(0, 5, 7)), bits(few));
+  // Turned off, the same problem runs matmul_tiled, with the same bits.
+  config::set_override("MINITORCH_CUDA_ASYNC_MATMUL", "0");
+  Tensor tiled;
+  ASSERT_EQ(path_of(a, shared_b, tiled), "cuda_matmul_tiled");
+  EXPECT_EQ(bits(tiled), bits(out));
 }
 
 // One large matrix: the same bits as matmul_tiled's run of the same operands held
 // column-major (which the cp.async kernel does not take), and as a run of each row block.
-TEST(CudaMatmulAsync, OneLargeProblemMatchesTheTiledKernelInAnotherLayout) {
+TEST_F(CudaMatmulAsync, OneLargeProblemMatchesTheTiledKernelInAnotherLayout) {
   MT_REQUIRE_CUDA();
   Generator gen(test_seed());
   const Tensor a = random_cuda({2560, 80}, gen);
@@ -76,7 +88,7 @@ TEST(CudaMatmulAsync, OneLargeProblemMatchesTheTiledKernelInAnotherLayout) {
   EXPECT_EQ(bits(tiled), bits(out));
 }
 
-TEST(CudaMatmulAsync, BitwiseDeterministic) {
+TEST_F(CudaMatmulAsync, BitwiseDeterministic) {
   MT_REQUIRE_CUDA();
   Generator gen(test_seed());
   const Tensor a = random_cuda({2048, 512}, gen);

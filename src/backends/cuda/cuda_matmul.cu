@@ -13,8 +13,9 @@
 //    scalar loads with any strides: small, odd-sized or unaligned problems.
 // Batch dims (broadcast ones have stride 0) map to gridDim.z.
 // With allow_tf32() on, float32 problems the tiled kernel takes (and K >= 64) go to the TF32
-// tensor-core kernel instead (cuda_matmul_tf32.cu); else large row-major float32 problems go
-// to the cp.async kernel (cuda_matmul_async.cu), which gives matmul_tiled's bits.
+// tensor-core kernel instead (cuda_matmul_tf32.cu); else, with MINITORCH_CUDA_ASYNC_MATMUL on,
+// large row-major float32 problems go to the cp.async kernel (cuda_matmul_async.cu), which
+// gives matmul_tiled's bits.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -493,8 +494,10 @@ void matmul_typed(const TensorData& a, const TensorData& b, TensorData& out,
       launch_matmul_tf32(args, context);
       return;
     }
-    // Large row-major problems: the cp.async kernel (Note [FP32 cp.async matmul]).
-    if (tiled && matmul_async_takes(args, sm_count(out.device().index()))) {
+    // Large row-major problems: the cp.async kernel (Note [FP32 cp.async matmul]), where
+    // MINITORCH_CUDA_ASYNC_MATMUL allows it.
+    if (tiled && config::cuda_async_matmul() &&
+        matmul_async_takes(args, sm_count(out.device().index()))) {
       launch_matmul_async(args, grouped, context);
       return;
     }
