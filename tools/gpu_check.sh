@@ -105,6 +105,10 @@ extra_tests=(cuda_program_jit_test cuda_stream_test cuda_index_test arg_ops_test
 targets=(cuda_test mt_gpu_bench minitorch_cli "${extra_tests[@]}")
 if ((prebuilt)); then
   [[ -x "$build/bin/nccl_test" ]] && targets+=(nccl_test)
+  # tools/gpu_pack.sh with MNIST=1 carries the MNIST files beside the binaries.
+  if [[ -z "${MINITORCH_DATA:-}" && -d "$build/data/mnist" ]]; then
+    export MINITORCH_DATA="$PWD/$build/data"
+  fi
   echo "prebuilt binaries of $build run here: no build" > "$out/gpu_build.log"
 elif cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMT_CUDA=ON \
   -DMT_BUILD_TESTS=ON -DMT_BUILD_APPS=ON "-DMT_CUDA_ARCHITECTURES=$arch" \
