@@ -34,7 +34,14 @@ namespace {
 //   and each class keeps a singly linked list threaded through the free blocks themselves;
 // - large blocks by their exact size (a map to vectors), since the sizes a program reuses
 //   are few and rounding them up would waste megabytes.
-// Each thread caches at most kMaxCachedBytes; beyond it blocks go back to free(). A block
+// Each thread caches at most kMaxCachedSmallBytes of small blocks and kMaxCachedBytes of
+// large ones. A large block that does not fit first evicts (frees) the cached blocks of the
+// other large sizes, least recently freed size first: the size just freed is the one the
+// program is using now. Without that, sizes cached early filled the budget for good, and a
+// later working set a little over the rest went back to free() and came back page-faulted:
+// four 64 MiB temporaries of `a * b.sigmoid() + b * 0.5` at 16M float32 took 240 ms a call
+// after `minitorch bench ops`' other rows (31 ms run alone), nearly all of it zeroing fresh
+// pages. Only if the block's own size fills the budget does it go back to free(). A block
 // freed on another thread than the one that allocated it joins the freeing thread's cache.
 // Under AddressSanitizer the cache is off, so use-after-free stays detectable.
 #if defined(__SANITIZE_ADDRESS__)
@@ -44,6 +51,7 @@ constexpr bool kCacheEnabled = true;
 #endif
 constexpr std::int64_t kMinLargeBlock = std::int64_t{64} << 10;  // 64 KiB
 constexpr std::int64_t kMaxCachedBytes = std::int64_t{256} << 20;  // 256 MiB per thread
+constexpr std::int64_t kMaxCachedSmallBytes = std::int64_t{16} << 20;  // and 16 MiB of small
 
 // Note [Huge pages]
 // Linux backs memory with 4 KiB pages unless a region asks for transparent huge pages (THP
@@ -105,12 +113,23 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+// The cached blocks of one large size, and when a block of that size was last freed.
+struct LargeBin {
+  std::vector<void*> blocks;
+  std::uint64_t last_freed = 0;
+};
+
 struct BlockCache {
   std::array<FreeBlock*, kSmallClassCount> small{};
-  std::unordered_map<std::int64_t, std::vector<void*>> large;
-  std::int64_t cached_bytes = 0;
+  std::unordered_map<std::int64_t, LargeBin> large;
+  std::int64_t small_bytes = 0;
+  std::int64_t large_bytes = 0;
+  std::uint64_t frees = 0;  // the clock of LargeBin::last_freed
 
   ~BlockCache();
+  // Frees cached large blocks of sizes other than keep, least recently freed size first,
+  // until `needed` more bytes fit the budget or none are left.
+  void evict_other_sizes(std::int64_t keep, std::int64_t needed);
 };
 
 // Set when this thread's cache has been destroyed (thread exit): storages freed later
@@ -127,10 +146,30 @@ BlockCache::~BlockCache() {
       head = next;
     }
   }
-  for (auto& [size, blocks] : large) {
-    for (void* block : blocks) {
+  for (auto& [size, bin] : large) {
+    for (void* block : bin.blocks) {
       std::free(block);
     }
+  }
+}
+
+void BlockCache::evict_other_sizes(std::int64_t keep, std::int64_t needed) {
+  while (large_bytes + needed > kMaxCachedBytes) {
+    auto oldest = large.end();
+    for (auto it = large.begin(); it != large.end(); ++it) {
+      if (it->first != keep && !it->second.blocks.empty() &&
+          (oldest == large.end() || it->second.last_freed < oldest->second.last_freed)) {
+        oldest = it;
+      }
+    }
+    if (oldest == large.end()) {
+      return;
+    }
+    for (void* block : oldest->second.blocks) {
+      std::free(block);
+    }
+    large_bytes -= oldest->first * static_cast<std::int64_t>(oldest->second.blocks.size());
+    large.erase(oldest);
   }
 }
 
@@ -178,32 +217,38 @@ void* take_cached(std::int64_t size) {
     if (head != nullptr) {
       block = head;
       head = head->next;
+      cache.small_bytes -= size;
     }
   } else {
     auto found = cache.large.find(size);
-    if (found != cache.large.end() && !found->second.empty()) {
-      block = found->second.back();
-      found->second.pop_back();
+    if (found != cache.large.end() && !found->second.blocks.empty()) {
+      block = found->second.blocks.back();
+      found->second.blocks.pop_back();
+      cache.large_bytes -= size;
     }
-  }
-  if (block != nullptr) {
-    cache.cached_bytes -= size;
   }
   return block;
 }
 
 bool give_to_cache(void* ptr, std::int64_t size) {
   BlockCache& cache = block_cache();
-  if (cache.cached_bytes + size > kMaxCachedBytes) {
-    return false;
-  }
   if (size < kMinLargeBlock) {
+    if (cache.small_bytes + size > kMaxCachedSmallBytes) {
+      return false;
+    }
     FreeBlock*& head = cache.small[static_cast<std::size_t>(small_class(size))];
     head = new (ptr) FreeBlock{head};
-  } else {
-    cache.large[size].push_back(ptr);
+    cache.small_bytes += size;
+    return true;
   }
-  cache.cached_bytes += size;
+  cache.evict_other_sizes(size, size);
+  if (cache.large_bytes + size > kMaxCachedBytes) {
+    return false;
+  }
+  LargeBin& bin = cache.large[size];
+  bin.blocks.push_back(ptr);
+  bin.last_freed = ++cache.frees;
+  cache.large_bytes += size;
   return true;
 }
 
@@ -233,6 +278,10 @@ class CpuAllocator final : public Allocator {
 };
 
 }  // namespace
+
+std::int64_t cpu_cached_large_bytes() {
+  return kCacheEnabled && !t_cache_destroyed ? block_cache().large_bytes : 0;
+}
 
 Allocator& cpu_allocator() {
   // Never destroyed: storages owned by static objects may be freed after main returns.

@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "core/cpu_allocator.h"
 #include "minitorch/error.h"
 
 namespace minitorch {
@@ -32,6 +34,39 @@ TEST(Storage, LargeFreedBlocksAreReusedOnTheSameThread) {
   EXPECT_EQ(again->data(), first) << "a freed 1 MiB block should be reused";
   auto other = Storage::allocate(kSize, Device::cpu());
   EXPECT_NE(other->data(), again->data()) << "a block in use must never be handed out twice";
+#endif
+}
+
+TEST(Storage, TheLargeSizeInUseDisplacesOlderSizesInTheCache) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the block cache is off under AddressSanitizer";
+#else
+  // Two 100 MiB blocks fill most of the thread's 256 MiB; then a working set of three 60 MiB
+  // blocks, freed, must all be cached (the 100 MiB ones evicted), so that taking three again
+  // reuses them instead of asking the OS for fresh pages. Nothing here touches the memory.
+  constexpr std::int64_t kOld = std::int64_t{100} << 20;
+  constexpr std::int64_t kNew = std::int64_t{60} << 20;
+  {
+    auto a = Storage::allocate(kOld, Device::cpu());
+    auto b = Storage::allocate(kOld, Device::cpu());
+  }
+  ASSERT_GE(cpu_cached_large_bytes(), 2 * kOld);
+  std::vector<void*> freed;
+  {
+    std::vector<std::shared_ptr<Storage>> working;
+    for (int i = 0; i < 3; ++i) {
+      working.push_back(Storage::allocate(kNew, Device::cpu()));
+      freed.push_back(working.back()->data());
+    }
+  }
+  EXPECT_EQ(cpu_cached_large_bytes(), 3 * kNew) << "the 100 MiB blocks should have made room";
+  std::vector<std::shared_ptr<Storage>> again;
+  for (int i = 0; i < 3; ++i) {
+    again.push_back(Storage::allocate(kNew, Device::cpu()));
+    EXPECT_NE(std::find(freed.begin(), freed.end(), again.back()->data()), freed.end())
+        << "block " << i << " of the working set did not come from the cache";
+  }
+  EXPECT_EQ(cpu_cached_large_bytes(), 0);
 #endif
 }
 

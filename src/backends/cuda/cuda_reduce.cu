@@ -12,6 +12,8 @@
 //    few columns the rows are split over gridDim.y into partial rows and folded by a second
 //    reduce_cols pass.
 //  - reduce_strided: any other layout; a thread per output element, 64-bit index math.
+// Every kernel folds In elements in accumulators of type T and stores Out: T, or for float16
+// and bfloat16 inputs (T float32) the input's own dtype, each result rounded once on store.
 #include <cuda_runtime.h>
 
 #include <algorithm>
