@@ -18,6 +18,11 @@
 //   async-t128     128x128x16, 128 threads (2x2 warps of 64x64), 16x8 per thread, 4 stages,
 //                  up to 3 blocks/SM (the shape of cuBLAS's sm80 "128x128x8 warpsize2x2" FFMA
 //                  kernels)
+//   async-t128-pf2 async-t128 with the cross-step fragment double buffering of -pf, at 2
+//                  blocks/SM (255 registers; at 3 blocks/SM it spilled 368 bytes)
+//   async-t128-k8  async-t128 with a k-step of 8 and 6 stages (twice the barriers, 49 KiB)
+//   async-t128-s3  async-t128 with 3 stages (49 KiB of shared memory instead of 65)
+//   (the last three added in session 14, not yet run on a GPU)
 //
 // Checks: against cublasSgemm (CUBLAS_DEFAULT_MATH; NVIDIA_TF32_OVERRIDE=0 is set before CUDA
 // starts) per element, |ours - cublas| / (|A| @ |B|) <= 1e-4, no NaN/Inf, mostly nonzero; and

@@ -15,7 +15,7 @@
 //  - k-step kt waits for its copy group (wait_group kStages - 2) and one barrier, which also
 //    frees the stage read in step kt - 1, into which step kt + kStages - 1 is copied before
 //    the 16 x 16 x 8 FFMAs of step kt;
-//  - 168 registers (the cap for 3 blocks of 128 threads per SM, no spills), 66.5 KiB of
+//  - 168 registers (the cap for 3 blocks of 128 threads per SM, no spills), 65 KiB of
 //    shared memory per block.
 // Each output is one fma chain over k = 0, 1, ..., K - 1 from zero, as in matmul_tiled, so the
 // two kernels give the same bits (checked on the device by the lab and by cuda_test).
