@@ -127,9 +127,9 @@ struct BlockCache {
   std::uint64_t frees = 0;  // the clock of LargeBin::last_freed
 
   ~BlockCache();
-  // Frees cached large blocks of sizes other than keep, least recently freed size first,
-  // until `needed` more bytes fit the budget or none are left.
-  void evict_other_sizes(std::int64_t keep, std::int64_t needed);
+  // Frees cached large blocks of sizes other than `size`, least recently freed size first,
+  // until a block of `size` fits the budget or none are left.
+  void make_room_for(std::int64_t size);
 };
 
 // Set when this thread's cache has been destroyed (thread exit): storages freed later
@@ -153,11 +153,11 @@ BlockCache::~BlockCache() {
   }
 }
 
-void BlockCache::evict_other_sizes(std::int64_t keep, std::int64_t needed) {
-  while (large_bytes + needed > kMaxCachedBytes) {
+void BlockCache::make_room_for(std::int64_t size) {
+  while (large_bytes + size > kMaxCachedBytes) {
     auto oldest = large.end();
     for (auto it = large.begin(); it != large.end(); ++it) {
-      if (it->first != keep && !it->second.blocks.empty() &&
+      if (it->first != size && !it->second.blocks.empty() &&
           (oldest == large.end() || it->second.last_freed < oldest->second.last_freed)) {
         oldest = it;
       }
@@ -241,7 +241,10 @@ bool give_to_cache(void* ptr, std::int64_t size) {
     cache.small_bytes += size;
     return true;
   }
-  cache.evict_other_sizes(size, size);
+  if (size > kMaxCachedBytes) {
+    return false;  // never fits: keep the cache as it is
+  }
+  cache.make_room_for(size);
   if (cache.large_bytes + size > kMaxCachedBytes) {
     return false;
   }
